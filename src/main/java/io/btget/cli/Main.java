@@ -1,0 +1,95 @@
+package io.btget.cli;
+
+import io.btget.bencode.BencodeException;
+import io.btget.metainfo.InvalidTorrentException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Entry point: builds the picocli command tree, runs it, and turns every failure into one line and an exit code. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cmd = commandLine();
+        return cmd.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new BtgetCommand());
+        // A torrent named "@x" must be a file name, never an argument file.
+        cmd.setExpandAtFiles(false);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setUsageHelpAutoWidth(true);
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("btget: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCode.USAGE.code;
+        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            ExitCode code = exitCodeFor(ex);
+            PrintWriter err = commandLine.getErr();
+            err.println("btget: " + oneLine(ex));
+            if (LoggingOptions.debug() || code == ExitCode.INTERNAL) {
+                if (LoggingOptions.debug()) {
+                    ex.printStackTrace(err);
+                } else {
+                    log.debug("internal error", ex);
+                    err.println("btget: (run with -vv for the stack trace)");
+                }
+            }
+            err.flush();
+            return code.code;
+        });
+        return cmd;
+    }
+
+    static ExitCode exitCodeFor(Throwable ex) {
+        if (ex instanceof UserError u) {
+            return u.exitCode();
+        }
+        if (ex instanceof BencodeException || ex instanceof InvalidTorrentException) {
+            return ExitCode.BAD_TORRENT;
+        }
+        if (ex instanceof UncheckedIOException || ex instanceof FileSystemException) {
+            return ExitCode.DISK;
+        }
+        if (ex instanceof java.io.IOException) {
+            return ExitCode.DISK;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    /** One line that says what went wrong, without a class name unless nothing better exists. */
+    static String oneLine(Throwable ex) {
+        Throwable t = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+        String msg;
+        if (t instanceof NoSuchFileException nsf) {
+            msg = "no such file: " + nsf.getFile();
+        } else if (t instanceof AccessDeniedException ade) {
+            msg = "permission denied: " + ade.getFile();
+        } else if (t instanceof FileSystemException fse) {
+            msg = fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
+        } else {
+            msg = t.getMessage();
+            if (msg == null || msg.isBlank() || !(t instanceof UserError || t instanceof BencodeException
+                    || t instanceof InvalidTorrentException || t instanceof java.io.IOException)) {
+                msg = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+            }
+        }
+        return msg.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,66 @@
+package io.btget.metainfo;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A parsed and validated .torrent (v1 view; hybrid v1+v2 torrents keep their v2 info hash for display).
+ *
+ * @param name          sanitised torrent name (the file name for single-file torrents, the folder otherwise)
+ * @param infoHash      v1 info hash
+ * @param infoHashV2    SHA-256 of the info dictionary when it is a v2 or hybrid torrent (BEP 52), else empty
+ * @param pieceLength   nominal piece length
+ * @param pieceHashes   concatenated 20-byte SHA-1 piece hashes
+ * @param files         files in piece-space order, padding files included (and flagged)
+ * @param multiFile     whether the info dictionary has a {@code files} list (data goes under a folder)
+ * @param trackerTiers  BEP 12 tiers (the single {@code announce} URL becomes one tier when no list is given)
+ * @param webSeeds      BEP 19 {@code url-list}
+ * @param isPrivate     BEP 27 {@code private=1}
+ * @param infoBytes     the raw bencoded info dictionary (for BEP 9 metadata exchange)
+ */
+public record Torrent(
+        String name,
+        InfoHash infoHash,
+        Optional<byte[]> infoHashV2,
+        int pieceLength,
+        byte[] pieceHashes,
+        List<FileEntry> files,
+        boolean multiFile,
+        List<List<String>> trackerTiers,
+        List<String> webSeeds,
+        boolean isPrivate,
+        Optional<String> comment,
+        Optional<String> createdBy,
+        Optional<Long> creationDate,
+        byte[] infoBytes) {
+
+    public Torrent {
+        files = List.copyOf(files);
+        trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
+        webSeeds = List.copyOf(webSeeds);
+    }
+
+    public int pieceCount() {
+        return pieceHashes.length / 20;
+    }
+
+    public long totalLength() {
+        return files.isEmpty() ? 0 : files.get(files.size() - 1).end();
+    }
+
+    /** Length of piece {@code index}: the nominal length except for a shorter last piece. */
+    public int pieceSize(int index) {
+        long start = (long) index * pieceLength;
+        return (int) Math.min(pieceLength, totalLength() - start);
+    }
+
+    public byte[] pieceHash(int index) {
+        return Arrays.copyOfRange(pieceHashes, index * 20, index * 20 + 20);
+    }
+
+    /** Files a user sees: padding files left out. */
+    public List<FileEntry> userFiles() {
+        return files.stream().filter(f -> !f.padding()).toList();
+    }
+}
