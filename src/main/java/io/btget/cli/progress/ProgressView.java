@@ -1,0 +1,27 @@
+package io.btget.cli.progress;
+
+import java.util.Map;
+
+/**
+ * Where a long-running command reports progress. One of three shapes, chosen once per run by
+ * {@link ProgressViews#choose}: a live line redrawn in place on a terminal, a plain line every few seconds when
+ * output is piped, or one JSON object per line with {@code --json}.
+ */
+public interface ProgressView extends AutoCloseable {
+    /**
+     * The current state. Called often (a few times a second); each view decides how often to draw.
+     *
+     * @param line   the human line (without newline), e.g. "42.0% 1.2 GiB/2.9 GiB  down 120 MB/s ..."
+     * @param fields the same facts for JSON (event "progress")
+     */
+    void update(String line, Map<String, Object> fields);
+
+    /** Something that happened (a piece failed, a tracker error...): human text and JSON fields. */
+    void event(String type, String line, Map<String, Object> fields);
+
+    /** The closing one-line summary; the view ends its live line first. */
+    void finish(String line, Map<String, Object> fields);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,59 @@
+package io.btget.cli.progress;
+
+import java.io.Console;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+
+/** Picks the progress view for this run. */
+public final class ProgressViews {
+    private ProgressViews() {
+    }
+
+    /** How progress is shown: picked automatically unless the user forces one with {@code --progress}. */
+    public enum Mode { AUTO, LIVE, PLAIN, NONE }
+
+    public static ProgressView choose(boolean json, Mode mode, PrintStream out) {
+        if (json) {
+            return new JsonLinesView(out);
+        }
+        Mode m = mode == Mode.AUTO ? (stdoutIsTerminal() ? Mode.LIVE : Mode.PLAIN) : mode;
+        return switch (m) {
+            case LIVE -> new LiveLineView(out, terminalWidth());
+            case PLAIN -> new PlainLinesView(out, 5_000);
+            case NONE, AUTO -> new PlainLinesView(out, Long.MAX_VALUE);
+        };
+    }
+
+    /**
+     * Whether stdout is a terminal. On JDK 17-21 {@code System.console()} is non-null only for a terminal; from
+     * JDK 22 it may exist when piped, and {@code Console.isTerminal()} (looked up reflectively, since we compile
+     * for 17) tells the truth.
+     */
+    public static boolean stdoutIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
+    static int terminalWidth() {
+        String columns = System.getenv("COLUMNS");
+        if (columns != null) {
+            try {
+                int w = Integer.parseInt(columns.trim());
+                if (w >= 20 && w <= 1000) {
+                    return w;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the default
+            }
+        }
+        return 80;
+    }
+}
