@@ -1,0 +1,46 @@
+package io.btget.peer;
+
+/** Every limit of the peer layer in one place (the README lists them). */
+public final class Limits {
+    private Limits() {
+    }
+
+    /** Requests in flight to one peer: start, floor, and ceiling of the adaptive pipeline. */
+    public static final int INITIAL_PIPELINE = 32;
+    public static final int MIN_PIPELINE = 4;
+    public static final int MAX_PIPELINE = 250;
+
+    /**
+     * The largest block we serve. 16 KiB is what every client asks for; some ask for up to 128 KiB and we serve
+     * them rather than drop them (BEP 3 allows it; libtorrent and transmission reject > 16 KiB, aria2 does not).
+     */
+    public static final int MAX_SERVED_BLOCK = 128 * 1024;
+
+    /** Requests a peer may queue with us before we call it a flood and disconnect. */
+    public static final int MAX_QUEUED_UPLOAD_REQUESTS = 1024;
+
+    /** Bytes of blocks we never asked for (or already had) before a peer is dropped as hostile or broken. */
+    public static final int MAX_UNREQUESTED_BYTES = 4 << 20;
+
+    /** Hash failures a peer may contribute to before it is dropped and never dialled again. */
+    public static final int MAX_HASH_FAILURES = 3;
+
+    /** No block for this long while requests are outstanding: the peer is snubbing us. */
+    public static final int SNUB_SECONDS = 20;
+
+    /** Nothing received for this long: the connection is dead (BEP 3 peers keep alive every 2 minutes). */
+    public static final int IDLE_TIMEOUT_SECONDS = 180;
+
+    /** We send a keep-alive after this long without sending anything. */
+    public static final int KEEPALIVE_SECONDS = 90;
+
+    public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    public static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    /** Default and hard ceiling of simultaneous peer connections per torrent. */
+    public static final int DEFAULT_MAX_PEERS = 50;
+    public static final int MAX_PEERS_CEILING = 1000;
+
+    /** Known (not necessarily connected) peers we remember per torrent. */
+    public static final int MAX_KNOWN_PEERS = 2000;
+}

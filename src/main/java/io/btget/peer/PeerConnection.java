@@ -1,0 +1,516 @@
+package io.btget.peer;
+
+import io.btget.piece.Bitfield;
+import io.btget.piece.BlockRequest;
+import io.btget.piece.PiecePicker;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connected peer after the handshake: a reader thread that blocks on the socket and handles every incoming
+ * message, and a writer thread that drains this connection's outbox. Nobody else writes to the socket, so no
+ * caller (a HAVE broadcast, the choker) ever blocks on a slow peer while holding shared state.
+ *
+ * <p>Downloading: keeps a pipeline of block requests whose depth follows the peer's rate (hundreds of 16 KiB
+ * requests for a fast loopback peer, a few for a slow one). Uploading: queues the peer's requests while we
+ * unchoke it and serves them from disk on the writer thread, honouring CANCEL.
+ */
+public final class PeerConnection {
+    private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+
+    private final Socket socket;
+    private final InetSocketAddress address;
+    private final byte[] remotePeerId;
+    private final boolean incoming;
+    private final TorrentContext ctx;
+    private final WireCodec codec;
+    private final PiecePicker<PeerConnection> picker;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final long connectedAt = System.nanoTime();
+
+    private final LinkedBlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
+    private final Set<Message.Request> pendingUploads = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Our requests still unanswered. Guarded by {@code this}. */
+    private final Set<BlockRequest> outstanding = new HashSet<>();
+    /** Guarded by {@code this}. */
+    private Bitfield peerHas;
+    private boolean sawBitfieldOrHave;
+
+    private volatile boolean amChoking = true;
+    private volatile boolean amInterested;
+    private volatile boolean peerChoking = true;
+    private volatile boolean peerInterested;
+    private volatile boolean snubbed;
+    private volatile long lastBlockAt = System.nanoTime();
+    private volatile long lastSentAt = System.nanoTime();
+    private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
+    private volatile int wastedBytes;
+    private volatile int hashFailures;
+
+    final RateMeter downloadRate = new RateMeter();
+    final RateMeter uploadRate = new RateMeter();
+
+    public PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, byte[] remotePeerId,
+                          boolean incoming, TorrentContext ctx) {
+        this.socket = socket;
+        this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.remotePeerId = remotePeerId.clone();
+        this.incoming = incoming;
+        this.ctx = ctx;
+        this.codec = new WireCodec(ctx.pieceCount());
+        this.picker = ctx.picker();
+        this.in = in;
+        this.out = out;
+        this.peerHas = new Bitfield(ctx.pieceCount());
+    }
+
+    /** Wraps a handshaken socket in buffered streams sized for 16 KiB blocks. */
+    public static PeerConnection over(Socket socket, byte[] remotePeerId, boolean incoming, TorrentContext ctx)
+            throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
+        return new PeerConnection(socket, in, out, remotePeerId, incoming, ctx);
+    }
+
+    /** Starts the writer and reader threads. The first message is our bitfield (BEP 3: only right after the handshake). */
+    public void start() {
+        byte[] bits = ctx.ourBitfieldWire();
+        if (bits != null) {
+            send(new Message.BitfieldMessage(bits));
+        }
+        Threads.start("peer-out " + address, this::writeLoop);
+        Threads.start("peer-in " + address, this::readLoop);
+    }
+
+    // ---- reading ----
+
+    private void readLoop() {
+        String reason = "closed";
+        boolean misbehaved = false;
+        try {
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(Limits.IDLE_TIMEOUT_SECONDS));
+            while (!closed.get()) {
+                Message m = codec.read(in);
+                handle(m);
+            }
+        } catch (WireException e) {
+            reason = "protocol violation: " + e.getMessage();
+            misbehaved = true;
+        } catch (SocketTimeoutException e) {
+            reason = "idle for " + Limits.IDLE_TIMEOUT_SECONDS + " s";
+        } catch (EOFException e) {
+            reason = "peer closed the connection";
+        } catch (IOException e) {
+            reason = closed.get() ? "closed" : "I/O error: " + e.getMessage();
+        } catch (InterruptedException e) {
+            reason = "interrupted";
+        } catch (RuntimeException e) {
+            // Storage failures surface to the session through its own path; here they end this connection.
+            reason = "error: " + e;
+            log.debug("{}: {}", address, reason, e);
+        }
+        close(reason, misbehaved);
+    }
+
+    private void handle(Message m) throws InterruptedException, WireException {
+        if (m instanceof Message.Piece p) {
+            onPiece(p);
+        } else if (m instanceof Message.Have h) {
+            onHave(h.piece());
+        } else if (m instanceof Message.Request r) {
+            onRequest(r);
+        } else if (m instanceof Message.Unchoke) {
+            peerChoking = false;
+            fillPipeline();
+        } else if (m instanceof Message.Choke) {
+            peerChoking = true;
+            releaseAll();
+        } else if (m instanceof Message.Interested) {
+            peerInterested = true;
+        } else if (m instanceof Message.NotInterested) {
+            peerInterested = false;
+        } else if (m instanceof Message.BitfieldMessage b) {
+            onBitfield(b.bits());
+        } else if (m instanceof Message.Cancel c) {
+            pendingUploads.remove(new Message.Request(c.piece(), c.offset(), c.length()));
+        }
+        // KeepAlive, Port, Extended and unknown ids need nothing from us.
+    }
+
+    private void onBitfield(byte[] bits) throws WireException {
+        Bitfield has;
+        try {
+            has = Bitfield.fromWireBytes(bits, ctx.pieceCount());
+        } catch (IllegalArgumentException e) {
+            throw new WireException("bad bitfield: " + e.getMessage());
+        }
+        synchronized (this) {
+            // aria2 sends a BITFIELD mid-connection when cheaper than HAVEs: treat it as a replacement.
+            if (sawBitfieldOrHave) {
+                picker.peerBitfieldReplaced(this, has);
+            } else {
+                picker.addPeer(this, has);
+            }
+            peerHas = has;
+            sawBitfieldOrHave = true;
+        }
+        updateInterest();
+    }
+
+    private void onHave(int piece) {
+        synchronized (this) {
+            if (!sawBitfieldOrHave) {
+                picker.addPeer(this, new Bitfield(ctx.pieceCount()));
+                sawBitfieldOrHave = true;
+            }
+            if (peerHas.get(piece)) {
+                return;
+            }
+            peerHas.set(piece);
+            picker.peerHave(this, piece);
+        }
+        if (!amInterested) {
+            updateInterest();
+        }
+    }
+
+    private void onRequest(Message.Request r) throws WireException {
+        if (r.length() <= 0 || r.length() > Limits.MAX_SERVED_BLOCK) {
+            throw new WireException("request of " + r.length() + " bytes (we serve up to " + Limits.MAX_SERVED_BLOCK + ")");
+        }
+        if (r.offset() < 0 || (long) r.offset() + r.length() > ctx.pieceSize(r.piece())) {
+            throw new WireException("request outside piece " + r.piece() + ": " + r.offset() + "+" + r.length());
+        }
+        if (amChoking || !ctx.havePiece(r.piece())) {
+            return; // BEP 3: requests while choked are dropped; a piece we lack is simply not served
+        }
+        if (pendingUploads.size() >= Limits.MAX_QUEUED_UPLOAD_REQUESTS) {
+            throw new WireException("more than " + Limits.MAX_QUEUED_UPLOAD_REQUESTS + " queued requests");
+        }
+        if (pendingUploads.add(r)) {
+            outbox.add(new Upload(r));
+        }
+    }
+
+    private void onPiece(Message.Piece p) throws InterruptedException {
+        int length = p.length();
+        ctx.downloadLimiter().acquire(length);
+        BlockRequest block = new BlockRequest(p.piece(), p.offset(), length);
+        boolean requested;
+        synchronized (this) {
+            requested = outstanding.remove(block);
+        }
+        PiecePicker.BlockResult result = picker.blockReceived(this, block);
+        downloadRate.add(length);
+        if (result.accepted()) {
+            lastBlockAt = System.nanoTime();
+            snubbed = false;
+            ctx.countDownloaded(length, false);
+            ctx.blockReceived(this, block, p.data(), p.dataOffset());
+            for (Object other : result.otherRequesters()) {
+                if (other instanceof PeerConnection c && c != this) {
+                    c.cancel(block);
+                }
+            }
+            if (requested) {
+                growPipeline();
+            }
+        } else {
+            ctx.countDownloaded(length, true);
+            wastedBytes += length;
+            if (!requested && wastedBytes > Limits.MAX_UNREQUESTED_BYTES) {
+                close("sent " + wastedBytes + " bytes we did not ask for", true);
+                return;
+            }
+        }
+        fillPipeline();
+    }
+
+    // ---- requesting ----
+
+    private void updateInterest() {
+        boolean want = !ctx.isComplete() && picker.isInteresting(this);
+        if (want != amInterested) {
+            amInterested = want;
+            send(want ? new Message.Interested() : new Message.NotInterested());
+        }
+        if (want) {
+            fillPipeline();
+        }
+    }
+
+    /** Tops the request pipeline up to its depth. */
+    public void fillPipeline() {
+        if (peerChoking || !amInterested || closed.get()) {
+            return;
+        }
+        List<BlockRequest> picked;
+        synchronized (this) {
+            int room = (snubbed ? 1 : pipelineDepth) - outstanding.size();
+            if (room <= 0) {
+                return;
+            }
+            picked = picker.pick(this, room);
+            outstanding.addAll(picked);
+        }
+        for (BlockRequest b : picked) {
+            outbox.add(new Message.Request(b.piece(), b.offset(), b.length()));
+        }
+        if (picked.isEmpty() && !picker.isInteresting(this)) {
+            updateInterest();
+        }
+    }
+
+    /** Slow start: while the pipe stays full, every answered request adds one more. */
+    private void growPipeline() {
+        if (pipelineDepth < Limits.MAX_PIPELINE) {
+            pipelineDepth++;
+        }
+    }
+
+    /** Called about once a second by the session: snub detection and pipeline shrinking for slow peers. */
+    public void tick() {
+        long now = System.nanoTime();
+        boolean waiting;
+        synchronized (this) {
+            waiting = !outstanding.isEmpty();
+        }
+        if (waiting && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS)) {
+            if (!snubbed) {
+                log.debug("{}: snubbed (no block for {} s)", address, Limits.SNUB_SECONDS);
+                snubbed = true;
+                releaseAll();
+                fillPipeline();
+            }
+        }
+        // Keep about two seconds of data in flight, never below the minimum.
+        int wanted = (int) Math.min(Limits.MAX_PIPELINE,
+                Math.max(Limits.MIN_PIPELINE, downloadRate.rate() * 2 / BlockRequest.BLOCK_SIZE));
+        if (pipelineDepth > 2 * wanted) {
+            pipelineDepth = Math.max(wanted, Limits.MIN_PIPELINE);
+        }
+        if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
+            send(new Message.KeepAlive());
+        }
+    }
+
+    /** Gives every outstanding request back to the picker (choked, snubbed, or closing). */
+    private void releaseAll() {
+        synchronized (this) {
+            for (BlockRequest b : outstanding) {
+                picker.release(this, b);
+            }
+            outstanding.clear();
+        }
+    }
+
+    /** Endgame: another peer delivered this block first. */
+    void cancel(BlockRequest b) {
+        boolean had;
+        synchronized (this) {
+            had = outstanding.remove(b);
+        }
+        if (had) {
+            picker.release(this, b);
+            send(new Message.Cancel(b.piece(), b.offset(), b.length()));
+        }
+    }
+
+    // ---- uploading and choking ----
+
+    public void choke() {
+        if (!amChoking) {
+            amChoking = true;
+            pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
+            send(new Message.Choke());
+        }
+    }
+
+    public void unchoke() {
+        if (amChoking) {
+            amChoking = false;
+            send(new Message.Unchoke());
+        }
+    }
+
+    /** Tells the peer we now have {@code piece}, and drops interest when that completes us. */
+    public void announceHave(int piece) {
+        send(new Message.Have(piece));
+        if (amInterested) {
+            boolean stillWant = !ctx.isComplete() && picker.isInteresting(this);
+            if (!stillWant) {
+                amInterested = false;
+                send(new Message.NotInterested());
+            }
+        }
+    }
+
+    // ---- writing ----
+
+    private void send(Message m) {
+        if (!closed.get()) {
+            outbox.add(m);
+        }
+    }
+
+    private void writeLoop() {
+        byte[] block = new byte[Limits.MAX_SERVED_BLOCK];
+        try {
+            while (!closed.get()) {
+                Object item = outbox.poll(1, TimeUnit.SECONDS);
+                if (item == null) {
+                    continue;
+                }
+                do {
+                    write(item, block);
+                    item = outbox.poll();
+                } while (item != null && !closed.get());
+                out.flush();
+                lastSentAt = System.nanoTime();
+            }
+        } catch (IOException e) {
+            close(closed.get() ? "closed" : "write failed: " + e.getMessage(), false);
+        } catch (InterruptedException e) {
+            close("interrupted", false);
+        } catch (RuntimeException e) {
+            log.debug("{}: writer failed", address, e);
+            close("error: " + e, false);
+        }
+    }
+
+    private void write(Object item, byte[] block) throws IOException, InterruptedException {
+        if (item instanceof Upload u) {
+            Message.Request r = u.request();
+            if (!pendingUploads.remove(r) || amChoking) {
+                return; // cancelled, or we choked the peer since
+            }
+            if (!ctx.readBlock(r.piece(), r.offset(), r.length(), block)) {
+                throw new IOException("cannot read piece " + r.piece() + " for upload");
+            }
+            ctx.uploadLimiter().acquire(r.length());
+            codec.writePiece(out, r.piece(), r.offset(), block, 0, r.length());
+            uploadRate.add(r.length());
+            ctx.countUploaded(r.length());
+        } else {
+            codec.write(out, (Message) item);
+        }
+    }
+
+    /** A block the peer asked for, waiting in the outbox to be read from disk and sent. */
+    private record Upload(Message.Request request) {
+    }
+
+    // ---- lifecycle ----
+
+    public void close(String reason, boolean misbehaved) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.debug("{}: {}", address, reason);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closing
+        }
+        outbox.clear();
+        pendingUploads.clear();
+        synchronized (this) {
+            outstanding.clear();
+        }
+        picker.removePeer(this);
+        ctx.connectionClosed(this, reason, misbehaved);
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** A piece this peer contributed to failed its hash check. */
+    public int chargeHashFailure() {
+        return ++hashFailures;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public byte[] remotePeerId() {
+        return remotePeerId.clone();
+    }
+
+    public boolean incoming() {
+        return incoming;
+    }
+
+    public boolean peerInterested() {
+        return peerInterested;
+    }
+
+    public boolean amChoking() {
+        return amChoking;
+    }
+
+    public boolean peerChoking() {
+        return peerChoking;
+    }
+
+    public boolean snubbed() {
+        return snubbed;
+    }
+
+    public long connectedAtNanos() {
+        return connectedAt;
+    }
+
+    public double downloadRate() {
+        return downloadRate.rate();
+    }
+
+    public double uploadRate() {
+        return uploadRate.rate();
+    }
+
+    public long downloadedTotal() {
+        return downloadRate.total();
+    }
+
+    public long uploadedTotal() {
+        return uploadRate.total();
+    }
+
+    /** Whether the peer has every piece (a seed). */
+    public synchronized boolean isSeed() {
+        return peerHas.isComplete();
+    }
+
+    List<BlockRequest> outstandingRequests() {
+        synchronized (this) {
+            return new ArrayList<>(outstanding);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return address.toString();
+    }
+}

@@ -1,0 +1,47 @@
+package io.btget.peer;
+
+/**
+ * A token bucket shared by every connection of the process ({@code --download-limit}, {@code --upload-limit}).
+ * The bucket holds at most a quarter second of tokens so a burst after idling stays small; callers may borrow
+ * ahead (the balance goes negative) and then wait it off, which keeps large blocks from starving.
+ */
+public final class RateLimiter {
+    private final long bytesPerSecond;
+    private double tokens;
+    private long last = System.nanoTime();
+
+    /** @param bytesPerSecond 0 for unlimited */
+    public RateLimiter(long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    public boolean unlimited() {
+        return bytesPerSecond <= 0;
+    }
+
+    public long bytesPerSecond() {
+        return bytesPerSecond;
+    }
+
+    /** Takes {@code bytes} from the bucket, sleeping as long as the rate requires. */
+    public void acquire(int bytes) throws InterruptedException {
+        if (bytesPerSecond <= 0) {
+            return;
+        }
+        long waitNanos;
+        synchronized (this) {
+            refill();
+            tokens -= bytes;
+            waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / bytesPerSecond);
+        }
+        if (waitNanos > 0) {
+            Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+        }
+    }
+
+    private void refill() {
+        long now = System.nanoTime();
+        tokens = Math.min(bytesPerSecond / 4.0, tokens + (now - last) * bytesPerSecond / 1e9);
+        last = now;
+    }
+}

@@ -1,0 +1,54 @@
+package io.btget.peer;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * Starts the threads that serve peers: virtual threads on a JDK that has them (21+, looked up at run time since we
+ * compile for 17), platform daemon threads otherwise. A thread per peer blocks on its socket; virtual threads
+ * make that cost a few KB instead of a stack per peer.
+ */
+public final class Threads {
+    private static final MethodHandle START_VIRTUAL = findStartVirtual();
+
+    private Threads() {
+    }
+
+    public static boolean virtualThreadsAvailable() {
+        return START_VIRTUAL != null;
+    }
+
+    public static Thread start(String name, Runnable task) {
+        if (START_VIRTUAL != null) {
+            try {
+                Thread t = (Thread) START_VIRTUAL.invokeExact(task);
+                t.setName(name);
+                return t;
+            } catch (Throwable e) {
+                // fall back to a platform thread below
+            }
+        }
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** A platform daemon thread for long-lived loops (tracker, dialer) that must not pin a carrier thread. */
+    public static Thread startPlatform(String name, Runnable task) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static MethodHandle findStartVirtual() {
+        try {
+            return MethodHandles.publicLookup().findStatic(Thread.class, "startVirtualThread",
+                    MethodType.methodType(Thread.class, Runnable.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+}

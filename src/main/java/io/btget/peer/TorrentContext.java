@@ -1,0 +1,53 @@
+package io.btget.peer;
+
+import io.btget.metainfo.InfoHash;
+import io.btget.piece.BlockRequest;
+import io.btget.piece.PiecePicker;
+
+/**
+ * What a peer connection needs from the torrent it serves, and nothing more: the session implements it. Keeping
+ * this narrow keeps {@code peer} free of storage and UI concerns, and lets tests drive a connection with a fake.
+ */
+public interface TorrentContext {
+    InfoHash infoHash();
+
+    byte[] ourPeerId();
+
+    int pieceCount();
+
+    int pieceSize(int piece);
+
+    /** Our verified pieces as BEP 3 bitfield bytes (a snapshot), or null when we have none. */
+    byte[] ourBitfieldWire();
+
+    boolean havePiece(int piece);
+
+    PiecePicker<PeerConnection> picker();
+
+    /**
+     * A block the picker accepted from {@code from}: copy it into the piece being assembled. Runs on the
+     * connection's reader thread and may go on to hash and write the completed piece there.
+     */
+    void blockReceived(PeerConnection from, BlockRequest block, byte[] data, int dataOffset);
+
+    /** Reads a block of a verified piece for upload; false when it cannot be read. */
+    boolean readBlock(int piece, int offset, int length, byte[] dst);
+
+    RateLimiter downloadLimiter();
+
+    RateLimiter uploadLimiter();
+
+    /** Payload bytes moved, for the session's totals. */
+    void countDownloaded(int bytes, boolean wasted);
+
+    void countUploaded(int bytes);
+
+    /** Called once when a connection ends; {@code misbehaved} peers are not dialled again. */
+    void connectionClosed(PeerConnection connection, String reason, boolean misbehaved);
+
+    /** Whether we have every piece (then we are not interested in anyone). */
+    boolean isComplete();
+
+    /** Whether the pool should dial known peers now (while downloading, and while seeding to reach leechers). */
+    boolean wantsOutgoingConnections();
+}

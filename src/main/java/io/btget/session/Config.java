@@ -1,0 +1,62 @@
+package io.btget.session;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a torrent session is told by its user, built once by the CLI (one immutable settings object, as
+ * libtorrent's settings_pack).
+ *
+ * @param outputDir     where the data lives (multi-file torrents in a folder named after the torrent)
+ * @param bind          address to listen on
+ * @param port          preferred listen port (the next free one is taken when busy)
+ * @param maxPeers      connection limit
+ * @param maxUploads    peers unchoked at once (including the optimistic one)
+ * @param extraTrackers trackers added to the torrent's own (each its own tier, tried after the torrent's)
+ * @param extraPeers    peers to dial directly, tracker or not
+ * @param stallTimeout  give up (exit 4) when nothing progresses for this long
+ * @param downloadLimit bytes per second over all peers, 0 for no limit
+ * @param uploadLimit   bytes per second over all peers, 0 for no limit
+ * @param seed          what to do once complete
+ * @param hashThreads   threads for the initial check
+ */
+public record Config(
+        Path outputDir,
+        InetAddress bind,
+        int port,
+        int maxPeers,
+        int maxUploads,
+        List<String> extraTrackers,
+        List<InetSocketAddress> extraPeers,
+        Duration stallTimeout,
+        long downloadLimit,
+        long uploadLimit,
+        SeedPolicy seed,
+        int hashThreads) {
+
+    public Config {
+        extraTrackers = List.copyOf(extraTrackers);
+        extraPeers = List.copyOf(extraPeers);
+    }
+
+    /**
+     * When to stop seeding after the download completes: never start ({@link #NONE}), never stop, or when the
+     * ratio or the time is reached, whichever comes first.
+     */
+    public record SeedPolicy(boolean enabled, double ratio, Duration time) {
+        public static final SeedPolicy NONE = new SeedPolicy(false, 0, Duration.ZERO);
+        public static final SeedPolicy FOREVER = new SeedPolicy(true, 0, Duration.ZERO);
+
+        public boolean done(double currentRatio, Duration seededFor) {
+            if (!enabled) {
+                return true;
+            }
+            boolean byRatio = ratio > 0 && currentRatio >= ratio;
+            boolean byTime = !time.isZero() && seededFor.compareTo(time) >= 0;
+            return byRatio || byTime;
+        }
+    }
+}

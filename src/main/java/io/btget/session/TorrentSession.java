@@ -1,0 +1,484 @@
+package io.btget.session;
+
+import io.btget.metainfo.InfoHash;
+import io.btget.metainfo.Torrent;
+import io.btget.peer.Limits;
+import io.btget.peer.PeerConnection;
+import io.btget.peer.PeerId;
+import io.btget.peer.PeerPool;
+import io.btget.peer.RateLimiter;
+import io.btget.peer.RateMeter;
+import io.btget.peer.TorrentContext;
+import io.btget.piece.Bitfield;
+import io.btget.piece.BlockRequest;
+import io.btget.piece.PiecePicker;
+import io.btget.storage.Storage;
+import io.btget.storage.StorageException;
+import io.btget.storage.Verifier;
+import io.btget.tracker.Announcer;
+import io.btget.tracker.AnnouncerListener;
+import io.btget.tracker.TransferTotals;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One torrent's whole life in this process: check what is on disk, announce, download, (seed), stop. It owns the
+ * shared state the connections work on (our bitfield, the picker, pieces being assembled) and is the
+ * {@link TorrentContext} they see. Wiring is explicit, here, with plain constructors.
+ */
+public final class TorrentSession implements TorrentContext {
+    private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
+    /** Bytes of pieces being assembled at once (bounds memory whatever the piece size). */
+    private static final long IN_FLIGHT_BYTES = 64L << 20;
+    private static final long TICK_MILLIS = 250;
+
+    private final Torrent torrent;
+    private final Config config;
+    private final SessionListener listener;
+    private final byte[] peerId = PeerId.generate();
+    private final RateLimiter downloadLimiter;
+    private final RateLimiter uploadLimiter;
+    private final LongAdder downloaded = new LongAdder();
+    private final LongAdder uploaded = new LongAdder();
+    private final LongAdder wasted = new LongAdder();
+    private final RateMeter downloadRate = new RateMeter();
+    private final RateMeter uploadRate = new RateMeter();
+    private final AtomicLong verifiedBytes = new AtomicLong();
+    private final AtomicInteger hashFailures = new AtomicInteger();
+    private final Map<Integer, PieceAssembly> assemblies = new ConcurrentHashMap<>();
+    private final BufferPool buffers;
+    private final long startedAt = System.nanoTime();
+
+    /** Our verified pieces. Guarded by itself. */
+    private final Bitfield have;
+    private volatile int haveCount;
+    private volatile long lastProgressAt = System.nanoTime();
+    private volatile Throwable fatal;
+    private volatile Outcome stopRequested;
+    private volatile String phase = "checking";
+
+    private Storage storage;
+    private PiecePicker<PeerConnection> picker;
+    private PeerPool pool;
+    private Announcer announcer;
+    private Choking choking;
+    private int listenPort;
+
+    public TorrentSession(Torrent torrent, Config config, SessionListener listener) {
+        this.torrent = torrent;
+        this.config = config;
+        this.listener = listener;
+        this.downloadLimiter = new RateLimiter(config.downloadLimit());
+        this.uploadLimiter = new RateLimiter(config.uploadLimit());
+        this.have = new Bitfield(torrent.pieceCount());
+        int inFlightPieces = (int) Math.max(4, IN_FLIGHT_BYTES / Math.max(1, torrent.pieceLength()));
+        this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
+    }
+
+    /** Asks a running session to stop (from a signal handler or another thread). */
+    public void requestStop(Outcome why) {
+        stopRequested = why;
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    /**
+     * Runs the session to its end.
+     *
+     * @throws SessionException on a disk failure (verified data stays on disk)
+     */
+    public Outcome run() throws InterruptedException {
+        try {
+            Files.createDirectories(config.outputDir());
+        } catch (IOException e) {
+            throw new SessionException("cannot create output directory " + config.outputDir() + ": " + reason(e), e);
+        }
+        storage = Storage.open(config.outputDir(), torrent, true);
+        try {
+            return runWithStorage();
+        } finally {
+            storage.close();
+        }
+    }
+
+    private Outcome runWithStorage() throws InterruptedException {
+        checkExisting();
+        try {
+            storage.createEmptyFiles();
+        } catch (StorageException e) {
+            throw new SessionException(e.getMessage(), e);
+        }
+        int inFlightPieces = (int) Math.max(4, IN_FLIGHT_BYTES / Math.max(1, torrent.pieceLength()));
+        picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), new Random(), inFlightPieces);
+        if (isComplete() && !config.seed().enabled()) {
+            phase = "complete";
+            emitStats();
+            return Outcome.COMPLETE;
+        }
+        List<List<String>> tiers = new ArrayList<>(torrent.trackerTiers());
+        for (String t : config.extraTrackers()) {
+            tiers.add(List.of(t));
+        }
+        if (tiers.isEmpty() && config.extraPeers().isEmpty()) {
+            listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
+            return Outcome.NO_PEERS;
+        }
+        pool = new PeerPool(this, config.maxPeers());
+        choking = new Choking(config.maxUploads());
+        try {
+            listenPort = pool.listen(config.bind(), config.port());
+        } catch (IOException e) {
+            listener.event("warning", "cannot listen for peers: " + e.getMessage(), Map.of());
+            listenPort = 0;
+        }
+        pool.start();
+        pool.addKnown(config.extraPeers());
+        announcer = new Announcer(tiers, torrent.infoHash(), peerId, listenPort == 0 ? config.port() : listenPort,
+                this::totals, pool::addKnown, trackerEvents());
+        phase = isComplete() ? "seeding" : "downloading";
+        announcer.start();
+        try {
+            return loop();
+        } finally {
+            phase = "stopping";
+            pool.close();
+            announcer.close();
+            emitStats();
+        }
+    }
+
+    private Outcome loop() throws InterruptedException {
+        boolean announcedComplete = isComplete();
+        long seedingSince = isComplete() ? System.nanoTime() : 0;
+        long lastTick = 0;
+        long lastRechoke = 0;
+        while (true) {
+            Thread.sleep(TICK_MILLIS);
+            if (fatal != null) {
+                throw new SessionException(fatal.getMessage(), fatal);
+            }
+            if (stopRequested != null) {
+                return stopRequested;
+            }
+            long now = System.nanoTime();
+            if (now - lastTick >= 1_000_000_000L) {
+                lastTick = now;
+                for (PeerConnection c : pool.connections()) {
+                    c.tick();
+                }
+            }
+            boolean fullRechoke = now - lastRechoke >= Duration.ofSeconds(10).toNanos();
+            if (fullRechoke) {
+                lastRechoke = now;
+            }
+            choking.rechoke(pool.connections(), isComplete(), fullRechoke);
+            emitStats();
+            if (isComplete()) {
+                if (!announcedComplete) {
+                    announcedComplete = true;
+                    seedingSince = now;
+                    phase = "seeding";
+                    announcer.completed();
+                    listener.event("complete", "download complete: all " + torrent.pieceCount()
+                            + " pieces verified", Map.of("pieces", torrent.pieceCount()));
+                    for (PeerConnection c : pool.connections()) {
+                        if (c.isSeed()) {
+                            c.close("both complete", false);
+                        }
+                    }
+                }
+                double ratio = torrent.totalLength() == 0 ? 0 : uploaded.sum() / (double) torrent.totalLength();
+                if (config.seed().done(ratio, Duration.ofNanos(now - seedingSince))) {
+                    return Outcome.COMPLETE;
+                }
+                continue;
+            }
+            if (now - lastProgressAt > config.stallTimeout().toNanos()) {
+                boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0;
+                return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
+            }
+        }
+    }
+
+    /** Hash-checks what is already on disk, so a rerun only fetches what is missing. */
+    private void checkExisting() throws InterruptedException {
+        phase = "checking";
+        LongAdder checked = new LongAdder();
+        Thread reporter = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                listener.stats(stats("checking", checked.sum()));
+                try {
+                    Thread.sleep(TICK_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "check-progress");
+        reporter.setDaemon(true);
+        reporter.start();
+        BitSet good;
+        try {
+            good = new Verifier(torrent, storage).verify(config.hashThreads(), checked::add);
+        } catch (StorageException e) {
+            throw new SessionException(e.getMessage(), e);
+        } finally {
+            reporter.interrupt();
+            reporter.join();
+        }
+        long bytes = 0;
+        synchronized (have) {
+            for (int p = good.nextSetBit(0); p >= 0; p = good.nextSetBit(p + 1)) {
+                have.set(p);
+                bytes += torrent.pieceSize(p);
+            }
+            haveCount = have.cardinality();
+        }
+        verifiedBytes.set(bytes);
+        if (bytes > 0) {
+            listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
+                    + " pieces already on disk", Map.of("pieces", good.cardinality()));
+        }
+    }
+
+    private AnnouncerListener trackerEvents() {
+        return new AnnouncerListener() {
+            @Override
+            public void announced(String url, int peers) {
+                log.info("tracker {}: {} peers", url, peers);
+            }
+
+            @Override
+            public void failed(String url, String message) {
+                listener.event("tracker_error", "tracker " + url + ": " + message,
+                        Map.of("tracker", url, "message", message));
+            }
+
+            @Override
+            public void warning(String url, String message) {
+                listener.event("tracker_warning", "tracker " + url + " warns: " + message,
+                        Map.of("tracker", url, "message", message));
+            }
+        };
+    }
+
+    private TransferTotals totals() {
+        return new TransferTotals(uploaded.sum(), downloaded.sum(), torrent.totalLength() - verifiedBytes.get());
+    }
+
+    private void emitStats() {
+        listener.stats(stats(phase, verifiedBytes.get()));
+    }
+
+    private Stats stats(String phaseName, long verified) {
+        List<PeerConnection> conns = pool == null ? List.of() : pool.connections();
+        int seeds = 0;
+        for (PeerConnection c : conns) {
+            if (c.isSeed()) {
+                seeds++;
+            }
+        }
+        return new Stats(phaseName, torrent.totalLength(), verified, downloaded.sum(), uploaded.sum(),
+                downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
+                haveCount, torrent.pieceCount(), hashFailures.get(), wasted.sum(),
+                (System.nanoTime() - startedAt) / 1_000_000);
+    }
+
+    public Stats stats() {
+        return stats(phase, verifiedBytes.get());
+    }
+
+    // ---- TorrentContext ----
+
+    @Override
+    public InfoHash infoHash() {
+        return torrent.infoHash();
+    }
+
+    @Override
+    public byte[] ourPeerId() {
+        return peerId.clone();
+    }
+
+    @Override
+    public int pieceCount() {
+        return torrent.pieceCount();
+    }
+
+    @Override
+    public int pieceSize(int piece) {
+        return torrent.pieceSize(piece);
+    }
+
+    @Override
+    public byte[] ourBitfieldWire() {
+        synchronized (have) {
+            return haveCount == 0 ? null : have.toWireBytes();
+        }
+    }
+
+    @Override
+    public boolean havePiece(int piece) {
+        synchronized (have) {
+            return have.get(piece);
+        }
+    }
+
+    @Override
+    public PiecePicker<PeerConnection> picker() {
+        return picker;
+    }
+
+    @Override
+    public void blockReceived(PeerConnection from, BlockRequest block, byte[] data, int dataOffset) {
+        lastProgressAt = System.nanoTime();
+        downloadRate.add(block.length());
+        PieceAssembly a = assemblies.computeIfAbsent(block.piece(),
+                p -> new PieceAssembly(p, torrent.pieceSize(p), buffers.take()));
+        if (a.add(from, block, data, dataOffset)) {
+            completePiece(a);
+        }
+    }
+
+    /** Hash, write, announce: on the thread that delivered the last block, so hashing spreads over cores. */
+    private void completePiece(PieceAssembly a) {
+        assemblies.remove(a.piece);
+        MessageDigest sha1 = Verifier.sha1();
+        boolean good = new Verifier(torrent, storage).hashMatches(sha1, a.buffer, a.size, a.piece);
+        if (!good) {
+            buffers.give(a.buffer);
+            picker.pieceFailed(a.piece);
+            hashFailures.incrementAndGet();
+            wasted.add(a.size);
+            listener.event("piece_failed", "piece " + a.piece + " failed its hash check (from "
+                    + a.contributors.size() + " peer(s))", Map.of("piece", a.piece, "peers", a.contributors.size()));
+            for (PeerConnection c : a.contributors) {
+                int charged = c.chargeHashFailure();
+                if (a.contributors.size() == 1) {
+                    charged = c.chargeHashFailure();
+                }
+                if (charged >= Limits.MAX_HASH_FAILURES) {
+                    c.close("sent data that failed " + charged + " hash checks", true);
+                }
+            }
+            return;
+        }
+        try {
+            storage.write((long) a.piece * torrent.pieceLength(), a.buffer, 0, a.size);
+        } catch (StorageException e) {
+            picker.pieceFailed(a.piece);
+            buffers.give(a.buffer);
+            fatal = e;
+            return;
+        }
+        buffers.give(a.buffer);
+        synchronized (have) {
+            have.set(a.piece);
+            haveCount = have.cardinality();
+        }
+        picker.pieceVerified(a.piece);
+        verifiedBytes.addAndGet(a.size);
+        lastProgressAt = System.nanoTime();
+        for (PeerConnection c : pool.connections()) {
+            c.announceHave(a.piece);
+        }
+    }
+
+    @Override
+    public boolean readBlock(int piece, int offset, int length, byte[] dst) {
+        if (!havePiece(piece)) {
+            return false;
+        }
+        try {
+            return storage.read((long) piece * torrent.pieceLength() + offset, dst, 0, length);
+        } catch (StorageException e) {
+            listener.event("disk_error", e.getMessage(), Map.of("message", e.getMessage()));
+            return false;
+        }
+    }
+
+    @Override
+    public RateLimiter downloadLimiter() {
+        return downloadLimiter;
+    }
+
+    @Override
+    public RateLimiter uploadLimiter() {
+        return uploadLimiter;
+    }
+
+    @Override
+    public void countDownloaded(int bytes, boolean wastedBytes) {
+        downloaded.add(bytes);
+        if (wastedBytes) {
+            wasted.add(bytes);
+        }
+    }
+
+    @Override
+    public void countUploaded(int bytes) {
+        uploaded.add(bytes);
+        uploadRate.add(bytes);
+    }
+
+    @Override
+    public void connectionClosed(PeerConnection connection, String reason, boolean misbehaved) {
+        if (pool != null) {
+            pool.removed(connection, misbehaved);
+        }
+        if (misbehaved) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("peer", connection.address().toString());
+            f.put("reason", reason);
+            listener.event("peer_banned", "dropped peer " + connection.address() + ": " + reason, f);
+        }
+    }
+
+    @Override
+    public boolean isComplete() {
+        return haveCount == torrent.pieceCount();
+    }
+
+    @Override
+    public boolean wantsOutgoingConnections() {
+        return !isComplete() || config.seed().enabled();
+    }
+
+    private Bitfield copyOfHave() {
+        synchronized (have) {
+            return have.copy();
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** For seeding to stay up: the list of peer addresses we are connected to (for tests and stats). */
+    public List<InetSocketAddress> connectedAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (PeerConnection c : pool.connections()) {
+            out.add(c.address());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package io.btget.storage;
+
+import io.btget.metainfo.FileEntry;
+import io.btget.metainfo.Torrent;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Hash-checks the data on disk against a torrent's piece hashes, spread over several threads. Pieces whose bytes
+ * are not all on disk (missing or short files) fail without being read, so checking an empty folder is instant.
+ */
+public final class Verifier {
+    /** Pieces a worker claims at a time: consecutive pieces keep reads sequential within a worker. */
+    private static final int BATCH_BYTES = 8 << 20;
+
+    private final Torrent torrent;
+    private final Storage storage;
+
+    public Verifier(Torrent torrent, Storage storage) {
+        this.torrent = torrent;
+        this.storage = storage;
+    }
+
+    /**
+     * Checks every piece.
+     *
+     * @param threads   worker threads (1 or more)
+     * @param progress  called with the number of bytes just checked (from worker threads; must be thread-safe)
+     * @return the set of pieces whose data on disk matches their hash
+     */
+    public BitSet verify(int threads, LongConsumer progress) throws InterruptedException {
+        int pieces = torrent.pieceCount();
+        BitSet present = presentPieces();
+        BitSet good = new BitSet(pieces);
+        int batch = Math.max(1, BATCH_BYTES / Math.max(1, torrent.pieceLength()));
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, "verify");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<BitSet>> results = new ArrayList<>();
+            for (int w = 0; w < Math.max(1, threads); w++) {
+                results.add(pool.submit(() -> work(next, batch, present, progress)));
+            }
+            for (Future<BitSet> f : results) {
+                good.or(f.get());
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+        return good;
+    }
+
+    private BitSet work(AtomicInteger next, int batch, BitSet present, LongConsumer progress) throws InterruptedException {
+        int pieces = torrent.pieceCount();
+        BitSet good = new BitSet(pieces);
+        byte[] buf = new byte[torrent.pieceLength()];
+        MessageDigest sha1 = sha1();
+        while (true) {
+            int first = next.getAndAdd(batch);
+            if (first >= pieces) {
+                return good;
+            }
+            for (int p = first; p < Math.min(pieces, first + batch); p++) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                int size = torrent.pieceSize(p);
+                if (present.get(p) && storage.read((long) p * torrent.pieceLength(), buf, 0, size)
+                        && hashMatches(sha1, buf, size, p)) {
+                    good.set(p);
+                }
+                progress.accept(size);
+            }
+        }
+    }
+
+    /** Whether a piece's hash matches {@code data[0..size)}. */
+    public boolean hashMatches(MessageDigest sha1, byte[] data, int size, int piece) {
+        sha1.update(data, 0, size);
+        byte[] digest = sha1.digest();
+        byte[] hashes = torrent.pieceHashes();
+        int at = piece * 20;
+        for (int i = 0; i < 20; i++) {
+            if (digest[i] != hashes[at + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Pieces all of whose (non-padding) bytes lie within files that exist and are long enough. */
+    private BitSet presentPieces() {
+        List<FileEntry> files = storage.layout().files();
+        long[] size = new long[files.size()];
+        for (int i = 0; i < files.size(); i++) {
+            size[i] = files.get(i).padding() ? Long.MAX_VALUE : storage.sizeOnDisk(i);
+        }
+        BitSet present = new BitSet(torrent.pieceCount());
+        for (int p = 0; p < torrent.pieceCount(); p++) {
+            boolean ok = true;
+            for (FileSpan s : storage.layout().spans((long) p * torrent.pieceLength(), torrent.pieceSize(p))) {
+                if (size[s.fileIndex()] < s.fileOffset() + s.length()) {
+                    ok = false;
+                    break;
+                }
+            }
+            present.set(p, ok);
+        }
+        return present;
+    }
+
+    public static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-1", e);
+        }
+    }
+}
