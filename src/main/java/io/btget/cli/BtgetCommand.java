@@ -14,9 +14,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "btget",
         mixinStandardHelpOptions = true,
         versionProvider = BtgetCommand.Version.class,
-        description = "A command-line BitTorrent downloader and seeder.",
+        description = {"A command-line BitTorrent downloader and seeder.",
+            "'btget FILE.torrent [options]' is short for 'btget download FILE.torrent [options]'."},
         footer = {},
         subcommands = {
+            DownloadCommand.class,
+            VerifyCommand.class,
             AutoComplete.GenerateCompletion.class,
         })
 public final class BtgetCommand implements Runnable {

@@ -24,7 +24,37 @@ public final class Main {
 
     public static int run(String... args) {
         CommandLine cmd = commandLine();
-        return cmd.execute(args);
+        return cmd.execute(withDefaultCommand(cmd, args));
+    }
+
+    /** Options of the root command that take a value (so that value is not taken for the torrent). */
+    private static final java.util.Set<String> ROOT_OPTIONS_WITH_VALUE = java.util.Set.of("--log-file");
+
+    /**
+     * {@code btget FILE.torrent ...} means {@code btget download FILE.torrent ...}: when the first positional
+     * argument is not a command name, "download" goes in front.
+     */
+    static String[] withDefaultCommand(CommandLine cmd, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.startsWith("-")) {
+                if (ROOT_OPTIONS_WITH_VALUE.contains(a)) {
+                    i++;
+                }
+                continue;
+            }
+            if (cmd.getSubcommands().containsKey(a)) {
+                return args;
+            }
+            String[] out = new String[args.length + 1];
+            out[0] = "download";
+            System.arraycopy(args, 0, out, 1, args.length);
+            return out;
+        }
+        return args;
     }
 
     static CommandLine commandLine() {
@@ -33,6 +63,7 @@ public final class Main {
         cmd.setExpandAtFiles(false);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setUsageHelpAutoWidth(true);
+        addExitCodeFooter(cmd);
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("btget: " + ex.getMessage());
@@ -57,12 +88,22 @@ public final class Main {
         return cmd;
     }
 
+    private static void addExitCodeFooter(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage().footer(ExitCode.helpFooter());
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            addExitCodeFooter(sub);
+        }
+    }
+
     static ExitCode exitCodeFor(Throwable ex) {
         if (ex instanceof UserError u) {
             return u.exitCode();
         }
         if (ex instanceof BencodeException || ex instanceof InvalidTorrentException) {
             return ExitCode.BAD_TORRENT;
+        }
+        if (ex instanceof io.btget.storage.StorageException || ex instanceof io.btget.session.SessionException) {
+            return ExitCode.DISK;
         }
         if (ex instanceof UncheckedIOException || ex instanceof FileSystemException) {
             return ExitCode.DISK;
@@ -86,6 +127,7 @@ public final class Main {
         } else {
             msg = t.getMessage();
             if (msg == null || msg.isBlank() || !(t instanceof UserError || t instanceof BencodeException
+                    || t instanceof io.btget.storage.StorageException || t instanceof io.btget.session.SessionException
                     || t instanceof InvalidTorrentException || t instanceof java.io.IOException)) {
                 msg = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
             }

@@ -88,4 +88,40 @@ public final class Units {
             throw new IllegalArgumentException("not a size: '" + text + "' (examples: 16384, 256K, 4M, 1.5G)");
         }
     }
+
+    /**
+     * Parses a duration: "90" (seconds), "30s", "5m", "2h", "1d", or combinations like "1h30m".
+     *
+     * @throws IllegalArgumentException naming the bad text
+     */
+    public static java.time.Duration parseDuration(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty duration");
+        }
+        if (s.chars().allMatch(Character::isDigit)) {
+            return java.time.Duration.ofSeconds(Long.parseLong(s));
+        }
+        long seconds = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int start = i;
+            while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (start == i || i >= s.length() || i - start > 9) {
+                throw new IllegalArgumentException("not a duration: '" + text + "' (examples: 90, 30s, 5m, 1h30m)");
+            }
+            long n = Long.parseLong(s.substring(start, i));
+            char unit = s.charAt(i++);
+            seconds += switch (unit) {
+                case 's' -> n;
+                case 'm' -> n * 60;
+                case 'h' -> n * 3600;
+                case 'd' -> n * 86400;
+                default -> throw new IllegalArgumentException("not a duration: '" + text + "' (examples: 90, 30s, 5m, 1h30m)");
+            };
+        }
+        return java.time.Duration.ofSeconds(seconds);
+    }
 }

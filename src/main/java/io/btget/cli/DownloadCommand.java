@@ -1,0 +1,47 @@
+package io.btget.cli;
+
+import io.btget.metainfo.Torrent;
+import io.btget.session.Config;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "download", mixinStandardHelpOptions = true,
+        description = {"Download a torrent, verifying every piece; resumes whatever is already on disk.",
+            "'btget FILE.torrent' is short for 'btget download FILE.torrent'."})
+final class DownloadCommand implements Callable<Integer> {
+    @Mixin
+    LoggingOptions logging;
+
+    @Mixin
+    SessionOptions session;
+
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    String torrent;
+
+    @Option(names = "--seed", description = "Keep seeding after the download completes, until interrupted.")
+    boolean seed;
+
+    @Option(names = "--seed-ratio", paramLabel = "R", description = "Seed until uploaded/size reaches R (implies --seed).")
+    Double seedRatio;
+
+    @Option(names = "--seed-time", paramLabel = "DURATION", description = "Seed for this long at most (implies --seed).")
+    String seedTime;
+
+    @Override
+    public Integer call() {
+        Config.SeedPolicy policy = Config.SeedPolicy.NONE;
+        if (seed || seedRatio != null || seedTime != null) {
+            if (seedRatio != null && !(seedRatio > 0)) {
+                throw new UserError(ExitCode.USAGE, "--seed-ratio must be positive");
+            }
+            policy = new Config.SeedPolicy(true, seedRatio == null ? 0 : seedRatio,
+                    seedTime == null ? java.time.Duration.ZERO : SessionOptions.duration("--seed-time", seedTime));
+        }
+        Config config = session.toConfig(policy);
+        Torrent t = TorrentInput.load(torrent);
+        return SessionRunner.run(t, config, session, System.out);
+    }
+}

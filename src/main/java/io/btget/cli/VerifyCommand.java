@@ -1,0 +1,162 @@
+package io.btget.cli;
+
+import io.btget.cli.progress.ProgressView;
+import io.btget.cli.progress.ProgressViews;
+import io.btget.metainfo.FileEntry;
+import io.btget.metainfo.Torrent;
+import io.btget.storage.Storage;
+import io.btget.storage.StorageException;
+import io.btget.storage.Verifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Hash-check the data on disk against a torrent, in parallel.",
+            "Exit 0 when every piece is present and correct, 6 otherwise."})
+final class VerifyCommand implements Callable<Integer> {
+    @Mixin
+    LoggingOptions logging;
+
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    String torrent;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Where the data is (default: current directory).")
+    Path dir = Path.of(".");
+
+    @Option(names = "--json", description = "Progress and the report as JSON lines on stdout.")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--progress", paramLabel = "MODE", description = "auto, live, plain or none (default: ${DEFAULT-VALUE}).")
+    ProgressViews.Mode progress = ProgressViews.Mode.AUTO;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (threads < 1) {
+            throw new UserError(ExitCode.USAGE, "--threads must be at least 1");
+        }
+        Torrent t = TorrentInput.load(torrent);
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(ExitCode.USAGE, "not a directory: " + dir);
+        }
+        long started = System.nanoTime();
+        BitSet good;
+        List<FileEntry> files = t.files();
+        long[] sizes = new long[files.size()];
+        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, System.out)) {
+            LongAdder checked = new LongAdder();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread reporter = new Thread(() -> {
+                while (!done.get()) {
+                    long c = checked.sum();
+                    double secs = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("checkedBytes", c);
+                    f.put("totalBytes", t.totalLength());
+                    view.update(String.format(Locale.ROOT, "verifying %5.1f%% %s of %s  %s",
+                            t.totalLength() == 0 ? 100.0 : 100.0 * c / t.totalLength(), Units.bytes(c),
+                            Units.bytes(t.totalLength()), Units.rate(c / secs)), f);
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "verify-progress");
+            reporter.setDaemon(true);
+            reporter.start();
+            try {
+                good = new Verifier(t, storage).verify(threads, checked::add);
+            } catch (StorageException e) {
+                throw new UserError(ExitCode.DISK, e.getMessage(), e);
+            } finally {
+                done.set(true);
+                reporter.interrupt();
+                reporter.join();
+            }
+            for (int i = 0; i < files.size(); i++) {
+                sizes[i] = files.get(i).padding() ? files.get(i).length() : storage.sizeOnDisk(i);
+            }
+            report(t, storage, good, sizes, view, (System.nanoTime() - started) / 1e9);
+        }
+        return good.cardinality() == t.pieceCount() && allFilesPresent(files, sizes) ? ExitCode.OK.code : ExitCode.INCOMPLETE.code;
+    }
+
+    private static boolean allFilesPresent(List<FileEntry> files, long[] sizes) {
+        for (int i = 0; i < files.size(); i++) {
+            if (!files.get(i).padding() && sizes[i] < files.get(i).length()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void report(Torrent t, Storage storage, BitSet good, long[] sizes, ProgressView view, double seconds) {
+        List<FileEntry> files = t.files();
+        int[] badPieces = new int[files.size()];
+        for (int p = 0; p < t.pieceCount(); p++) {
+            if (!good.get(p)) {
+                for (int f : storage.layout().filesOfPiece(p, t.pieceSize(p))) {
+                    badPieces[f]++;
+                }
+            }
+        }
+        List<Map<String, Object>> fileReports = new ArrayList<>();
+        int okFiles = 0;
+        int userFiles = 0;
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            if (f.padding()) {
+                continue;
+            }
+            userFiles++;
+            String status = sizes[i] < 0 ? "missing" : sizes[i] < f.length() ? "short"
+                    : badPieces[i] > 0 ? "corrupt" : "ok";
+            if (status.equals("ok")) {
+                okFiles++;
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("index", i);
+            r.put("path", f.displayPath());
+            r.put("length", f.length());
+            r.put("status", status);
+            r.put("badPieces", badPieces[i]);
+            fileReports.add(r);
+            if (!json && (!status.equals("ok") || LoggingOptions.verbosity() >= 1)) {
+                String detail = status.equals("ok") ? "" : status.equals("missing") ? "" : " (" + badPieces[i] + " bad pieces)";
+                view.event("file", String.format(Locale.ROOT, "%-7s %s%s", status.toUpperCase(Locale.ROOT), f.displayPath(), detail), r);
+            }
+        }
+        int goodPieces = good.cardinality();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("event", "verified");
+        summary.put("name", t.name());
+        summary.put("infoHash", t.infoHash().hex());
+        summary.put("complete", goodPieces == t.pieceCount() && okFiles == userFiles);
+        summary.put("piecesGood", goodPieces);
+        summary.put("pieceCount", t.pieceCount());
+        summary.put("filesOk", okFiles);
+        summary.put("fileCount", userFiles);
+        summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        summary.put("files", fileReports);
+        double mbps = t.totalLength() / Math.max(0.001, seconds) / 1e6;
+        view.finish(String.format(Locale.ROOT, "%s: %d of %d pieces OK, %d of %d files OK (%s in %.2fs, %.0f MB/s)%s",
+                t.name(), goodPieces, t.pieceCount(), okFiles, userFiles, Units.bytes(t.totalLength()), seconds, mbps,
+                goodPieces == t.pieceCount() && okFiles == userFiles ? "" : " - INCOMPLETE"), summary);
+    }
+}
