@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         footer = {},
         subcommands = {
             DownloadCommand.class,
+            SeedCommand.class,
             VerifyCommand.class,
             AutoComplete.GenerateCompletion.class,
         })

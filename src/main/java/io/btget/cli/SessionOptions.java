@@ -54,6 +54,10 @@ final class SessionOptions {
     ProgressViews.Mode progress = ProgressViews.Mode.AUTO;
 
     Config toConfig(Config.SeedPolicy seed) {
+        return toConfig(seed, false);
+    }
+
+    Config toConfig(Config.SeedPolicy seed, boolean seedOnly) {
         if (maxPeers < 1 || maxPeers > Limits.MAX_PEERS_CEILING) {
             throw new UserError(ExitCode.USAGE, "--max-peers must be 1.." + Limits.MAX_PEERS_CEILING);
         }
@@ -84,7 +88,7 @@ final class SessionOptions {
         }
         return new Config(dir, bindAddress, port, maxPeers, maxUploads, trackers, peerAddresses,
                 duration("--stall-timeout", stallTimeout), size("--download-limit", downloadLimit),
-                size("--upload-limit", uploadLimit), seed, hashThreads);
+                size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
     }
 
     static Duration duration(String flag, String text) {

@@ -69,6 +69,12 @@ final class SessionRunner {
                     fail(view, options.json, "btget: " + msg, summary("no_peers", s, msg));
                     yield ExitCode.NETWORK.code;
                 }
+                case INCOMPLETE -> {
+                    String msg = "data in " + config.outputDir() + " is incomplete: " + s.piecesHave() + " of "
+                            + s.pieceCount() + " pieces verified (use 'btget download --seed' to fetch the rest)";
+                    fail(view, options.json, "btget: " + msg, summary("incomplete", s, msg));
+                    yield ExitCode.INCOMPLETE.code;
+                }
                 case INTERRUPTED -> {
                     ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
                     fail(view, options.json, "btget: stopped (" + s.piecesHave() + " of " + s.pieceCount()

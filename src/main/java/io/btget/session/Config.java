@@ -22,6 +22,7 @@ import java.util.List;
  * @param uploadLimit   bytes per second over all peers, 0 for no limit
  * @param seed          what to do once complete
  * @param hashThreads   threads for the initial check
+ * @param seedOnly      refuse to download: after the check, stop with {@link Outcome#INCOMPLETE} unless complete
  */
 public record Config(
         Path outputDir,
@@ -35,7 +36,8 @@ public record Config(
         long downloadLimit,
         long uploadLimit,
         SeedPolicy seed,
-        int hashThreads) {
+        int hashThreads,
+        boolean seedOnly) {
 
     public Config {
         extraTrackers = List.copyOf(extraTrackers);

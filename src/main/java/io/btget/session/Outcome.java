@@ -8,6 +8,8 @@ public enum Outcome {
     NO_PEERS,
     /** Nothing progressed for the stall timeout. */
     STALLED,
+    /** Asked only to seed, but the data on disk is incomplete. */
+    INCOMPLETE,
     /** Stopped by a signal. */
     INTERRUPTED
 }

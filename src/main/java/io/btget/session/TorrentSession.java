@@ -127,6 +127,9 @@ public final class TorrentSession implements TorrentContext {
         }
         int inFlightPieces = (int) Math.max(4, IN_FLIGHT_BYTES / Math.max(1, torrent.pieceLength()));
         picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), new Random(), inFlightPieces);
+        if (config.seedOnly() && !isComplete()) {
+            return Outcome.INCOMPLETE;
+        }
         if (isComplete() && !config.seed().enabled()) {
             phase = "complete";
             emitStats();

@@ -1,0 +1,42 @@
+package io.btget.cli;
+
+import io.btget.metainfo.Torrent;
+import io.btget.session.Config;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "seed", mixinStandardHelpOptions = true,
+        description = {"Verify the data on disk, then seed it until a limit or a signal.",
+            "Exits 6 without seeding when the data is incomplete."})
+final class SeedCommand implements Callable<Integer> {
+    @Mixin
+    LoggingOptions logging;
+
+    @Mixin
+    SessionOptions session;
+
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    String torrent;
+
+    @Option(names = "--seed-ratio", paramLabel = "R", description = "Stop when uploaded/size reaches R (default: never).")
+    Double seedRatio;
+
+    @Option(names = "--seed-time", paramLabel = "DURATION", description = "Stop after seeding this long (default: never).")
+    String seedTime;
+
+    @Override
+    public Integer call() {
+        if (seedRatio != null && !(seedRatio > 0)) {
+            throw new UserError(ExitCode.USAGE, "--seed-ratio must be positive");
+        }
+        Config.SeedPolicy policy = new Config.SeedPolicy(true, seedRatio == null ? 0 : seedRatio,
+                seedTime == null ? Duration.ZERO : SessionOptions.duration("--seed-time", seedTime));
+        Config config = session.toConfig(policy, true);
+        Torrent t = TorrentInput.load(torrent);
+        return SessionRunner.run(t, config, session, System.out);
+    }
+}
