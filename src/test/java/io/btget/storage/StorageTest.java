@@ -1,0 +1,82 @@
+package io.btget.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.btget.metainfo.FileEntry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StorageTest {
+    @TempDir
+    Path dir;
+
+    private FileLayout layout() {
+        return new FileLayout(List.of(
+                new FileEntry(List.of("x", "a.txt"), 4, 0, false),
+                new FileEntry(List.of(".pad", "2"), 2, 4, true),
+                new FileEntry(List.of("x", "y", "b.txt"), 6, 6, false),
+                new FileEntry(List.of("empty.txt"), 0, 12, false)), 8);
+    }
+
+    @Test
+    void writesAcrossFilesCreatingFoldersButNeverPaddingFiles() throws Exception {
+        try (Storage s = Storage.open(dir, layout(), true)) {
+            byte[] data = "abcd\0\0efghij".getBytes(StandardCharsets.ISO_8859_1);
+            s.write(0, data, 0, data.length);
+            s.createEmptyFiles();
+        }
+        assertThat(Files.readString(dir.resolve("x/a.txt"))).isEqualTo("abcd");
+        assertThat(Files.readString(dir.resolve("x/y/b.txt"))).isEqualTo("efghij");
+        assertThat(dir.resolve("empty.txt")).exists().isEmptyFile();
+        assertThat(dir.resolve(".pad")).doesNotExist();
+    }
+
+    @Test
+    void readsBackWithZerosForPaddingAndReportsMissingData() throws Exception {
+        try (Storage s = Storage.open(dir, layout(), true)) {
+            byte[] buf = new byte[12];
+            assertThat(s.read(0, buf, 0, 12)).isFalse();
+            s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4);
+            s.write(6, "efghij".getBytes(StandardCharsets.US_ASCII), 0, 6);
+            assertThat(s.read(0, buf, 0, 12)).isTrue();
+            assertThat(new String(buf, StandardCharsets.ISO_8859_1)).isEqualTo("abcd\0\0efghij");
+        }
+    }
+
+    @Test
+    void refusesToWriteThroughASymbolicLink() throws Exception {
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Files.createSymbolicLink(root.resolve("x"), outside);
+        try (Storage s = Storage.open(root, layout(), true)) {
+            assertThatThrownBy(() -> s.write(0, new byte[4], 0, 4))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("symbolic link");
+        }
+        assertThat(outside).isEmptyDirectory();
+    }
+
+    @Test
+    void refusesAPathThatWouldLeaveTheRoot() {
+        FileLayout evil = new FileLayout(List.of(new FileEntry(List.of("..", "escape"), 1, 0, false)), 8);
+        assertThatThrownBy(() -> Storage.open(dir.resolve("root"), evil, true))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("outside the output directory");
+    }
+
+    @Test
+    void reportsADiskFailureWithThePath() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("ro"));
+        Files.writeString(root.resolve("x"), "a file where a folder should be");
+        try (Storage s = Storage.open(root, layout(), true)) {
+            assertThatThrownBy(() -> s.write(0, new byte[4], 0, 4))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("a.txt");
+        }
+    }
+}
