@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
         description = "A command-line BitTorrent downloader and seeder.",
         footer = {},
         subcommands = {
+            InfoCommand.class,
+            CreateCommand.class,
             AutoComplete.GenerateCompletion.class,
         })
 public final class BtgetCommand implements Runnable {
