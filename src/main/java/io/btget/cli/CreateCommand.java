@@ -95,13 +95,12 @@ public final class CreateCommand implements Runnable {
                 .creationDate(noDate ? Optional.empty() : Optional.of(Instant.now().getEpochSecond()))
                 .name(Optional.ofNullable(name))
                 .threads(threads);
-        Path target;
-        try {
-            String torrentName = name != null ? name : path.toAbsolutePath().normalize().getFileName().toString();
-            target = output != null ? output : Path.of(torrentName + ".torrent");
-        } catch (NullPointerException e) {
+        Path fileName = path.toAbsolutePath().normalize().getFileName();
+        if (name == null && fileName == null) {
             throw new UserError(ExitCode.USAGE, "cannot name a torrent after " + path + " (use --name)");
         }
+        String torrentName = name != null ? name : fileName.toString();
+        Path target = output != null ? output : Path.of(torrentName + ".torrent");
         if (Files.exists(target) && !force) {
             throw new UserError(ExitCode.USAGE, target + " exists (use --force to overwrite)");
         }

@@ -72,11 +72,13 @@ final class PieceHasher {
                     await(pending.poll());
                 }
                 pending.add(pool.submit(() -> {
-                    MessageDigest sha1 = sha1();
-                    sha1.update(buffer, 0, size);
-                    byte[] digest = sha1.digest();
-                    System.arraycopy(digest, 0, hashes, index * 20, 20);
-                    free.add(buffer);
+                    try {
+                        MessageDigest sha1 = sha1();
+                        sha1.update(buffer, 0, size);
+                        System.arraycopy(sha1.digest(), 0, hashes, index * 20, 20);
+                    } finally {
+                        free.add(buffer); // always returned, or the reader would wait forever
+                    }
                     progress.accept(done.addAndGet(size));
                 }));
             }

@@ -53,7 +53,7 @@ public final class TorrentParser {
         }
         String rawName = preferUtf8(info, "name", "info.name");
         String name = PathRules.sanitiseComponent(rawName, "info.name")
-                .orElseThrow(() -> new InvalidTorrentException("info.name is empty"));
+                .orElseThrow(() -> new InvalidTorrentException("info.name is empty or '.'"));
 
         long pieceLengthValue = integer(info, "piece length", "info.piece length");
         if (pieceLengthValue <= 0) {
