@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
             DownloadCommand.class,
             SeedCommand.class,
             VerifyCommand.class,
+            InfoCommand.class,
+            CreateCommand.class,
             AutoComplete.GenerateCompletion.class,
         })
 public final class BtgetCommand implements Runnable {

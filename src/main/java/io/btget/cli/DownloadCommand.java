@@ -12,8 +12,6 @@ import picocli.CommandLine.Parameters;
         description = {"Download a torrent, verifying every piece; resumes whatever is already on disk.",
             "'btget FILE.torrent' is short for 'btget download FILE.torrent'."})
 final class DownloadCommand implements Callable<Integer> {
-    @Mixin
-    LoggingOptions logging;
 
     @Mixin
     SessionOptions session;

@@ -17,6 +17,11 @@ public final class Json {
         return sb.toString();
     }
 
+    /** A JSON object from a map, keys in the map's order. */
+    public static String object(Map<String, ?> map) {
+        return write(map);
+    }
+
     public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2);
         appendString(sb, s);

@@ -13,8 +13,6 @@ import picocli.CommandLine.Parameters;
         description = {"Verify the data on disk, then seed it until a limit or a signal.",
             "Exits 6 without seeding when the data is incomplete."})
 final class SeedCommand implements Callable<Integer> {
-    @Mixin
-    LoggingOptions logging;
 
     @Mixin
     SessionOptions session;

@@ -27,8 +27,6 @@ import picocli.CommandLine.Parameters;
         description = {"Hash-check the data on disk against a torrent, in parallel.",
             "Exit 0 when every piece is present and correct, 6 otherwise."})
 final class VerifyCommand implements Callable<Integer> {
-    @Mixin
-    LoggingOptions logging;
 
     @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
     String torrent;

@@ -41,6 +41,16 @@ public record Torrent(
         webSeeds = List.copyOf(webSeeds);
     }
 
+    /** Parses and validates a .torrent file's bytes; see {@link TorrentParser}. */
+    public static Torrent parse(byte[] torrentFile) {
+        return TorrentParser.parse(torrentFile);
+    }
+
+    /** A magnet link (BEP 9) for this torrent: info hash(es), name and every tracker. */
+    public MagnetLink magnetLink() {
+        return MagnetLink.of(this);
+    }
+
     public int pieceCount() {
         return pieceHashes.length / 20;
     }

@@ -1,0 +1,255 @@
+package io.btget.cli;
+
+import io.btget.metainfo.PathRules;
+import io.btget.metainfo.TorrentBuilder;
+import io.btget.metainfo.TorrentParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code btget create PATH -t URL ...}: hashes a file or directory into a v1 .torrent (same info hash as mktorrent). */
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Create a .torrent from a file or a directory.",
+            "Files are ordered by path (byte order), hidden files included, like mktorrent."})
+public final class CreateCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    // -v/-q/--log-file come from BtgetCommand's LoggingOptions (inherited scope); mixing them in again here
+    // would declare them twice.
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "The file or directory to share.")
+    Path path;
+
+    @Option(names = {"-t", "--tracker"}, paramLabel = "URL[,URL...]",
+            description = "Announce URL. Each -t starts a new tier (BEP 12); comma-separated URLs share a tier.")
+    List<String> trackers = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write (default: NAME.torrent).")
+    Path output;
+
+    @Option(names = "--force", description = "Overwrite the output file if it exists.")
+    boolean force;
+
+    @Option(names = {"-l", "--piece-size"}, paramLabel = "SIZE|auto", defaultValue = "auto",
+            description = "Piece size: a power of two from 16K to 128M (e.g. 262144, 256K, 4M), or auto "
+                    + "(the smallest power of two from 16K to 16M giving at most 2000 pieces). Default: ${DEFAULT-VALUE}.")
+    String pieceSize;
+
+    @Option(names = {"-p", "--private"}, description = "Set the private flag (BEP 27): trackers only, no DHT/PEX.")
+    boolean isPrivate;
+
+    @Option(names = {"-c", "--comment"}, paramLabel = "TEXT", description = "A comment stored in the torrent.")
+    String comment;
+
+    @Option(names = {"-w", "--web-seed"}, paramLabel = "URL", description = "A web seed URL (BEP 19); repeatable.")
+    List<String> webSeeds = new ArrayList<>();
+
+    @Option(names = {"-d", "--no-date"}, description = "Leave out the creation date (reproducible output).")
+    boolean noDate;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Torrent name (default: the file or directory name).")
+    String name;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: the number of cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public void run() {
+        if (!Files.exists(path)) {
+            throw new UserError(ExitCode.USAGE, "no such file or directory: " + path);
+        }
+        if (name != null) {
+            Optional<String> safe;
+            try {
+                safe = PathRules.sanitiseComponent(name, "--name");
+            } catch (io.btget.metainfo.InvalidTorrentException e) {
+                safe = Optional.empty();
+            }
+            if (safe.isEmpty() || !safe.get().equals(name)) {
+                throw new UserError(ExitCode.USAGE, "--name must be a plain file name: '" + name + "'");
+            }
+        }
+        TorrentBuilder builder = new TorrentBuilder(path)
+                .trackerTiers(tiers(trackers))
+                .webSeeds(webSeeds)
+                .pieceLength(parsePieceSize(pieceSize))
+                .isPrivate(isPrivate)
+                .comment(Optional.ofNullable(comment))
+                .createdBy(Optional.of(createdBy()))
+                .creationDate(noDate ? Optional.empty() : Optional.of(Instant.now().getEpochSecond()))
+                .name(Optional.ofNullable(name))
+                .threads(threads);
+        Path fileName = path.toAbsolutePath().normalize().getFileName();
+        if (name == null && fileName == null) {
+            throw new UserError(ExitCode.USAGE, "cannot name a torrent after " + path + " (use --name)");
+        }
+        String torrentName = name != null ? name : fileName.toString();
+        Path target = output != null ? output : Path.of(torrentName + ".torrent");
+        if (Files.exists(target) && !force) {
+            throw new UserError(ExitCode.USAGE, target + " exists (use --force to overwrite)");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err, System.console() != null);
+        TorrentBuilder.Result result;
+        try {
+            result = builder.build(progress);
+            progress.finish();
+            writeAtomically(target, result.torrentFile(), force);
+        } catch (IllegalArgumentException e) {
+            progress.finish();
+            throw new UserError(ExitCode.USAGE, e.getMessage());
+        } catch (IOException e) {
+            progress.finish();
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(ExitCode.INTERRUPTED, "interrupted while hashing");
+        }
+        var t = result.torrent();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s%n", t.name(),
+                InfoCommand.human(t.totalLength()), t.pieceCount(), InfoCommand.human(t.pieceLength()),
+                t.infoHash().hex(), target);
+        out.flush();
+    }
+
+    /** One tier per -t; commas separate trackers of the same tier (mktorrent's -a convention). */
+    static List<List<String>> tiers(List<String> options) {
+        List<List<String>> tiers = new ArrayList<>();
+        for (String option : options) {
+            List<String> tier = Arrays.stream(option.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            if (!tier.isEmpty()) {
+                tiers.add(tier);
+            }
+        }
+        return tiers;
+    }
+
+    /**
+     * Powers of two only: every client accepts them, BEP 52 requires them, and a typo like 1000K is caught.
+     */
+    static Optional<Integer> parsePieceSize(String text) {
+        if (text.equalsIgnoreCase("auto")) {
+            return Optional.empty();
+        }
+        long bytes;
+        try {
+            bytes = parseSize(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new UserError(ExitCode.USAGE, "--piece-size: " + e.getMessage());
+        }
+        if (bytes < 16 * 1024 || bytes > TorrentParser.MAX_PIECE_LENGTH || Long.bitCount(bytes) != 1) {
+            throw new UserError(ExitCode.USAGE, "--piece-size must be a power of two from 16K to 128M, got " + text);
+        }
+        return Optional.of((int) bytes);
+    }
+
+    /** "262144", "256K", "256k", "1M", "1MiB" -> bytes. */
+    static long parseSize(String text) {
+        String s = text.trim().toUpperCase(Locale.ROOT);
+        if (s.endsWith("IB")) {
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("B")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        long multiplier = 1;
+        if (s.endsWith("K")) {
+            multiplier = 1L << 10;
+        } else if (s.endsWith("M")) {
+            multiplier = 1L << 20;
+        } else if (s.endsWith("G")) {
+            multiplier = 1L << 30;
+        }
+        if (multiplier != 1) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty() || s.length() > 12 || !s.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("not a size: '" + text + "' (examples: 262144, 256K, 4M)");
+        }
+        return Math.multiplyExact(Long.parseLong(s), multiplier);
+    }
+
+    private static String createdBy() {
+        try {
+            return new BtgetCommand.Version().getVersion()[0];
+        } catch (IOException e) {
+            return "btget";
+        }
+    }
+
+    /** Never leaves a half-written .torrent behind: write beside the target, then move into place. */
+    private static void writeAtomically(Path target, byte[] data, boolean replace) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".btget-", ".torrent.tmp");
+        try {
+            Files.write(tmp, data, StandardOpenOption.TRUNCATE_EXISTING);
+            if (replace) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                // no ATOMIC_MOVE here: it would silently replace a file created meanwhile
+                Files.move(tmp, target);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A live "\r" line on a terminal, nothing otherwise; the lead swaps in the shared progress view later. */
+    static final class Progress implements TorrentBuilder.Progress {
+        private final PrintWriter err;
+        private final boolean live;
+        private final long startNanos = System.nanoTime();
+        private final AtomicLong lastPrintNanos = new AtomicLong();
+        private volatile boolean printed;
+
+        Progress(PrintWriter err, boolean live) {
+            this.err = err;
+            this.live = live;
+        }
+
+        @Override
+        public void hashed(long hashed, long total) {
+            if (!live) {
+                return;
+            }
+            long now = System.nanoTime();
+            long last = lastPrintNanos.get();
+            if (now - last < 200_000_000L || !lastPrintNanos.compareAndSet(last, now)) {
+                return;
+            }
+            double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
+            String percent = total > 0 ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * hashed / total) : "";
+            synchronized (err) {
+                err.printf(Locale.ROOT, "\rhashing %s %s  %.1f MB/s   ", percent, InfoCommand.human(hashed),
+                        hashed / seconds / 1e6);
+                err.flush();
+                printed = true;
+            }
+        }
+
+        void finish() {
+            if (printed) {
+                synchronized (err) {
+                    err.print("\r\033[K");
+                    err.flush();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.btget.cli;
+
+import io.btget.metainfo.FileEntry;
+import io.btget.metainfo.Torrent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code btget info FILE [--json]}: what a .torrent holds, after full validation. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Show what a .torrent file holds: name, info hash, size, pieces, files, trackers, magnet link.",
+        footerHeading = "%n", footer = {"Exits 3 when the file is not a valid .torrent."})
+public final class InfoCommand implements Runnable {
+    /** The bencode decoder's own limit for .torrent files. */
+    static final int MAX_TORRENT_BYTES = 64 << 20;
+
+    @Spec
+    CommandSpec spec;
+
+    // -v/-q/--log-file come from BtgetCommand's LoggingOptions (inherited scope); mixing them in again here
+    // would declare them twice.
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .torrent file.")
+    Path file;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Torrent torrent = Torrent.parse(readTorrent(file));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.object(asJson(torrent)));
+        } else {
+            printText(torrent, out);
+        }
+        out.flush();
+    }
+
+    static Map<String, Object> asJson(Torrent t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("infoHash", t.infoHash().hex());
+        t.infoHashV2().ifPresent(h -> m.put("infoHashV2", HexFormat.of().formatHex(h)));
+        m.put("totalSize", t.totalLength());
+        m.put("pieceLength", t.pieceLength());
+        m.put("pieceCount", t.pieceCount());
+        m.put("private", t.isPrivate());
+        m.put("multiFile", t.multiFile());
+        m.put("files", t.userFiles().stream().map(f -> {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("path", f.displayPath());
+            fm.put("length", f.length());
+            return fm;
+        }).toList());
+        m.put("trackers", t.trackerTiers());
+        m.put("webSeeds", t.webSeeds());
+        m.put("magnet", t.magnetLink().toString());
+        m.put("comment", t.comment().orElse(null));
+        m.put("createdBy", t.createdBy().orElse(null));
+        m.put("creationDate", t.creationDate().orElse(null));
+        return m;
+    }
+
+    private static void printText(Torrent t, PrintWriter out) {
+        out.println("Name:         " + t.name());
+        out.println("Info hash:    " + t.infoHash().hex());
+        t.infoHashV2().ifPresent(h -> out.println("Info hash v2: " + HexFormat.of().formatHex(h)));
+        out.println("Total size:   " + human(t.totalLength()) + " (" + t.totalLength() + " bytes)");
+        out.println("Pieces:       " + t.pieceCount() + " x " + human(t.pieceLength()) + " (" + t.pieceLength()
+                + " bytes)");
+        out.println("Private:      " + (t.isPrivate() ? "yes" : "no"));
+        t.comment().ifPresent(c -> out.println("Comment:      " + oneLine(c)));
+        t.createdBy().ifPresent(c -> out.println("Created by:   " + oneLine(c)));
+        t.creationDate().ifPresent(d -> out.println("Created:      " + Instant.ofEpochSecond(
+                Math.max(-31_000_000_000L, Math.min(31_000_000_000L, d)))));
+        List<List<String>> tiers = t.trackerTiers();
+        out.println("Trackers:" + (tiers.isEmpty() ? "     none" : ""));
+        for (int i = 0; i < tiers.size(); i++) {
+            for (String url : tiers.get(i)) {
+                out.println("  tier " + i + ": " + url);
+            }
+        }
+        if (!t.webSeeds().isEmpty()) {
+            out.println("Web seeds:");
+            t.webSeeds().forEach(w -> out.println("  " + w));
+        }
+        List<FileEntry> files = t.userFiles();
+        out.println("Files (" + files.size() + "):");
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            out.printf(Locale.ROOT, "  %4d  %s  (%s)%n", i, f.displayPath(), human(f.length()));
+        }
+        out.println("Magnet:       " + t.magnetLink());
+    }
+
+    /** Keeps a hostile comment from rewriting the terminal. */
+    private static String oneLine(String s) {
+        return s.replaceAll("\\p{Cntrl}", " ");
+    }
+
+    /** Reads a .torrent with the size bound and the errors users should see (2: no such file, 3: unreadable). */
+    static byte[] readTorrent(Path file) {
+        if (!Files.exists(file)) {
+            throw new UserError(ExitCode.USAGE, "no such file: " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserError(ExitCode.USAGE, file + " is a directory, not a .torrent file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] data = in.readNBytes(MAX_TORRENT_BYTES + 1);
+            if (data.length > MAX_TORRENT_BYTES) {
+                throw new UserError(ExitCode.BAD_TORRENT, file + " is larger than " + (MAX_TORRENT_BYTES >> 20)
+                        + " MiB: not a .torrent file");
+            }
+            return data;
+        } catch (IOException e) {
+            throw new UserError(ExitCode.BAD_TORRENT, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** 1536 -> "1.5 KiB". */
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

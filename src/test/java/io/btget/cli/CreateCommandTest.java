@@ -1,0 +1,106 @@
+package io.btget.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btget.metainfo.Torrent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(60)
+class CreateCommandTest {
+    private static final Path TESTDATA = Path.of(System.getProperty("btget.testdata", "testdata"));
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void reproducesTheMktorrentInfoHashOfTheCommittedTestdata() throws Exception {
+        Path output = dir.resolve("multi.torrent");
+        int code = run("create", TESTDATA.resolve("payload/multi").toString(), "-t", "http://127.0.0.1:6969/announce",
+                "-t", "http://127.0.0.1:6970/announce", "-w", "http://127.0.0.1:8080/files/", "--private",
+                "--piece-size", "32K", "--comment", "made by mktorrent for btget tests", "-o", output.toString());
+        assertThat(code).as(err.toString()).isZero();
+        Torrent t = Torrent.parse(Files.readAllBytes(output));
+        assertThat(t.infoHash().hex()).isEqualTo("1feeadee9b19cdc34106883b6a37c53728208b9e");
+        assertThat(t.trackerTiers()).containsExactly(List.of("http://127.0.0.1:6969/announce"),
+                List.of("http://127.0.0.1:6970/announce"));
+        assertThat(t.createdBy()).hasValueSatisfying(c -> assertThat(c).startsWith("btget"));
+        assertThat(t.creationDate()).isPresent();
+        assertThat(out.toString()).contains("multi: 68.4 KiB, 3 pieces of 32.0 KiB, info hash "
+                + "1feeadee9b19cdc34106883b6a37c53728208b9e -> " + output);
+        // not a terminal: no progress line, nothing on stderr
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void leavesTheDateOutWithNoDate() throws Exception {
+        Path output = dir.resolve("s.torrent");
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "--no-date", "-o",
+                output.toString())).isZero();
+        assertThat(Torrent.parse(Files.readAllBytes(output)).creationDate()).isEmpty();
+    }
+
+    @Test
+    void refusesToOverwriteWithoutForce() throws Exception {
+        Path output = dir.resolve("s.torrent");
+        Files.writeString(output, "keep me");
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "-o", output.toString()))
+                .isEqualTo(ExitCode.USAGE.code);
+        assertThat(err.toString()).contains("exists (use --force to overwrite)");
+        assertThat(Files.readString(output)).isEqualTo("keep me");
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "-o", output.toString(),
+                "--force")).isZero();
+        assertThat(Torrent.parse(Files.readAllBytes(output)).name()).isEqualTo("small.bin");
+    }
+
+    @Test
+    void rejectsMissingPathAndBadPieceSizesAsUsageErrors() {
+        assertThat(run("create", dir.resolve("nope").toString())).isEqualTo(ExitCode.USAGE.code);
+        assertThat(err.toString()).contains("no such file or directory");
+        String small = TESTDATA.resolve("payload/small.bin").toString();
+        assertThat(run("create", small, "--piece-size", "1000K", "-o", dir.resolve("x").toString()))
+                .isEqualTo(ExitCode.USAGE.code);
+        assertThat(run("create", small, "--piece-size", "8K", "-o", dir.resolve("x").toString()))
+                .isEqualTo(ExitCode.USAGE.code);
+        assertThat(run("create", small, "--piece-size", "lots", "-o", dir.resolve("x").toString()))
+                .isEqualTo(ExitCode.USAGE.code);
+        assertThat(run("create", small, "--name", "../x", "-o", dir.resolve("x").toString()))
+                .isEqualTo(ExitCode.USAGE.code);
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void refusesADirectoryWithNothingToShare() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(run("create", empty.toString(), "-o", dir.resolve("e.torrent").toString()))
+                .isEqualTo(ExitCode.USAGE.code);
+        assertThat(err.toString()).contains("no files under");
+    }
+
+    @Test
+    void parsesSizesWithSuffixes() {
+        assertThat(CreateCommand.parseSize("262144")).isEqualTo(262144);
+        assertThat(CreateCommand.parseSize("256k")).isEqualTo(262144);
+        assertThat(CreateCommand.parseSize("4M")).isEqualTo(4 << 20);
+        assertThat(CreateCommand.parseSize("1MiB")).isEqualTo(1 << 20);
+        assertThat(CreateCommand.parsePieceSize("auto")).isEmpty();
+        assertThat(CreateCommand.tiers(List.of("a,b", "c", " , "))).containsExactly(List.of("a", "b"), List.of("c"));
+    }
+}

@@ -1,0 +1,87 @@
+package io.btget.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(30)
+class InfoCommandTest {
+    private static final Path TESTDATA = Path.of(System.getProperty("btget.testdata", "testdata"));
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void printsNameHashSizePiecesFilesTrackersAndMagnet() {
+        int code = run("info", TESTDATA.resolve("torrents/mktorrent-multi.torrent").toString());
+        assertThat(code).isZero();
+        assertThat(out.toString())
+                .contains("Name:         multi")
+                .contains("Info hash:    1feeadee9b19cdc34106883b6a37c53728208b9e")
+                .contains("68.4 KiB (70037 bytes)")
+                .contains("3 x 32.0 KiB (32768 bytes)")
+                .contains("Private:      yes")
+                .contains("tier 0: http://127.0.0.1:6969/announce")
+                .contains("tier 1: http://127.0.0.1:6970/announce")
+                .contains("http://127.0.0.1:8080/files/")
+                .contains("sub/deeper/c.bin")
+                .contains("Magnet:       magnet:?xt=urn:btih:1feeadee9b19cdc34106883b6a37c53728208b9e&dn=multi");
+    }
+
+    @Test
+    void printsV2HashAndLeavesPaddingOutForHybridTorrents() {
+        assertThat(run("info", TESTDATA.resolve("torrents/libtorrent-hybrid-multi.torrent").toString())).isZero();
+        assertThat(out.toString())
+                .contains("Info hash v2: 4df22331ee864559b59828d3e3bfd758c7475f23a048b1d60fd88cf8451bb007")
+                .contains("Files (4):")
+                .doesNotContain(".pad");
+    }
+
+    @Test
+    void printsOneJsonObjectWithTheDocumentedFields() {
+        assertThat(run("info", "--json", TESTDATA.resolve("torrents/libtorrent-hybrid-multi.torrent").toString()))
+                .isZero();
+        String json = out.toString().trim();
+        assertThat(json).startsWith("{\"name\":\"multi\",\"infoHash\":\"58c1226bf9cb5ae70f3fc294256f1a7efbd3d0d3\","
+                + "\"infoHashV2\":\"4df22331ee864559b59828d3e3bfd758c7475f23a048b1d60fd88cf8451bb007\","
+                + "\"totalSize\":114688,\"pieceLength\":16384,\"pieceCount\":7,\"private\":false")
+                .contains("\"files\":[{\"path\":\"a.txt\",\"length\":37},{\"path\":\"empty.txt\",\"length\":0},"
+                        + "{\"path\":\"sub/b.bin\",\"length\":50000},{\"path\":\"sub/deeper/c.bin\",\"length\":20000}]")
+                .contains("\"trackers\":[[\"http://127.0.0.1:6969/announce\"]]")
+                .contains("\"webSeeds\":[]")
+                .contains("\"magnet\":\"magnet:?xt=urn:btih:58c1226bf9cb5ae70f3fc294256f1a7efbd3d0d3")
+                .contains("\"comment\":null", "\"createdBy\":\"libtorrent (btget testdata)\"", "\"creationDate\":")
+                .endsWith("}")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void exitsWithUsageErrorWhenTheFileDoesNotExist(@TempDir Path dir) {
+        assertThat(run("info", dir.resolve("missing.torrent").toString())).isEqualTo(ExitCode.USAGE.code);
+        assertThat(err.toString()).startsWith("btget: no such file: ").hasLineCount(1);
+    }
+
+    @Test
+    void exitsWithBadTorrentAndOneLineForAnInvalidFile(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.torrent");
+        Files.writeString(bad, "d4:infod4:name1:a12:piece lengthi0eee");
+        assertThat(run("info", bad.toString())).isEqualTo(ExitCode.BAD_TORRENT.code);
+        assertThat(err.toString()).isEqualTo("btget: info.piece length is 0, must be positive" + System.lineSeparator());
+        Files.writeString(bad, "garbage");
+        assertThat(run("info", bad.toString())).isEqualTo(ExitCode.BAD_TORRENT.code);
+    }
+}
