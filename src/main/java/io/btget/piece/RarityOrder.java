@@ -8,8 +8,8 @@ import java.util.Random;
  *
  * <p>The order is one array split into buckets, one per availability value: bucket {@code a} holds the pieces seen
  * at {@code a} peers and sits before bucket {@code a + 1}. A piece moves one bucket by a single swap with the
- * bucket's boundary element, so the array never needs re-sorting. The array is shuffled once at the start, which
- * gives the random tie-break among equally rare pieces (rarest first, BEP 3 "piece selection strategy").
+ * bucket's boundary element, so the array never needs re-sorting. The array is shuffled at the start and every piece
+ * entering a bucket swaps with a random member, which gives the random tie-break among equally rare pieces (rarest first, BEP 3 "piece selection strategy").
  * Not thread-safe: {@link PiecePicker} guards it.
  */
 final class RarityOrder {
@@ -20,8 +20,10 @@ final class RarityOrder {
     /** bucketStart[a] = first position whose piece has availability >= a; entries past the top equal size. */
     private int[] bucketStart;
     private int size;
+    private final Random rng;
 
     RarityOrder(int pieceCount, Bitfield have, Random rng) {
+        this.rng = rng;
         availability = new int[pieceCount];
         position = new int[pieceCount];
         Arrays.fill(position, -1);
@@ -72,6 +74,7 @@ final class RarityOrder {
         int last = bucketStart[a + 1] - 1;
         swap(position[piece], last);
         bucketStart[a + 1]--;
+        shuffleInto(piece, bucketStart[a + 1], bucketStart[a + 2]);
     }
 
     void decrement(int piece) {
@@ -86,6 +89,7 @@ final class RarityOrder {
         int first = bucketStart[a];
         swap(position[piece], first);
         bucketStart[a]++;
+        shuffleInto(piece, bucketStart[a - 1], bucketStart[a]);
     }
 
     /** Drops a piece we now have; O(number of availability values). */
@@ -101,6 +105,14 @@ final class RarityOrder {
         }
         position[piece] = -1;
         size--;
+    }
+
+    /**
+     * Swaps a piece that just joined the bucket [from, to) with a random member, so each bucket stays a random
+     * permutation (as in an inside-out shuffle) rather than the order in which HAVEs happened to arrive.
+     */
+    private void shuffleInto(int piece, int from, int to) {
+        swap(position[piece], from + rng.nextInt(to - from));
     }
 
     private void ensureBucket(int index) {
