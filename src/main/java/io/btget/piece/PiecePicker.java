@@ -18,8 +18,8 @@ import java.util.function.IntUnaryOperator;
  * {@link BlockResult#cancelFrom()} names the peers to send CANCEL to.
  *
  * <p>Peers are opaque handles compared by identity. Thread-safe: every method holds this object's lock briefly and
- * does no I/O. Picking costs O(pieces started + pieces skipped because the peer lacks them); a peer that has few
- * pieces is served by walking its own bitfield instead of the rarity order.
+ * does no I/O. Picking costs O(pieces started + blocks handed out) plus, for a new piece, either a few steps along the
+ * rarity order or, for a peer with few pieces we lack, a word-by-word walk of its bitfield (pieces / 64).
  *
  * @param <P> the caller's peer handle
  */
@@ -164,7 +164,7 @@ public final class PiecePicker<P> {
         }
         // 2. new pieces, rarest first
         while (picked.size() < max && started.size() < maxPiecesInFlight) {
-            int piece = rarestUnstartedPieceOf(state.has);
+            int piece = rarestUnstartedPieceOf(state);
             if (piece < 0) {
                 break;
             }
@@ -217,16 +217,19 @@ public final class PiecePicker<P> {
     }
 
     /**
-     * The rarest wanted, unstarted piece the peer has, or -1. Rarity order scan for peers with many pieces; for a
-     * peer with few, its own set bits, taking the smallest rarity position (the same answer, found faster).
+     * The rarest wanted, unstarted piece the peer has, or -1. Two ways to the same answer (the wanted piece with the
+     * smallest rarity position): when the peer has many pieces we lack, walk the rarity order until one of its
+     * pieces turns up (a few steps); when it has few, walk those few (word by word) and take the smallest position.
      */
-    private int rarestUnstartedPieceOf(Bitfield has) {
-        if ((long) has.cardinality() * 8 < rarity.size()) {
+    private int rarestUnstartedPieceOf(PeerState state) {
+        Bitfield has = state.has;
+        if ((long) state.interesting * 8 < rarity.size()) {
             int best = -1;
             int bestPosition = Integer.MAX_VALUE;
-            for (int piece = has.nextSet(0); piece >= 0; piece = has.nextSet(piece + 1)) {
+            for (int piece = has.nextSetAndClearIn(have, 0); piece >= 0;
+                    piece = has.nextSetAndClearIn(have, piece + 1)) {
                 int position = rarity.positionOf(piece);
-                if (position >= 0 && position < bestPosition && progressOf[piece] == null) {
+                if (position < bestPosition && progressOf[piece] == null) {
                     best = piece;
                     bestPosition = position;
                 }

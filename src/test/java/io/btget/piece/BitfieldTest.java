@@ -111,4 +111,19 @@ class BitfieldTest {
         ours.set(2);
         assertThat(peer.countSetAndClearIn(ours)).isEqualTo(1);
     }
+
+    @Test
+    void findsIndexesSetHereAndClearThereWordByWord() {
+        Bitfield peer = new Bitfield(300);
+        Bitfield ours = new Bitfield(300);
+        for (int i : new int[] {0, 64, 65, 200, 299}) {
+            peer.set(i);
+        }
+        ours.set(0);
+        ours.set(65);
+        assertThat(peer.nextSetAndClearIn(ours, 0)).isEqualTo(64);
+        assertThat(peer.nextSetAndClearIn(ours, 65)).isEqualTo(200);
+        assertThat(peer.nextSetAndClearIn(ours, 201)).isEqualTo(299);
+        assertThat(peer.nextSetAndClearIn(ours, 300)).isEqualTo(-1);
+    }
 }

@@ -157,6 +157,52 @@ class PiecePickerTest {
     }
 
     @Test
+    void alwaysStartsAPieceOfTheLowestAvailabilityThePeerHas() {
+        Random rng = new Random(17);
+        int n = 2_000;
+        for (int round = 0; round < 20; round++) {
+            PiecePicker<Peer> picker = picker(n, BLOCK_SIZE, 1_000, round);
+            for (int i = 0; i < 6; i++) {
+                Bitfield has = new Bitfield(n);
+                for (int piece = 0; piece < n; piece++) {
+                    if (rng.nextInt(4) > 0) {
+                        has.set(piece);
+                    }
+                }
+                picker.addPeer(new Peer("filler" + i), has);
+            }
+            // a sparse peer (walks its own bits) and a dense one (walks the rarity order)
+            Bitfield sparse = new Bitfield(n);
+            for (int i = 0; i < 20; i++) {
+                sparse.set(rng.nextInt(n));
+            }
+            Bitfield dense = new Bitfield(n);
+            for (int piece = 0; piece < n; piece++) {
+                if (rng.nextBoolean()) {
+                    dense.set(piece);
+                }
+            }
+            for (Bitfield has : List.of(sparse, dense)) {
+                Peer peer = new Peer("under test");
+                picker.addPeer(peer, has);
+                Set<Integer> startedPieces = new HashSet<>();
+                for (int pick = 0; pick < 5; pick++) {
+                    int min = Integer.MAX_VALUE;
+                    for (int piece = has.nextSet(0); piece >= 0; piece = has.nextSet(piece + 1)) {
+                        if (!startedPieces.contains(piece)) {
+                            min = Math.min(min, picker.availability(piece));
+                        }
+                    }
+                    BlockRequest picked = picker.pick(peer, 1).get(0);
+                    assertThat(picker.availability(picked.piece())).isEqualTo(min);
+                    startedPieces.add(picked.piece());
+                }
+                picker.removePeer(peer);
+            }
+        }
+    }
+
+    @Test
     void acceptsARequestedBlockAndReportsWhenThePieceIsComplete() {
         PiecePicker<Peer> picker = picker(1, 2 * BLOCK_SIZE, 10, 1);
         picker.addPeer(a, all(1));
