@@ -14,7 +14,7 @@ import java.util.function.IntUnaryOperator;
  * first, so pieces complete and can be verified), then new pieces rarest first with a random tie-break. At most
  * {@code maxPiecesInFlight} pieces are started and not yet verified, which bounds the memory the caller spends
  * assembling pieces. Once every missing block is requested from someone (endgame), a peer also gets blocks already
- * requested from others, so that the last pieces do not wait on one slow peer; whoever delivers first wins and
+ * requested from others (up to {@link #MAX_REQUESTERS_IN_ENDGAME} peers per block), so that the last pieces do not wait on one slow peer; whoever delivers first wins and
  * {@link BlockResult#cancelFrom()} names the peers to send CANCEL to.
  *
  * <p>Peers are opaque handles compared by identity. Thread-safe: every method holds this object's lock briefly and
@@ -24,6 +24,12 @@ import java.util.function.IntUnaryOperator;
  * @param <P> the caller's peer handle
  */
 public final class PiecePicker<P> {
+    /**
+     * In endgame a block is requested from at most this many peers at once: enough that one slow peer cannot hold
+     * up the tail, few enough that the tail does not arrive many times over.
+     */
+    public static final int MAX_REQUESTERS_IN_ENDGAME = 3;
+
     private final int pieceCount;
     private final IntUnaryOperator pieceLength;
     private final Bitfield have;
@@ -184,7 +190,8 @@ public final class PiecePicker<P> {
                     continue;
                 }
                 for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
-                    if (!progress.isReceived(block) && !progress.isRequestedFrom(block, peer)) {
+                    if (!progress.isReceived(block) && !progress.isRequestedFrom(block, peer)
+                            && progress.requesterCount(block) < MAX_REQUESTERS_IN_ENDGAME) {
                         progress.addRequester(block, peer);
                         picked.add(BlockRequest.of(progress.piece, block, progress.length));
                     }
@@ -299,12 +306,19 @@ public final class PiecePicker<P> {
         }
     }
 
-    /** The piece's hash did not match: all of its blocks are wanted again. */
-    public synchronized void pieceFailed(int piece) {
+    /**
+     * The piece's hash did not match: all of its blocks are wanted again.
+     *
+     * @return the distinct peers that sent its blocks (one of them sent bad data), for the caller to charge
+     */
+    public synchronized List<P> pieceFailed(int piece) {
         checkPiece(piece);
-        if (!have.get(piece)) {
-            unstart(piece);
+        PieceProgress<P> progress = progressOf[piece];
+        if (have.get(piece) || progress == null) {
+            return List.of();
         }
+        unstart(piece);
+        return List.copyOf(progress.senders());
     }
 
     // ---- state for the session and the UI ----

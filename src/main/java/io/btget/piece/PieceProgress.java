@@ -13,6 +13,8 @@ final class PieceProgress<P> {
     private final boolean[] received;
     /** The first (usually only) peer each block is requested from; null when none. */
     private final Object[] requester;
+    /** The peer each received block came from, to know whom to blame if the piece fails its hash check. */
+    private final Object[] sender;
     /** Further requesters per block, only in endgame; null until needed. */
     private List<List<P>> extraRequesters;
     private int receivedCount;
@@ -25,6 +27,7 @@ final class PieceProgress<P> {
         int blocks = BlockRequest.blockCount(length);
         this.received = new boolean[blocks];
         this.requester = new Object[blocks];
+        this.sender = new Object[blocks];
         this.unassignedCount = blocks;
     }
 
@@ -50,6 +53,28 @@ final class PieceProgress<P> {
 
     boolean isRequested(int block) {
         return requester[block] != null;
+    }
+
+    /** How many peers this block is requested from (more than one only in endgame). */
+    int requesterCount(int block) {
+        if (requester[block] == null) {
+            return 0;
+        }
+        List<P> extra = extraFor(block);
+        return 1 + (extra == null ? 0 : extra.size());
+    }
+
+    /** The distinct peers that sent this piece's received blocks. */
+    List<P> senders() {
+        List<P> senders = new ArrayList<>(2);
+        for (Object o : sender) {
+            @SuppressWarnings("unchecked")
+            P peer = (P) o;
+            if (peer != null && senders.stream().noneMatch(known -> known == peer)) {
+                senders.add(peer);
+            }
+        }
+        return senders;
     }
 
     boolean isRequestedFrom(int block, P peer) {
@@ -117,6 +142,7 @@ final class PieceProgress<P> {
     List<P> markReceived(int block, P from) {
         received[block] = true;
         receivedCount++;
+        sender[block] = from;
         List<P> others = List.of();
         List<P> extra = extraFor(block);
         @SuppressWarnings("unchecked")

@@ -289,6 +289,34 @@ class PiecePickerTest {
     }
 
     @Test
+    void aFailedPieceNamesThePeersThatSentItsBlocks() {
+        PiecePicker<Peer> picker = picker(1, 3 * BLOCK_SIZE, 10, 1);
+        picker.addPeer(a, all(1));
+        picker.addPeer(b, all(1));
+        List<BlockRequest> ofA = picker.pick(a, 2);
+        List<BlockRequest> ofB = picker.pick(b, 1);
+        ofA.forEach(block -> picker.blockReceived(a, block));
+        picker.blockReceived(b, ofB.get(0));
+        assertThat(picker.pieceFailed(0)).containsExactlyInAnyOrder(a, b);
+        assertThat(picker.pieceFailed(0)).as("nothing in flight any more").isEmpty();
+    }
+
+    @Test
+    void inEndgameRequestsABlockFromAtMostThreePeers() {
+        PiecePicker<Peer> picker = picker(1, BLOCK_SIZE, 10, 1);
+        Peer[] peers = {a, b, c, new Peer("d")};
+        for (Peer peer : peers) {
+            picker.addPeer(peer, all(1));
+        }
+        assertThat(picker.pick(a, 1)).hasSize(1);
+        assertThat(picker.pick(b, 1)).hasSize(1);
+        assertThat(picker.pick(c, 1)).hasSize(1);
+        assertThat(picker.pick(peers[3], 1)).isEmpty();
+        picker.release(b);
+        assertThat(picker.pick(peers[3], 1)).hasSize(1);
+    }
+
+    @Test
     void aVerifiedPieceIsNeverWantedAgain() {
         PiecePicker<Peer> picker = picker(2, BLOCK_SIZE, 10, 1);
         picker.addPeer(a, bits(2, 0));
