@@ -17,7 +17,9 @@ import java.util.function.IntUnaryOperator;
  * against the piece's length, bitfields for their exact length and zero spare bits. A violation throws
  * {@link WireException}; a stream that ends, even mid-message, throws {@link EOFException}.
  *
- * <p>Stateless and thread-safe; one instance per torrent serves every connection.
+ * <p>Give it buffered streams: {@link DataOutputStream#writeInt} is four single-byte writes, and a PIECE is read
+ * with one {@code readFully} that a {@link java.io.BufferedInputStream} smaller than the block passes straight to
+ * the socket. Stateless and thread-safe; one instance per torrent serves every connection.
  */
 public final class WireCodec {
     /**

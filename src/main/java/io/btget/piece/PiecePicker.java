@@ -105,8 +105,12 @@ public final class PiecePicker<P> {
         }
     }
 
-    /** A BITFIELD arriving after others messages (aria2 does this): it replaces what we knew of the peer. */
-    public synchronized void peerBitfieldReplaced(P peer, Bitfield has) {
+    /**
+     * A BITFIELD arriving after other messages (aria2 does this): it replaces what we knew of the peer.
+     *
+     * @return started pieces no connected peer has any more, abandoned as in {@link #removePeer}
+     */
+    public synchronized List<Integer> peerBitfieldReplaced(P peer, Bitfield has) {
         checkSize(has);
         PeerState state = state(peer);
         Bitfield old = state.has;
@@ -130,18 +134,25 @@ public final class PiecePicker<P> {
             }
         }
         dropUnstartedPieces();
+        return abandonUnavailablePieces();
     }
 
-    /** Forgets a peer: its reservations go back and its pieces no longer count as available. */
-    public synchronized void removePeer(P peer) {
+    /**
+     * Forgets a peer: its reservations go back and its pieces no longer count as available.
+     *
+     * @return started, incomplete pieces that no connected peer has any more. They are abandoned (their received
+     *     blocks forgotten) so they do not hold in-flight slots forever; free their buffers.
+     */
+    public synchronized List<Integer> removePeer(P peer) {
         PeerState state = peers.remove(peer);
         if (state == null) {
-            return;
+            return List.of();
         }
         for (int piece = state.has.nextSet(0); piece >= 0; piece = state.has.nextSet(piece + 1)) {
             rarity.decrement(piece);
         }
         releaseLocked(peer);
+        return abandonUnavailablePieces();
     }
 
     /** True if the peer has a piece we have not verified yet (we should be interested, BEP 3). */
@@ -369,6 +380,22 @@ public final class PiecePicker<P> {
     }
 
     // ---- internals ----
+
+    private List<Integer> abandonUnavailablePieces() {
+        List<Integer> abandoned = List.of();
+        for (int i = started.size() - 1; i >= 0; i--) {
+            PieceProgress<P> progress = started.get(i);
+            if (!progress.isComplete() && rarity.availability(progress.piece) == 0) {
+                if (abandoned.isEmpty()) {
+                    abandoned = new ArrayList<>();
+                }
+                abandoned.add(progress.piece);
+                progressOf[progress.piece] = null;
+                started.remove(i);
+            }
+        }
+        return abandoned;
+    }
 
     private void releaseLocked(P peer) {
         for (int i = 0; i < started.size(); i++) {

@@ -278,6 +278,29 @@ class PiecePickerTest {
     }
 
     @Test
+    void abandonsStartedPiecesNoConnectedPeerHasSoTheyDoNotBlockTheInFlightCap() {
+        PiecePicker<Peer> picker = picker(3, 2 * BLOCK_SIZE, 1, 1);
+        picker.addPeer(a, bits(3, 0));
+        picker.addPeer(b, bits(3, 1, 2));
+        BlockRequest fromA = picker.pick(a, 1).get(0);
+        picker.blockReceived(a, fromA);
+        assertThat(picker.pick(b, 10)).as("cap of one piece reached").isEmpty();
+        assertThat(picker.removePeer(a)).containsExactly(0);
+        assertThat(picker.piecesInFlight()).isZero();
+        assertThat(picker.pick(b, 10)).hasSize(2);
+    }
+
+    @Test
+    void keepsACompletePieceAwaitingVerificationWhenItsSenderLeaves() {
+        PiecePicker<Peer> picker = picker(1, BLOCK_SIZE, 1, 1);
+        picker.addPeer(a, all(1));
+        picker.blockReceived(a, picker.pick(a, 1).get(0));
+        assertThat(picker.removePeer(a)).isEmpty();
+        picker.pieceVerified(0);
+        assertThat(picker.isComplete()).isTrue();
+    }
+
+    @Test
     void aFailedPieceIsRequestedAgainInFull() {
         PiecePicker<Peer> picker = picker(1, 2 * BLOCK_SIZE, 10, 1);
         picker.addPeer(a, all(1));
