@@ -1,0 +1,471 @@
+package io.btget.piece;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Decides which blocks to request from which peer, and tracks what is requested and received.
+ *
+ * <p>Order of preference for a peer (BEP 3 "piece selection strategy"): blocks of pieces already started (oldest
+ * first, so pieces complete and can be verified), then new pieces rarest first with a random tie-break. At most
+ * {@code maxPiecesInFlight} pieces are started and not yet verified, which bounds the memory the caller spends
+ * assembling pieces. Once every missing block is requested from someone (endgame), a peer also gets blocks already
+ * requested from others (up to {@link #MAX_REQUESTERS_IN_ENDGAME} peers per block), so that the last pieces do not wait on one slow peer; whoever delivers first wins and
+ * {@link BlockResult#cancelFrom()} names the peers to send CANCEL to.
+ *
+ * <p>Peers are opaque handles compared by identity. Thread-safe: every method holds this object's lock briefly and
+ * does no I/O. Picking costs O(pieces started + blocks handed out) plus, for a new piece, either a few steps along the
+ * rarity order or, for a peer with few pieces we lack, a word-by-word walk of its bitfield (pieces / 64).
+ *
+ * @param <P> the caller's peer handle
+ */
+public final class PiecePicker<P> {
+    /**
+     * In endgame a block is requested from at most this many peers at once: enough that one slow peer cannot hold
+     * up the tail, few enough that the tail does not arrive many times over.
+     */
+    public static final int MAX_REQUESTERS_IN_ENDGAME = 3;
+
+    private final int pieceCount;
+    private final IntUnaryOperator pieceLength;
+    private final Bitfield have;
+    private final int maxPiecesInFlight;
+    private final RarityOrder rarity;
+    private final Map<P, PeerState> peers = new IdentityHashMap<>();
+    /** Started, unverified pieces in the order they were started (at most maxPiecesInFlight). */
+    private final List<PieceProgress<P>> started = new ArrayList<>();
+    /** The same pieces by index, null when not started; an array so the hot path does not box. */
+    private final PieceProgress<P>[] progressOf;
+
+    private static final class PeerState {
+        Bitfield has;
+        /** Pieces this peer has that we have not verified: non-zero means we are interested. */
+        int interesting;
+
+        PeerState(Bitfield has) {
+            this.has = has;
+        }
+    }
+
+    /**
+     * @param pieceCount        number of pieces in the torrent
+     * @param pieceLength       length in bytes of each piece (the last one may be shorter)
+     * @param have              pieces already verified on disk; copied
+     * @param rng               source of the random tie-break among equally rare pieces
+     * @param maxPiecesInFlight how many pieces may be started and unverified at once (at least 1)
+     */
+    public PiecePicker(int pieceCount, IntUnaryOperator pieceLength, Bitfield have, Random rng,
+            int maxPiecesInFlight) {
+        if (have.size() != pieceCount) {
+            throw new IllegalArgumentException("have bitfield has " + have.size() + " pieces, expected " + pieceCount);
+        }
+        if (maxPiecesInFlight < 1) {
+            throw new IllegalArgumentException("maxPiecesInFlight must be at least 1: " + maxPiecesInFlight);
+        }
+        this.pieceCount = pieceCount;
+        this.pieceLength = pieceLength;
+        this.have = have.copy();
+        this.maxPiecesInFlight = maxPiecesInFlight;
+        this.rarity = new RarityOrder(pieceCount, this.have, rng);
+        @SuppressWarnings("unchecked")
+        PieceProgress<P>[] array = (PieceProgress<P>[]) new PieceProgress<?>[pieceCount];
+        this.progressOf = array;
+    }
+
+    // ---- peers and what they have ----
+
+    /** Registers a peer with what it has (an empty bitfield if it sent none yet); the bitfield is copied. */
+    public synchronized void addPeer(P peer, Bitfield has) {
+        checkSize(has);
+        if (peers.containsKey(peer)) {
+            throw new IllegalStateException("peer already added: " + peer);
+        }
+        PeerState state = new PeerState(has.copy());
+        peers.put(peer, state);
+        for (int piece = has.nextSet(0); piece >= 0; piece = has.nextSet(piece + 1)) {
+            rarity.increment(piece);
+        }
+        state.interesting = has.countSetAndClearIn(this.have);
+    }
+
+    /** A HAVE from the peer. Repeats are harmless. */
+    public synchronized void peerHave(P peer, int piece) {
+        checkPiece(piece);
+        PeerState state = state(peer);
+        if (!state.has.get(piece)) {
+            state.has.set(piece);
+            rarity.increment(piece);
+            if (!have.get(piece)) {
+                state.interesting++;
+            }
+        }
+    }
+
+    /**
+     * A BITFIELD arriving after other messages (aria2 does this): it replaces what we knew of the peer.
+     *
+     * @return started pieces no connected peer has any more, abandoned as in {@link #removePeer}
+     */
+    public synchronized List<Integer> peerBitfieldReplaced(P peer, Bitfield has) {
+        checkSize(has);
+        PeerState state = state(peer);
+        Bitfield old = state.has;
+        for (int piece = old.nextSet(0); piece >= 0; piece = old.nextSet(piece + 1)) {
+            if (!has.get(piece)) {
+                rarity.decrement(piece);
+            }
+        }
+        for (int piece = has.nextSet(0); piece >= 0; piece = has.nextSet(piece + 1)) {
+            if (!old.get(piece)) {
+                rarity.increment(piece);
+            }
+        }
+        state.has = has.copy();
+        state.interesting = has.countSetAndClearIn(this.have);
+        // Requests for pieces the peer no longer claims to have will never be served.
+        for (int i = 0; i < started.size(); i++) {
+            PieceProgress<P> progress = started.get(i);
+            if (!has.get(progress.piece)) {
+                releaseAll(progress, peer);
+            }
+        }
+        dropUnstartedPieces();
+        return abandonUnavailablePieces();
+    }
+
+    /**
+     * Forgets a peer: its reservations go back and its pieces no longer count as available.
+     *
+     * @return started, incomplete pieces that no connected peer has any more. They are abandoned (their received
+     *     blocks forgotten) so they do not hold in-flight slots forever; free their buffers.
+     */
+    public synchronized List<Integer> removePeer(P peer) {
+        PeerState state = peers.remove(peer);
+        if (state == null) {
+            return List.of();
+        }
+        for (int piece = state.has.nextSet(0); piece >= 0; piece = state.has.nextSet(piece + 1)) {
+            rarity.decrement(piece);
+        }
+        releaseLocked(peer);
+        return abandonUnavailablePieces();
+    }
+
+    /** True if the peer has a piece we have not verified yet (we should be interested, BEP 3). */
+    public synchronized boolean isInteresting(P peer) {
+        return state(peer).interesting > 0;
+    }
+
+    // ---- picking ----
+
+    /** Reserves up to {@code max} blocks for this peer to request, best first; empty if there is nothing for it. */
+    public synchronized List<BlockRequest> pick(P peer, int max) {
+        PeerState state = state(peer);
+        List<BlockRequest> picked = new ArrayList<>(Math.min(max, 64));
+        if (max <= 0 || state.interesting == 0) {
+            return picked;
+        }
+        // 1. unrequested blocks of started pieces
+        for (int i = 0; i < started.size(); i++) {
+            PieceProgress<P> progress = started.get(i);
+            if (picked.size() >= max) {
+                return picked;
+            }
+            if (progress.hasUnassignedBlocks() && state.has.get(progress.piece)) {
+                takeUnassigned(progress, peer, max, picked);
+            }
+        }
+        // 2. new pieces, rarest first
+        while (picked.size() < max && started.size() < maxPiecesInFlight) {
+            int piece = rarestUnstartedPieceOf(state);
+            if (piece < 0) {
+                break;
+            }
+            PieceProgress<P> progress = new PieceProgress<>(piece, lengthOf(piece));
+            progressOf[piece] = progress;
+            started.add(progress);
+            takeUnassigned(progress, peer, max, picked);
+        }
+        // 3. endgame: everything missing is requested; duplicate requests other peers hold
+        if (picked.size() < max && isEndgame()) {
+            for (int i = 0; i < started.size(); i++) {
+                PieceProgress<P> progress = started.get(i);
+                if (picked.size() >= max) {
+                    break;
+                }
+                if (!state.has.get(progress.piece)) {
+                    continue;
+                }
+                for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
+                    if (!progress.isReceived(block) && !progress.isRequestedFrom(block, peer)
+                            && progress.requesterCount(block) < MAX_REQUESTERS_IN_ENDGAME) {
+                        progress.addRequester(block, peer);
+                        picked.add(BlockRequest.of(progress.piece, block, progress.length));
+                    }
+                }
+            }
+        }
+        return picked;
+    }
+
+    /** True once every block we still need has been requested from some peer. */
+    public synchronized boolean isEndgame() {
+        if (rarity.size() > started.size()) {
+            return false; // some wanted piece is not started yet
+        }
+        for (int i = 0; i < started.size(); i++) {
+            if (started.get(i).hasUnassignedBlocks()) {
+                return false;
+            }
+        }
+        return rarity.size() > 0;
+    }
+
+    private void takeUnassigned(PieceProgress<P> progress, P peer, int max, List<BlockRequest> picked) {
+        for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
+            if (!progress.isReceived(block) && !progress.isRequested(block)) {
+                progress.addRequester(block, peer);
+                picked.add(BlockRequest.of(progress.piece, block, progress.length));
+            }
+        }
+    }
+
+    /**
+     * The rarest wanted, unstarted piece the peer has, or -1. Two ways to the same answer (the wanted piece with the
+     * smallest rarity position): when the peer has many pieces we lack, walk the rarity order until one of its
+     * pieces turns up (a few steps); when it has few, walk those few (word by word) and take the smallest position.
+     */
+    private int rarestUnstartedPieceOf(PeerState state) {
+        Bitfield has = state.has;
+        if ((long) state.interesting * 8 < rarity.size()) {
+            int best = -1;
+            int bestPosition = Integer.MAX_VALUE;
+            for (int piece = has.nextSetAndClearIn(have, 0); piece >= 0;
+                    piece = has.nextSetAndClearIn(have, piece + 1)) {
+                int position = rarity.positionOf(piece);
+                if (position < bestPosition && progressOf[piece] == null) {
+                    best = piece;
+                    bestPosition = position;
+                }
+            }
+            return best;
+        }
+        for (int i = 0, n = rarity.size(); i < n; i++) {
+            int piece = rarity.pieceAt(i);
+            if (has.get(piece) && progressOf[piece] == null) {
+                return piece;
+            }
+        }
+        return -1;
+    }
+
+    // ---- blocks arriving and going back ----
+
+    /** Records a block that arrived from a peer; see {@link BlockResult}. */
+    public synchronized BlockResult<P> blockReceived(P peer, BlockRequest block) {
+        checkPiece(block.piece());
+        if (have.get(block.piece())) {
+            return new BlockResult<>(BlockResult.Status.DUPLICATE, false, List.of());
+        }
+        PieceProgress<P> progress = progressOf[block.piece()];
+        int index = block.blockIndex();
+        if (progress == null || !isExactBlock(progress, block)) {
+            return new BlockResult<>(BlockResult.Status.UNREQUESTED, false, List.of());
+        }
+        if (progress.isReceived(index)) {
+            return new BlockResult<>(BlockResult.Status.DUPLICATE, false, List.of());
+        }
+        if (!progress.isRequestedFrom(index, peer)) {
+            return new BlockResult<>(BlockResult.Status.UNREQUESTED, false, List.of());
+        }
+        List<P> others = progress.markReceived(index, peer);
+        return new BlockResult<>(BlockResult.Status.ACCEPTED, progress.isComplete(), others);
+    }
+
+    /** Gives one reservation back (the peer rejected it, or we cancelled it). */
+    public synchronized void release(P peer, BlockRequest block) {
+        checkPiece(block.piece());
+        PieceProgress<P> progress = progressOf[block.piece()];
+        if (progress != null && isExactBlock(progress, block)) {
+            progress.removeRequester(block.blockIndex(), peer);
+            dropIfUnstarted(progress);
+        }
+    }
+
+    /** Gives all of a peer's reservations back (it choked us, is snubbed, or is gone). */
+    public synchronized void release(P peer) {
+        releaseLocked(peer);
+    }
+
+    /** The piece's hash matched: it is ours for good. */
+    public synchronized void pieceVerified(int piece) {
+        checkPiece(piece);
+        unstart(piece);
+        if (have.get(piece)) {
+            return;
+        }
+        have.set(piece);
+        rarity.remove(piece);
+        for (PeerState state : peers.values()) {
+            if (state.has.get(piece)) {
+                state.interesting--;
+            }
+        }
+    }
+
+    /**
+     * The piece's hash did not match: all of its blocks are wanted again.
+     *
+     * @return the distinct peers that sent its blocks (one of them sent bad data), for the caller to charge
+     */
+    public synchronized List<P> pieceFailed(int piece) {
+        checkPiece(piece);
+        PieceProgress<P> progress = progressOf[piece];
+        if (have.get(piece) || progress == null) {
+            return List.of();
+        }
+        unstart(piece);
+        return List.copyOf(progress.senders());
+    }
+
+    // ---- state for the session and the UI ----
+
+    public synchronized boolean isComplete() {
+        return have.isComplete();
+    }
+
+    public synchronized int missingPieces() {
+        return pieceCount - have.cardinality();
+    }
+
+    /** A copy of the verified pieces. */
+    public synchronized Bitfield have() {
+        return have.copy();
+    }
+
+    /** How many connected peers have the piece. */
+    public synchronized int availability(int piece) {
+        checkPiece(piece);
+        return rarity.availability(piece);
+    }
+
+    /** Number of pieces started and not yet verified (bounded by maxPiecesInFlight). */
+    public synchronized int piecesInFlight() {
+        return started.size();
+    }
+
+    /**
+     * Distributed copies as clients show it: the number of complete copies among connected peers plus the fraction
+     * of pieces seen more often than that. O(pieces): for the UI, not the hot path.
+     */
+    public synchronized double distributedCopies() {
+        if (pieceCount == 0) {
+            return 0;
+        }
+        int min = Integer.MAX_VALUE;
+        for (int piece = 0; piece < pieceCount; piece++) {
+            min = Math.min(min, rarity.availability(piece));
+        }
+        int above = 0;
+        for (int piece = 0; piece < pieceCount; piece++) {
+            if (rarity.availability(piece) > min) {
+                above++;
+            }
+        }
+        return min + (double) above / pieceCount;
+    }
+
+    // ---- internals ----
+
+    private List<Integer> abandonUnavailablePieces() {
+        List<Integer> abandoned = List.of();
+        for (int i = started.size() - 1; i >= 0; i--) {
+            PieceProgress<P> progress = started.get(i);
+            if (!progress.isComplete() && rarity.availability(progress.piece) == 0) {
+                if (abandoned.isEmpty()) {
+                    abandoned = new ArrayList<>();
+                }
+                abandoned.add(progress.piece);
+                progressOf[progress.piece] = null;
+                started.remove(i);
+            }
+        }
+        return abandoned;
+    }
+
+    private void releaseLocked(P peer) {
+        for (int i = 0; i < started.size(); i++) {
+            releaseAll(started.get(i), peer);
+        }
+        dropUnstartedPieces();
+    }
+
+    private void releaseAll(PieceProgress<P> progress, P peer) {
+        for (int block = 0; block < progress.blockCount(); block++) {
+            progress.removeRequester(block, peer);
+        }
+    }
+
+    /** A started piece whose every request went back holds no data: unstart it so it counts against no cap. */
+    private void dropUnstartedPieces() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            if (!started.get(i).isStarted()) {
+                progressOf[started.get(i).piece] = null;
+                started.remove(i);
+            }
+        }
+    }
+
+    private void dropIfUnstarted(PieceProgress<P> progress) {
+        if (!progress.isStarted()) {
+            unstart(progress.piece);
+        }
+    }
+
+    private void unstart(int piece) {
+        PieceProgress<P> progress = progressOf[piece];
+        if (progress != null) {
+            progressOf[piece] = null;
+            started.remove(progress);
+        }
+    }
+
+    private static boolean isExactBlock(PieceProgress<?> progress, BlockRequest block) {
+        if (block.offset() % BlockRequest.BLOCK_SIZE != 0 || block.blockIndex() >= progress.blockCount()) {
+            return false;
+        }
+        return block.length() == Math.min(BlockRequest.BLOCK_SIZE, progress.length - block.offset());
+    }
+
+    private int lengthOf(int piece) {
+        int length = pieceLength.applyAsInt(piece);
+        if (length <= 0) {
+            throw new IllegalStateException("piece " + piece + " has length " + length);
+        }
+        return length;
+    }
+
+    private PeerState state(P peer) {
+        PeerState state = peers.get(peer);
+        if (state == null) {
+            throw new IllegalStateException("unknown peer (call addPeer first): " + peer);
+        }
+        return state;
+    }
+
+    private void checkPiece(int piece) {
+        if (piece < 0 || piece >= pieceCount) {
+            throw new IndexOutOfBoundsException("piece " + piece + " outside 0.." + (pieceCount - 1));
+        }
+    }
+
+    private void checkSize(Bitfield has) {
+        if (has.size() != pieceCount) {
+            throw new IllegalArgumentException("peer bitfield has " + has.size() + " pieces, expected " + pieceCount);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.btget.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.btget.peer.Choker.Candidate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ChokerTest {
+    private static final long LONG_AGO = -1_000_000;
+
+    private static final class Peer {
+        private final String name;
+
+        Peer(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Candidate<Peer> sending(Peer peer, long downloadedFromPeer) {
+        return new Candidate<>(peer, true, downloadedFromPeer, 0, LONG_AGO, false);
+    }
+
+    private static Candidate<Peer> receiving(Peer peer, long uploadedToPeer) {
+        return new Candidate<>(peer, true, 0, uploadedToPeer, LONG_AGO, false);
+    }
+
+    private static List<Peer> peers(int n) {
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            peers.add(new Peer("p" + i));
+        }
+        return peers;
+    }
+
+    @Test
+    void whileLeechingUnchokesThoseThatSendUsTheMostPlusOneOptimistic() {
+        List<Peer> p = peers(6);
+        List<Candidate<Peer>> candidates = List.of(sending(p.get(0), 100), sending(p.get(1), 500),
+                sending(p.get(2), 0), sending(p.get(3), 300), sending(p.get(4), 200), sending(p.get(5), 50));
+        Choker<Peer> choker = new Choker<>(4, new Random(1));
+        Set<Peer> unchoked = choker.rechoke(candidates, false, 0);
+        assertThat(unchoked).hasSize(4).contains(p.get(1), p.get(3), p.get(4));
+        assertThat(choker.optimisticPeer()).isIn(p.get(0), p.get(2), p.get(5));
+        assertThat(unchoked).contains(choker.optimisticPeer());
+    }
+
+    @Test
+    void whileSeedingUnchokesThoseWeUploadToTheFastest() {
+        List<Peer> p = peers(4);
+        List<Candidate<Peer>> candidates = List.of(receiving(p.get(0), 10), receiving(p.get(1), 900),
+                new Candidate<>(p.get(2), true, 5_000, 0, LONG_AGO, false), receiving(p.get(3), 500));
+        Set<Peer> unchoked = new Choker<Peer>(3, new Random(1)).rechoke(candidates, true, 0);
+        assertThat(unchoked).hasSize(3).contains(p.get(1), p.get(3));
+    }
+
+    @Test
+    void neverUnchokesUninterestedPeers() {
+        List<Peer> p = peers(3);
+        List<Candidate<Peer>> candidates = List.of(new Candidate<>(p.get(0), false, 9_999, 0, LONG_AGO, false),
+                sending(p.get(1), 1), new Candidate<>(p.get(2), false, 0, 0, 0, false));
+        Choker<Peer> choker = new Choker<>(4, new Random(1));
+        assertThat(choker.rechoke(candidates, false, 0)).containsExactly(p.get(1));
+    }
+
+    @Test
+    void unchokesEveryInterestedPeerWhenThereAreFewerThanSlots() {
+        List<Peer> p = peers(2);
+        Set<Peer> unchoked = new Choker<Peer>(4, new Random(1))
+                .rechoke(List.of(sending(p.get(0), 0), sending(p.get(1), 0)), false, 0);
+        assertThat(unchoked).containsExactlyInAnyOrder(p.get(0), p.get(1));
+    }
+
+    @Test
+    void leavesSnubbedPeersOutOfTheRegularSlotsWhileLeeching() {
+        List<Peer> p = peers(3);
+        Candidate<Peer> snubbed = new Candidate<>(p.get(0), true, 10_000, 0, LONG_AGO, true);
+        List<Candidate<Peer>> candidates = List.of(snubbed, sending(p.get(1), 10), sending(p.get(2), 5));
+        // two slots: one regular, one optimistic
+        Choker<Peer> choker = new Choker<>(2, new Random(1));
+        Set<Peer> unchoked = choker.rechoke(candidates, false, 0);
+        assertThat(unchoked).contains(p.get(1)).hasSize(2);
+        // but snubbing is about our downloads: a seeder ranks it like anyone else
+        Choker<Peer> seeder = new Choker<>(2, new Random(1));
+        List<Candidate<Peer>> asSeeder = List.of(new Candidate<>(p.get(0), true, 0, 10_000, LONG_AGO, true),
+                receiving(p.get(1), 10), receiving(p.get(2), 5));
+        assertThat(seeder.rechoke(asSeeder, true, 0)).contains(p.get(0));
+    }
+
+    @Test
+    void withOneUploadSlotOnlyTheOptimisticPeerIsUnchoked() {
+        List<Peer> p = peers(3);
+        Choker<Peer> choker = new Choker<>(1, new Random(1));
+        Set<Peer> unchoked = choker.rechoke(List.of(sending(p.get(0), 9), sending(p.get(1), 5),
+                sending(p.get(2), 1)), false, 0);
+        assertThat(unchoked).hasSize(1).containsExactly(choker.optimisticPeer());
+    }
+
+    @Test
+    void keepsTheOptimisticPeerForThirtySecondsThenMovesOn() {
+        List<Peer> p = peers(5);
+        List<Candidate<Peer>> candidates = new ArrayList<>();
+        for (Peer peer : p) {
+            candidates.add(sending(peer, 0));
+        }
+        Choker<Peer> choker = new Choker<>(2, new Random(3));
+        choker.rechoke(candidates, false, 0);
+        Peer first = choker.optimisticPeer();
+        choker.rechoke(candidates, false, 10_000);
+        choker.rechoke(candidates, false, 20_000);
+        assertThat(choker.optimisticPeer()).isSameAs(first);
+        choker.rechoke(candidates, false, 30_000);
+        assertThat(choker.optimisticPeer()).isNotNull().isNotSameAs(first);
+    }
+
+    @Test
+    void replacesAnOptimisticPeerThatLeftOrLostInterest() {
+        List<Peer> p = peers(3);
+        Choker<Peer> choker = new Choker<>(1, new Random(1));
+        choker.rechoke(List.of(sending(p.get(0), 0), sending(p.get(1), 0), sending(p.get(2), 0)), false, 0);
+        Peer first = choker.optimisticPeer();
+        List<Candidate<Peer>> without = new ArrayList<>();
+        for (Peer peer : p) {
+            if (peer != first) {
+                without.add(sending(peer, 0));
+            }
+        }
+        Set<Peer> unchoked = choker.rechoke(without, false, 10_000);
+        assertThat(choker.optimisticPeer()).isNotNull().isNotSameAs(first);
+        assertThat(unchoked).containsExactly(choker.optimisticPeer());
+
+        List<Candidate<Peer>> lostInterest = List.of(new Candidate<>(choker.optimisticPeer(), false, 0, 0, LONG_AGO,
+                false));
+        assertThat(choker.rechoke(lostInterest, false, 20_000)).isEmpty();
+        assertThat(choker.optimisticPeer()).isNull();
+    }
+
+    @Test
+    void givesAnotherPeerTheOptimisticSlotWhenTheOptimisticOneEarnsARegularSlot() {
+        List<Peer> p = peers(3);
+        Choker<Peer> choker = new Choker<>(2, new Random(1));
+        choker.rechoke(List.of(sending(p.get(0), 100), sending(p.get(1), 0), sending(p.get(2), 0)), false, 0);
+        Peer optimistic = choker.optimisticPeer();
+        assertThat(optimistic).isNotSameAs(p.get(0));
+        List<Candidate<Peer>> now = new ArrayList<>();
+        for (Peer peer : p) {
+            now.add(sending(peer, peer == optimistic ? 1_000 : 0));
+        }
+        Set<Peer> unchoked = choker.rechoke(now, false, 10_000);
+        assertThat(unchoked).hasSize(2).contains(optimistic);
+        assertThat(choker.optimisticPeer()).isNotSameAs(optimistic);
+    }
+
+    @Test
+    void newlyConnectedPeersAreThreeTimesAsLikelyToBeTheOptimisticUnchoke() {
+        Peer old = new Peer("old");
+        Peer fresh = new Peer("new");
+        long now = 100_000;
+        List<Candidate<Peer>> candidates = List.of(new Candidate<>(old, true, 0, 0, 0, false),
+                new Candidate<>(fresh, true, 0, 0, now - 1_000, false));
+        Random rng = new Random(11);
+        int freshChosen = 0;
+        int trials = 4000;
+        for (int i = 0; i < trials; i++) {
+            Choker<Peer> choker = new Choker<>(1, rng);
+            choker.rechoke(candidates, false, now);
+            if (choker.optimisticPeer() == fresh) {
+                freshChosen++;
+            }
+        }
+        // expected 3/4; an unweighted pick would give 1/2
+        assertThat((double) freshChosen / trials).isBetween(0.70, 0.80);
+    }
+
+    @Test
+    void rejectsZeroUploadSlots() {
+        assertThatThrownBy(() -> new Choker<Peer>(0, new Random())).isInstanceOf(IllegalArgumentException.class);
+    }
+}
