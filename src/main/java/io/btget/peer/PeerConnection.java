@@ -2,6 +2,7 @@ package io.btget.peer;
 
 import io.btget.piece.Bitfield;
 import io.btget.piece.BlockRequest;
+import io.btget.piece.BlockResult;
 import io.btget.piece.PiecePicker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -37,7 +38,7 @@ public final class PeerConnection {
 
     private final Socket socket;
     private final InetSocketAddress address;
-    private final byte[] remotePeerId;
+    private final PeerId remotePeerId;
     private final boolean incoming;
     private final TorrentContext ctx;
     private final WireCodec codec;
@@ -54,7 +55,6 @@ public final class PeerConnection {
     private final Set<BlockRequest> outstanding = new HashSet<>();
     /** Guarded by {@code this}. */
     private Bitfield peerHas;
-    private boolean sawBitfieldOrHave;
 
     private volatile boolean amChoking = true;
     private volatile boolean amInterested;
@@ -70,14 +70,14 @@ public final class PeerConnection {
     final RateMeter downloadRate = new RateMeter();
     final RateMeter uploadRate = new RateMeter();
 
-    public PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, byte[] remotePeerId,
+    public PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, PeerId remotePeerId,
                           boolean incoming, TorrentContext ctx) {
         this.socket = socket;
         this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.remotePeerId = remotePeerId.clone();
+        this.remotePeerId = remotePeerId;
         this.incoming = incoming;
         this.ctx = ctx;
-        this.codec = new WireCodec(ctx.pieceCount());
+        this.codec = new WireCodec(ctx.pieceCount(), ctx::pieceSize);
         this.picker = ctx.picker();
         this.in = in;
         this.out = out;
@@ -85,7 +85,7 @@ public final class PeerConnection {
     }
 
     /** Wraps a handshaken socket in buffered streams sized for 16 KiB blocks. */
-    public static PeerConnection over(Socket socket, byte[] remotePeerId, boolean incoming, TorrentContext ctx)
+    public static PeerConnection over(Socket socket, PeerId remotePeerId, boolean incoming, TorrentContext ctx)
             throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
@@ -94,6 +94,7 @@ public final class PeerConnection {
 
     /** Starts the writer and reader threads. The first message is our bitfield (BEP 3: only right after the handshake). */
     public void start() {
+        picker.addPeer(this, new Bitfield(ctx.pieceCount()));
         byte[] bits = ctx.ourBitfieldWire();
         if (bits != null) {
             send(new Message.BitfieldMessage(bits));
@@ -164,25 +165,20 @@ public final class PeerConnection {
         } catch (IllegalArgumentException e) {
             throw new WireException("bad bitfield: " + e.getMessage());
         }
+        List<Integer> abandoned;
         synchronized (this) {
-            // aria2 sends a BITFIELD mid-connection when cheaper than HAVEs: treat it as a replacement.
-            if (sawBitfieldOrHave) {
-                picker.peerBitfieldReplaced(this, has);
-            } else {
-                picker.addPeer(this, has);
-            }
+            // aria2 sends a BITFIELD mid-connection when cheaper than HAVEs: it replaces what we knew.
+            abandoned = picker.peerBitfieldReplaced(this, has);
             peerHas = has;
-            sawBitfieldOrHave = true;
+        }
+        if (!abandoned.isEmpty()) {
+            ctx.piecesAbandoned(abandoned);
         }
         updateInterest();
     }
 
     private void onHave(int piece) {
         synchronized (this) {
-            if (!sawBitfieldOrHave) {
-                picker.addPeer(this, new Bitfield(ctx.pieceCount()));
-                sawBitfieldOrHave = true;
-            }
             if (peerHas.get(piece)) {
                 return;
             }
@@ -220,16 +216,16 @@ public final class PeerConnection {
         synchronized (this) {
             requested = outstanding.remove(block);
         }
-        PiecePicker.BlockResult result = picker.blockReceived(this, block);
+        BlockResult<PeerConnection> result = picker.blockReceived(this, block);
         downloadRate.add(length);
         if (result.accepted()) {
             lastBlockAt = System.nanoTime();
             snubbed = false;
             ctx.countDownloaded(length, false);
-            ctx.blockReceived(this, block, p.data(), p.dataOffset());
-            for (Object other : result.otherRequesters()) {
-                if (other instanceof PeerConnection c && c != this) {
-                    c.cancel(block);
+            ctx.blockReceived(this, block, p.buffer(), p.bufferOffset());
+            for (PeerConnection other : result.cancelFrom()) {
+                if (other != this) {
+                    other.cancel(block);
                 }
             }
             if (requested) {
@@ -252,7 +248,7 @@ public final class PeerConnection {
         boolean want = !ctx.isComplete() && picker.isInteresting(this);
         if (want != amInterested) {
             amInterested = want;
-            send(want ? new Message.Interested() : new Message.NotInterested());
+            send(want ? Message.INTERESTED : Message.NOT_INTERESTED);
         }
         if (want) {
             fillPipeline();
@@ -310,7 +306,7 @@ public final class PeerConnection {
             pipelineDepth = Math.max(wanted, Limits.MIN_PIPELINE);
         }
         if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
-            send(new Message.KeepAlive());
+            send(Message.KEEP_ALIVE);
         }
     }
 
@@ -342,14 +338,14 @@ public final class PeerConnection {
         if (!amChoking) {
             amChoking = true;
             pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
-            send(new Message.Choke());
+            send(Message.CHOKE);
         }
     }
 
     public void unchoke() {
         if (amChoking) {
             amChoking = false;
-            send(new Message.Unchoke());
+            send(Message.UNCHOKE);
         }
     }
 
@@ -360,7 +356,7 @@ public final class PeerConnection {
             boolean stillWant = !ctx.isComplete() && picker.isInteresting(this);
             if (!stillWant) {
                 amInterested = false;
-                send(new Message.NotInterested());
+                send(Message.NOT_INTERESTED);
             }
         }
     }
@@ -408,11 +404,12 @@ public final class PeerConnection {
                 throw new IOException("cannot read piece " + r.piece() + " for upload");
             }
             ctx.uploadLimiter().acquire(r.length());
-            codec.writePiece(out, r.piece(), r.offset(), block, 0, r.length());
+            WireCodec.writePieceHeader(out, r.piece(), r.offset(), r.length());
+            out.write(block, 0, r.length());
             uploadRate.add(r.length());
             ctx.countUploaded(r.length());
         } else {
-            codec.write(out, (Message) item);
+            WireCodec.write((Message) item, out);
         }
     }
 
@@ -437,7 +434,10 @@ public final class PeerConnection {
         synchronized (this) {
             outstanding.clear();
         }
-        picker.removePeer(this);
+        List<Integer> abandoned = picker.removePeer(this);
+        if (!abandoned.isEmpty()) {
+            ctx.piecesAbandoned(abandoned);
+        }
         ctx.connectionClosed(this, reason, misbehaved);
     }
 
@@ -454,8 +454,8 @@ public final class PeerConnection {
         return address;
     }
 
-    public byte[] remotePeerId() {
-        return remotePeerId.clone();
+    public PeerId remotePeerId() {
+        return remotePeerId;
     }
 
     public boolean incoming() {

@@ -10,9 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -170,7 +168,7 @@ public final class PeerPool implements AutoCloseable {
             sendHandshake(s.getOutputStream());
             Handshake theirs = readHandshake(s.getInputStream());
             ok = admit(s, theirs, a, false);
-        } catch (IOException | WireException e) {
+        } catch (IOException e) {
             log.debug("dial {} failed: {}", a, e.getMessage());
         } finally {
             dialing.decrementAndGet();
@@ -225,7 +223,7 @@ public final class PeerPool implements AutoCloseable {
             Handshake theirs = readHandshake(s.getInputStream());
             sendHandshake(s.getOutputStream());
             ok = admit(s, theirs, (InetSocketAddress) s.getRemoteSocketAddress(), true);
-        } catch (IOException | WireException e) {
+        } catch (IOException e) {
             log.debug("incoming {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());
         } finally {
             if (!ok) {
@@ -237,14 +235,12 @@ public final class PeerPool implements AutoCloseable {
     // ---- handshake ----
 
     private void sendHandshake(OutputStream out) throws IOException {
-        out.write(new Handshake(new byte[8], ctx.infoHash(), ctx.ourPeerId()).encode());
+        out.write(Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), false).encode());
         out.flush();
     }
 
     private Handshake readHandshake(InputStream in) throws IOException, WireException {
-        byte[] buf = new byte[Handshake.LENGTH];
-        new DataInputStream(in).readFully(buf);
-        Handshake h = Handshake.parse(buf);
+        Handshake h = Handshake.read(new DataInputStream(in));
         if (!h.infoHash().equals(ctx.infoHash())) {
             throw new WireException("handshake for another torrent (" + h.infoHash() + ")");
         }
@@ -253,8 +249,8 @@ public final class PeerPool implements AutoCloseable {
 
     /** Final checks after a handshake: not ourselves, not a duplicate, not banned, room left. */
     private boolean admit(Socket s, Handshake theirs, InetSocketAddress dialedAddress, boolean incoming) throws IOException {
-        byte[] peerId = theirs.peerId();
-        if (Arrays.equals(peerId, ctx.ourPeerId())) {
+        PeerId peerId = theirs.peerId();
+        if (peerId.equals(ctx.ourPeerId())) {
             log.debug("{} is ourselves; not dialling it again", dialedAddress);
             ban(dialedAddress);
             return false;
@@ -266,7 +262,7 @@ public final class PeerPool implements AutoCloseable {
                 return false;
             }
             for (PeerConnection other : connected) {
-                if (Arrays.equals(other.remotePeerId(), peerId)) {
+                if (other.remotePeerId().equals(peerId)) {
                     return false; // already connected to this peer the other way round
                 }
             }
@@ -278,7 +274,7 @@ public final class PeerPool implements AutoCloseable {
             c = PeerConnection.over(s, peerId, incoming, ctx);
             connected.add(c);
         }
-        log.debug("connected to {} ({}, {})", dialedAddress, incoming ? "incoming" : "outgoing", PeerId.describe(peerId));
+        log.debug("connected to {} ({}, {})", dialedAddress, incoming ? "incoming" : "outgoing", peerId.clientDescription());
         c.start();
         return true;
     }
@@ -323,9 +319,5 @@ public final class PeerPool implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing to do
         }
-    }
-
-    static boolean isClosedSocket(SocketException e) {
-        return e.getMessage() != null && e.getMessage().contains("closed");
     }
 }

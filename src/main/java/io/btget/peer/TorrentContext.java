@@ -11,7 +11,7 @@ import io.btget.piece.PiecePicker;
 public interface TorrentContext {
     InfoHash infoHash();
 
-    byte[] ourPeerId();
+    PeerId ourPeerId();
 
     int pieceCount();
 
@@ -29,6 +29,11 @@ public interface TorrentContext {
      * connection's reader thread and may go on to hash and write the completed piece there.
      */
     void blockReceived(PeerConnection from, BlockRequest block, byte[] data, int dataOffset);
+
+    /**
+     * The picker gave up on these started pieces (no connected peer has them any more): drop their partial data.
+     */
+    void piecesAbandoned(java.util.List<Integer> pieces);
 
     /** Reads a block of a verified piece for upload; false when it cannot be read. */
     boolean readBlock(int piece, int offset, int length, byte[] dst);

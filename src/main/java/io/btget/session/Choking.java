@@ -1,24 +1,27 @@
 package io.btget.session;
 
+import io.btget.peer.Choker;
 import io.btget.peer.PeerConnection;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /**
- * Applies unchoke decisions to connections: every 10 s a full rechoke picks the best {@code maxUploads - 1}
- * interested peers (by what they give us while we leech, by what we give them while we seed) plus one optimistic
- * unchoke rotated every 30 s; between rechokes, a free slot goes to a newly interested peer at once so a fresh
- * leecher does not wait ten seconds for its first block.
+ * Applies the {@link Choker}'s decisions to connections: a full rechoke every 10 s over what each peer moved in
+ * the last period; between rechokes a free upload slot goes to a newly interested peer at once, so a fresh leecher
+ * does not wait ten seconds for its first block.
  */
 final class Choking {
     private final int maxUploads;
-    private PeerConnection optimistic;
-    private long optimisticSince;
+    private final Choker<PeerConnection> choker;
+    private final Map<PeerConnection, long[]> lastTotals = new IdentityHashMap<>();
 
     Choking(int maxUploads) {
         this.maxUploads = Math.max(1, maxUploads);
+        this.choker = new Choker<>(this.maxUploads, new Random());
     }
 
     void rechoke(List<PeerConnection> peers, boolean seeding, boolean full) {
@@ -30,28 +33,23 @@ final class Choking {
     }
 
     private void fullRechoke(List<PeerConnection> peers, boolean seeding) {
-        List<PeerConnection> interested = new ArrayList<>();
+        List<Choker.Candidate<PeerConnection>> candidates = new ArrayList<>();
+        Map<PeerConnection, long[]> totals = new IdentityHashMap<>();
+        long nowMillis = System.nanoTime() / 1_000_000;
         for (PeerConnection c : peers) {
-            if (c.peerInterested() && !c.isClosed()) {
-                interested.add(c);
+            if (c.isClosed()) {
+                continue;
             }
+            long down = c.downloadedTotal();
+            long up = c.uploadedTotal();
+            long[] last = lastTotals.getOrDefault(c, new long[2]);
+            totals.put(c, new long[] {down, up});
+            candidates.add(new Choker.Candidate<>(c, c.peerInterested(), down - last[0], up - last[1],
+                    c.connectedAtNanos() / 1_000_000, c.snubbed()));
         }
-        Comparator<PeerConnection> byRate = seeding
-                ? Comparator.comparingDouble(PeerConnection::uploadRate).reversed()
-                : Comparator.comparingDouble(PeerConnection::downloadRate).reversed();
-        interested.sort(byRate);
-        List<PeerConnection> unchoke = new ArrayList<>(interested.subList(0, Math.min(maxUploads - 1, interested.size())));
-        long now = System.nanoTime();
-        if (optimistic == null || optimistic.isClosed() || !optimistic.peerInterested()
-                || now - optimisticSince > 30_000_000_000L || unchoke.contains(optimistic)) {
-            List<PeerConnection> rest = new ArrayList<>(interested);
-            rest.removeAll(unchoke);
-            optimistic = rest.isEmpty() ? null : rest.get(ThreadLocalRandom.current().nextInt(rest.size()));
-            optimisticSince = now;
-        }
-        if (optimistic != null) {
-            unchoke.add(optimistic);
-        }
+        lastTotals.clear();
+        lastTotals.putAll(totals);
+        Set<PeerConnection> unchoke = choker.rechoke(candidates, seeding, nowMillis);
         for (PeerConnection c : peers) {
             if (unchoke.contains(c)) {
                 c.unchoke();
@@ -64,7 +62,7 @@ final class Choking {
     private void fillFreeSlots(List<PeerConnection> peers) {
         int unchoked = 0;
         for (PeerConnection c : peers) {
-            if (!c.amChoking()) {
+            if (!c.amChoking() && !c.isClosed()) {
                 unchoked++;
             }
         }

@@ -50,7 +50,7 @@ public final class TorrentSession implements TorrentContext {
     private final Torrent torrent;
     private final Config config;
     private final SessionListener listener;
-    private final byte[] peerId = PeerId.generate();
+    private final PeerId peerId = PeerId.generate(new java.security.SecureRandom());
     private final RateLimiter downloadLimiter;
     private final RateLimiter uploadLimiter;
     private final LongAdder downloaded = new LongAdder();
@@ -315,8 +315,16 @@ public final class TorrentSession implements TorrentContext {
     }
 
     @Override
-    public byte[] ourPeerId() {
-        return peerId.clone();
+    public PeerId ourPeerId() {
+        return peerId;
+    }
+
+    @Override
+    public void piecesAbandoned(List<Integer> pieces) {
+        // Dropped, not pooled: a reader thread may still be copying a block in; the GC takes the buffer after.
+        for (int p : pieces) {
+            assemblies.remove(p);
+        }
     }
 
     @Override
