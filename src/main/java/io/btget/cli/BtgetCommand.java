@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         footer = {},
         subcommands = {
             AutoComplete.GenerateCompletion.class,
+            TrackerCommand.class,
         })
 public final class BtgetCommand implements Runnable {
     @Spec
