@@ -60,7 +60,10 @@ public final class Announcer implements AutoCloseable {
     private final List<List<String>> tiers = new ArrayList<>();
     private final Set<String> startedUrls = new LinkedHashSet<>();
     private final Map<String, TrackerClient> clients = new HashMap<>();
+    private boolean completedRequested;
     private boolean completedPending;
+    /** announceNow() was called while an announce was in flight: the scheduler must not push it an interval out. */
+    private boolean moreRequested;
     private boolean closed;
     private boolean wakeRequested;
     private Thread thread;
@@ -124,8 +127,8 @@ public final class Announcer implements AutoCloseable {
     /** Asks for an announce soon, e.g. when we need more peers; never earlier than the minimum interval allows. */
     public synchronized void announceNow() {
         long now = System.nanoTime();
-        long gap = (trackerMinInterval.isZero() ? timing.minInterval() : trackerMinInterval).toNanos();
-        long earliest = attempted ? Math.max(now, lastAttemptNanos + gap) : now;
+        moreRequested = true;
+        long earliest = attempted ? Math.max(now, lastAttemptNanos + minimumGapNanos()) : now;
         if (earliest - nextAnnounceNanos < 0) {
             nextAnnounceNanos = earliest;
             notifyAll();
@@ -134,7 +137,8 @@ public final class Announcer implements AutoCloseable {
 
     /** Sends {@code completed} once, right away, to the tracker in use. */
     public synchronized void completed() {
-        if (!completedPending) {
+        if (!completedRequested) {
+            completedRequested = true;
             completedPending = true;
             wakeRequested = true;
             notifyAll();
@@ -198,6 +202,7 @@ public final class Announcer implements AutoCloseable {
                     return;
                 }
                 wakeRequested = false;
+                moreRequested = false;
                 lastAttemptNanos = System.nanoTime();
                 attempted = true;
             }
@@ -216,6 +221,11 @@ public final class Announcer implements AutoCloseable {
                     consecutiveFailures++;
                 }
                 nextAnnounceNanos = now + delay.toNanos();
+                if (moreRequested) {
+                    long earliest = Math.max(now, lastAttemptNanos + minimumGapNanos());
+                    nextAnnounceNanos = earliest - nextAnnounceNanos < 0 ? earliest : nextAnnounceNanos;
+                    moreRequested = false;
+                }
             }
         }
     }
@@ -293,6 +303,11 @@ public final class Announcer implements AutoCloseable {
             }
             return c;
         }
+    }
+
+    /** Guarded by this: the tracker's {@code min interval}, else our own minimum. */
+    private long minimumGapNanos() {
+        return (trackerMinInterval.isZero() ? timing.minInterval() : trackerMinInterval).toNanos();
     }
 
     private Duration clamp(Duration d) {

@@ -81,7 +81,7 @@ final class HttpTracker implements TrackerClient {
                 body = readBounded(in, url);
             }
         } catch (HttpTimeoutException e) {
-            throw new TrackerException(url + ": no reply within " + requestTimeout.toSeconds() + " s", e);
+            throw new TrackerException(url + ": no reply within " + seconds(requestTimeout), e);
         } catch (IOException e) {
             throw new TrackerException(url + ": " + describe(e), e);
         } catch (InterruptedException e) {
@@ -113,6 +113,11 @@ final class HttpTracker implements TrackerClient {
             return "connection refused or timed out" + (msg != null && !msg.isBlank() ? " (" + msg + ")" : "");
         }
         return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
+    }
+
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return (ms % 1000 == 0 ? Long.toString(ms / 1000) : Double.toString(ms / 1000.0)) + " s";
     }
 
     private static byte[] randomBytes(int n) {

@@ -122,7 +122,7 @@ class HttpTrackerTest {
         });
         HttpTracker tracker = new HttpTracker(url, HttpClient.newHttpClient(), Duration.ofMillis(300));
         assertThatThrownBy(() -> tracker.announce(request(AnnounceEvent.NONE)))
-                .isInstanceOf(TrackerException.class).hasMessage(url + ": no reply within 0 s");
+                .isInstanceOf(TrackerException.class).hasMessage(url + ": no reply within 0.3 s");
     }
 
     @Test
