@@ -75,10 +75,11 @@ final class HttpTracker implements TrackerClient {
         try {
             HttpResponse<InputStream> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new TrackerException(url + ": HTTP status " + response.statusCode());
-                }
                 body = readBounded(in, url);
+                if (response.statusCode() != 200) {
+                    throw new TrackerException(url + ": HTTP status " + response.statusCode()
+                            + failureReasonIn(body).map(r -> " (" + r + ")").orElse(""));
+                }
             }
         } catch (HttpTimeoutException e) {
             throw new TrackerException(url + ": no reply within " + seconds(requestTimeout), e);
@@ -113,6 +114,16 @@ final class HttpTracker implements TrackerClient {
             return "connection refused or timed out" + (msg != null && !msg.isBlank() ? " (" + msg + ")" : "");
         }
         return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
+    }
+
+    /** Some trackers send their {@code failure reason} with an error status; show it if there is one. */
+    private static Optional<String> failureReasonIn(byte[] body) {
+        try {
+            HttpAnnounceParser.parse(body);
+            return Optional.empty();
+        } catch (TrackerException e) {
+            return e.getMessage().startsWith("tracker failure: ") ? Optional.of(e.getMessage()) : Optional.empty();
+        }
     }
 
     private static String seconds(Duration d) {

@@ -104,6 +104,14 @@ class HttpTrackerTest {
     }
 
     @Test
+    void showsAFailureReasonSentWithAnErrorStatus() throws Exception {
+        String url = fake(400, q -> b("d14:failure reason9:bad querye"));
+        assertThatThrownBy(() -> new HttpTracker(url).announce(request(AnnounceEvent.NONE)))
+                .isInstanceOf(TrackerException.class)
+                .hasMessage(url + ": HTTP status 400 (tracker failure: bad query)");
+    }
+
+    @Test
     void refusesABodyLargerThanTheLimit() throws Exception {
         String url = fake(200, q -> new byte[HttpTracker.MAX_BODY + 10]);
         assertThatThrownBy(() -> new HttpTracker(url).announce(request(AnnounceEvent.NONE)))

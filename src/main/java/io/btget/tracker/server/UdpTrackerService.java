@@ -80,11 +80,14 @@ final class UdpTrackerService implements Runnable {
             return UdpTrackerCodec.connectReply(connect.transactionId(), connectionId(from.getAddress(), minute));
         }
         if (request instanceof UdpTrackerCodec.OtherRequest other) {
+            if (!knownConnection(other.connectionId(), from.getAddress(), minute)) {
+                return null;
+            }
             return UdpTrackerCodec.errorReply(other.transactionId(), "action " + other.action() + " not supported");
         }
         UdpTrackerCodec.AnnouncePacket announce = (UdpTrackerCodec.AnnouncePacket) request;
         long id = announce.connectionId();
-        if (id != connectionId(from.getAddress(), minute) && id != connectionId(from.getAddress(), minute - 1)) {
+        if (!knownConnection(id, from.getAddress(), minute)) {
             return UdpTrackerCodec.errorReply(announce.transactionId(), "unknown or expired connection id");
         }
         AnnounceRequest r = announce.request();
@@ -100,6 +103,10 @@ final class UdpTrackerService implements Runnable {
         boolean ipv6 = from.getAddress() instanceof Inet6Address;
         return UdpTrackerCodec.announceReply(announce.transactionId(), intervalSeconds, reply.leechers(),
                 reply.seeders(), reply.peers().stream().map(p -> p.address()).toList(), ipv6);
+    }
+
+    private boolean knownConnection(long id, InetAddress client, long minute) {
+        return id == connectionId(client, minute) || id == connectionId(client, minute - 1);
     }
 
     private long connectionId(InetAddress client, long minute) {
