@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             InfoCommand.class,
             CreateCommand.class,
             AutoComplete.GenerateCompletion.class,
+            TrackerCommand.class,
         })
 public final class BtgetCommand implements Runnable {
     @Spec

@@ -1,0 +1,340 @@
+package io.btget.tracker;
+
+import io.btget.metainfo.InfoHash;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns all announcing for one torrent: BEP 12 tiers, events, and the re-announce loop on its own daemon thread.
+ *
+ * <p>BEP 12: each tier is shuffled once; an announce tries the tiers in order and the URLs of a tier in order,
+ * stops at the first tracker that answers, and moves that tracker to the front of its tier. Each tracker gets
+ * {@code started} the first time we reach it, {@code completed} once after {@link #completed()}, and
+ * {@code stopped} on {@link #close()} if it got {@code started}.
+ */
+public final class Announcer implements AutoCloseable {
+    /** Lower bound on the re-announce interval, whatever a tracker says: protects trackers and us. */
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
+    /** Upper bound: a tracker asking for a day would starve a download of new peers. */
+    public static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    /** After every tracker failed: wait this long, doubling on each further failure up to {@link #MAX_INTERVAL}. */
+    public static final Duration FIRST_RETRY = Duration.ofSeconds(15);
+    /** {@link #close()} spends at most this long telling trackers we stopped. */
+    public static final Duration STOP_BUDGET = Duration.ofSeconds(3);
+
+    private static final Logger log = LoggerFactory.getLogger(Announcer.class);
+
+    /** The clock-related knobs; tests shrink them. */
+    record Timing(Duration minInterval, Duration maxInterval, Duration firstRetry, Duration stopBudget) {
+        static final Timing DEFAULT = new Timing(MIN_INTERVAL, MAX_INTERVAL, FIRST_RETRY, STOP_BUDGET);
+    }
+
+    /** Makes the client for a URL; {@link TrackerClients#forUrl(String)} in production. */
+    interface ClientFactory {
+        TrackerClient create(String url) throws TrackerException;
+    }
+
+    private final InfoHash infoHash;
+    private final byte[] peerId;
+    private final int port;
+    private final Supplier<TransferTotals> totals;
+    private final Consumer<List<InetSocketAddress>> peerSink;
+    private final AnnouncerListener listener;
+    private final ClientFactory factory;
+    private final Timing timing;
+
+    // Guarded by this. The tiers are only reordered on the announcer thread but read by close().
+    private final List<List<String>> tiers = new ArrayList<>();
+    private final Set<String> startedUrls = new LinkedHashSet<>();
+    private final Map<String, TrackerClient> clients = new HashMap<>();
+    private boolean completedRequested;
+    private boolean completedPending;
+    /** announceNow() was called while an announce was in flight: the scheduler must not push it an interval out. */
+    private boolean moreRequested;
+    private boolean closed;
+    private boolean wakeRequested;
+    private Thread thread;
+    private long nextAnnounceNanos;
+    private long lastAttemptNanos;
+    private boolean attempted;
+    private Duration trackerMinInterval = Duration.ZERO;
+    private int consecutiveFailures;
+
+    private volatile boolean anyResponded;
+    private volatile String lastError;
+
+    public Announcer(List<List<String>> tiers, InfoHash infoHash, byte[] peerId, int port,
+                     Supplier<TransferTotals> totals, Consumer<List<InetSocketAddress>> peerSink,
+                     AnnouncerListener listener) {
+        this(tiers, infoHash, peerId, port, totals, peerSink, listener, TrackerClients::forUrl, Timing.DEFAULT);
+    }
+
+    Announcer(List<List<String>> tiers, InfoHash infoHash, byte[] peerId, int port,
+              Supplier<TransferTotals> totals, Consumer<List<InetSocketAddress>> peerSink,
+              AnnouncerListener listener, ClientFactory factory, Timing timing) {
+        this.infoHash = Objects.requireNonNull(infoHash);
+        this.peerId = peerId.clone();
+        this.port = port;
+        this.totals = Objects.requireNonNull(totals);
+        this.peerSink = Objects.requireNonNull(peerSink);
+        this.listener = Objects.requireNonNull(listener);
+        this.factory = factory;
+        this.timing = timing;
+        for (List<String> tier : tiers) {
+            List<String> copy = new ArrayList<>();
+            for (String url : tier) {
+                if (url != null && !url.isBlank()) {
+                    copy.add(url.trim());
+                }
+            }
+            if (!copy.isEmpty()) {
+                Collections.shuffle(copy); // BEP 12: shuffle within a tier once
+                this.tiers.add(copy);
+            }
+        }
+        if (this.tiers.isEmpty()) {
+            lastError = "no trackers";
+        }
+    }
+
+    /** Sends {@code started} now (on the announcer thread), then re-announces every interval. */
+    public synchronized void start() {
+        if (thread != null || closed) {
+            throw new IllegalStateException("announcer already started or closed");
+        }
+        if (tiers.isEmpty()) {
+            return;
+        }
+        nextAnnounceNanos = System.nanoTime();
+        thread = new Thread(this::run, "announcer-" + infoHash.hex().substring(0, 8));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Asks for an announce soon, e.g. when we need more peers; never earlier than the minimum interval allows. */
+    public synchronized void announceNow() {
+        long now = System.nanoTime();
+        moreRequested = true;
+        long earliest = attempted ? Math.max(now, lastAttemptNanos + minimumGapNanos()) : now;
+        if (earliest - nextAnnounceNanos < 0) {
+            nextAnnounceNanos = earliest;
+            notifyAll();
+        }
+    }
+
+    /** Sends {@code completed} once, right away, to the tracker in use. */
+    public synchronized void completed() {
+        if (!completedRequested) {
+            completedRequested = true;
+            completedPending = true;
+            wakeRequested = true;
+            notifyAll();
+        }
+    }
+
+    /** Stops the loop and sends {@code stopped} to every tracker that got {@code started}, within about 3 s. */
+    @Override
+    public void close() {
+        Thread loop;
+        List<String> toStop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            notifyAll();
+            loop = thread;
+            toStop = new ArrayList<>(startedUrls);
+        }
+        long deadline = System.nanoTime() + timing.stopBudget().toNanos();
+        if (loop != null) {
+            loop.interrupt(); // an HTTP request in flight ends at once; a UDP wait within a second or so
+            joinUntil(loop, deadline);
+            synchronized (this) {
+                toStop = new ArrayList<>(startedUrls);
+            }
+        }
+        if (toStop.isEmpty()) {
+            return;
+        }
+        List<String> urls = toStop;
+        Thread stopper = new Thread(() -> sendStopped(urls), "announcer-stop-" + infoHash.hex().substring(0, 8));
+        stopper.setDaemon(true);
+        stopper.start();
+        joinUntil(stopper, deadline);
+    }
+
+    /** Whether any tracker has answered an announce so far. */
+    public boolean anyTrackerResponded() {
+        return anyResponded;
+    }
+
+    /** The last failure message (with the tracker URL), if any announce failed. */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    private void run() {
+        while (true) {
+            synchronized (this) {
+                try {
+                    while (!closed && !wakeRequested && System.nanoTime() - nextAnnounceNanos < 0) {
+                        long waitMillis = Math.max(1, (nextAnnounceNanos - System.nanoTime()) / 1_000_000L);
+                        wait(waitMillis);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (closed) {
+                    return;
+                }
+                wakeRequested = false;
+                moreRequested = false;
+                lastAttemptNanos = System.nanoTime();
+                attempted = true;
+            }
+            Optional<AnnounceResponse> response = announceOnce();
+            synchronized (this) {
+                long now = System.nanoTime();
+                Duration delay;
+                if (response.isPresent()) {
+                    consecutiveFailures = 0;
+                    delay = clamp(Duration.ofSeconds(response.get().intervalSeconds()));
+                    trackerMinInterval = response.get().minIntervalSeconds() == 0 ? Duration.ZERO
+                            : clamp(Duration.ofSeconds(response.get().minIntervalSeconds()));
+                } else {
+                    delay = timing.firstRetry().multipliedBy(1L << Math.min(consecutiveFailures, 16));
+                    delay = delay.compareTo(timing.maxInterval()) > 0 ? timing.maxInterval() : delay;
+                    consecutiveFailures++;
+                }
+                nextAnnounceNanos = now + delay.toNanos();
+                if (moreRequested) {
+                    long earliest = Math.max(now, lastAttemptNanos + minimumGapNanos());
+                    nextAnnounceNanos = earliest - nextAnnounceNanos < 0 ? earliest : nextAnnounceNanos;
+                    moreRequested = false;
+                }
+            }
+        }
+    }
+
+    /** One BEP 12 pass over the tiers: returns the first answer, or empty when every tracker failed. */
+    private Optional<AnnounceResponse> announceOnce() {
+        List<List<String>> snapshot;
+        synchronized (this) {
+            snapshot = tiers.stream().map(List::copyOf).toList();
+        }
+        for (int t = 0; t < snapshot.size(); t++) {
+            for (String url : snapshot.get(t)) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return Optional.empty();
+                }
+                AnnounceEvent event;
+                synchronized (this) {
+                    event = !startedUrls.contains(url) ? AnnounceEvent.STARTED
+                            : completedPending ? AnnounceEvent.COMPLETED : AnnounceEvent.NONE;
+                }
+                AnnounceResponse response;
+                try {
+                    response = client(url).announce(request(event, AnnounceRequest.DEFAULT_NUM_WANT));
+                } catch (TrackerException e) {
+                    lastError = e.getMessage();
+                    log.debug("announce {} failed: {}", event, e.getMessage());
+                    safely(() -> listener.failed(url, e.getMessage()));
+                    continue;
+                }
+                synchronized (this) {
+                    List<String> tier = tiers.get(t);
+                    tier.remove(url);
+                    tier.add(0, url); // BEP 12: a responding tracker moves to the front of its tier
+                    startedUrls.add(url);
+                    if (event == AnnounceEvent.COMPLETED) {
+                        completedPending = false;
+                    }
+                }
+                anyResponded = true;
+                log.debug("announce {} to {}: {} peers, interval {} s", event, url, response.peers().size(),
+                        response.intervalSeconds());
+                response.warning().ifPresent(w -> safely(() -> listener.warning(url, w)));
+                if (!response.peers().isEmpty()) {
+                    safely(() -> peerSink.accept(response.peers()));
+                }
+                safely(() -> listener.announced(url, event, response.peers().size()));
+                return Optional.of(response);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void sendStopped(List<String> urls) {
+        for (String url : urls) {
+            try {
+                client(url).announce(request(AnnounceEvent.STOPPED, 0));
+                safely(() -> listener.announced(url, AnnounceEvent.STOPPED, 0));
+            } catch (TrackerException e) {
+                log.debug("announce stopped failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private AnnounceRequest request(AnnounceEvent event, int numWant) {
+        TransferTotals t = totals.get();
+        return new AnnounceRequest(infoHash, peerId, port, t.uploaded(), t.downloaded(), t.left(), event, numWant);
+    }
+
+    private TrackerClient client(String url) throws TrackerException {
+        synchronized (clients) {
+            TrackerClient c = clients.get(url);
+            if (c == null) {
+                c = factory.create(url);
+                clients.put(url, c);
+            }
+            return c;
+        }
+    }
+
+    /** Guarded by this: the tracker's {@code min interval}, else our own minimum. */
+    private long minimumGapNanos() {
+        return (trackerMinInterval.isZero() ? timing.minInterval() : trackerMinInterval).toNanos();
+    }
+
+    private Duration clamp(Duration d) {
+        if (d.compareTo(timing.minInterval()) < 0) {
+            return timing.minInterval();
+        }
+        return d.compareTo(timing.maxInterval()) > 0 ? timing.maxInterval() : d;
+    }
+
+    /** A listener or sink that throws must not end the announce loop. */
+    private static void safely(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            log.warn("announce listener failed", e);
+        }
+    }
+
+    private static void joinUntil(Thread t, long deadlineNanos) {
+        long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        if (leftMillis <= 0) {
+            return;
+        }
+        try {
+            t.join(leftMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

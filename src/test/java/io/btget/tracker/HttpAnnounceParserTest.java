@@ -1,0 +1,125 @@
+package io.btget.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class HttpAnnounceParserTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] concat(String a, byte[] middle, String c) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(b(a));
+        out.writeBytes(middle);
+        out.writeBytes(b(c));
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsCompactPeersIntervalsCountsAndTrackerId() throws Exception {
+        byte[] peers = {127, 0, 0, 1, 0x1a, (byte) 0xe1, 10, 0, 0, 2, 0, 80};
+        byte[] body = concat("d8:completei3e10:incompletei4e8:intervali900e12:min intervali60e5:peers12:",
+                peers, "10:tracker id3:abce");
+        AnnounceResponse r = HttpAnnounceParser.parse(body);
+        assertThat(r.intervalSeconds()).isEqualTo(900);
+        assertThat(r.minIntervalSeconds()).isEqualTo(60);
+        assertThat(r.seeders()).hasValue(3);
+        assertThat(r.leechers()).hasValue(4);
+        assertThat(r.trackerId()).hasValue("abc");
+        assertThat(r.warning()).isEmpty();
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 6881),
+                new InetSocketAddress("10.0.0.2", 80));
+    }
+
+    @Test
+    void readsDictionaryPeersAndSkipsHostNamesWithoutResolvingThem() throws Exception {
+        byte[] body = b("d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:aaaaaaaaaaaaaaaaaaaa4:porti7000eed2:ip"
+                + "11:example.com4:porti1eed2:ip3:::14:porti9eeee");
+        AnnounceResponse r = HttpAnnounceParser.parse(body);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 7000),
+                new InetSocketAddress(InetAddress.getByName("::1"), 9));
+    }
+
+    @Test
+    void readsPeers6AlongsideIpv4Peers() throws Exception {
+        byte[] v6 = new byte[18];
+        v6[15] = 1;
+        v6[16] = 0x1f;
+        v6[17] = (byte) 0x90;
+        byte[] body = concat("d8:intervali60e5:peers0:6:peers618:", v6, "e");
+        AnnounceResponse r = HttpAnnounceParser.parse(body);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress(InetAddress.getByName("::1"), 8080));
+    }
+
+    @Test
+    void failureReasonBecomesATrackerExceptionWithTheReason() {
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d14:failure reason17:torrent not founde")))
+                .isInstanceOf(TrackerException.class).hasMessage("tracker failure: torrent not found");
+    }
+
+    @Test
+    void keepsTheWarningMessageOnOneLine() throws Exception {
+        AnnounceResponse r = HttpAnnounceParser.parse(b("d8:intervali60e5:peers0:15:warning message9:slow\ndowne"));
+        assertThat(r.warning()).hasValue("slow down");
+    }
+
+    @Test
+    void missingIntervalFallsBackToTheDefaultAndNegativeIntegersBecomeZero() throws Exception {
+        AnnounceResponse r = HttpAnnounceParser.parse(b("d8:completei-5e5:peers0:e"));
+        assertThat(r.intervalSeconds()).isEqualTo(HttpAnnounceParser.DEFAULT_INTERVAL_SECONDS);
+        assertThat(r.seeders()).hasValue(0);
+    }
+
+    @Test
+    void rejectsGarbageNonDictionariesAndWrongTypes() {
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("<html>502 Bad Gateway</html>")))
+                .isInstanceOf(TrackerException.class).hasMessageContaining("not valid bencode");
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("li1ee")))
+                .isInstanceOf(TrackerException.class).hasMessageContaining("not a dictionary");
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d8:interval3:abce")))
+                .isInstanceOf(TrackerException.class).hasMessageContaining("'interval'");
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d5:peersi5ee")))
+                .isInstanceOf(TrackerException.class).hasMessageContaining("'peers'");
+    }
+
+    @Test
+    void rejectsCompactPeerListsOfAPartialEntry() {
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d8:intervali60e5:peers7:abcdefge")))
+                .isInstanceOf(TrackerException.class).hasMessageContaining("not a multiple of 6");
+    }
+
+    @Test
+    void capsTheNumberOfPeersItReturns() throws Exception {
+        int n = CompactPeers.MAX_PEERS + 10;
+        byte[] peers = new byte[n * 6];
+        for (int i = 0; i < n; i++) {
+            peers[i * 6] = 10;
+            peers[i * 6 + 5] = 1;
+        }
+        AnnounceResponse r = HttpAnnounceParser.parse(concat("d8:intervali60e5:peers" + peers.length + ":", peers, "e"));
+        assertThat(r.peers()).hasSize(CompactPeers.MAX_PEERS);
+    }
+
+    @Test
+    void writerOutputParsesBackToTheSamePeers() throws Exception {
+        var v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 5000);
+        var v6 = new InetSocketAddress(InetAddress.getByName("::1"), 5001);
+        var listed = java.util.List.of(new HttpAnnounceWriter.ListedPeer(v4, TestData.peerId("-AA-", 1)),
+                new HttpAnnounceWriter.ListedPeer(v6, null));
+        for (boolean compact : new boolean[] {true, false}) {
+            AnnounceResponse r = HttpAnnounceParser.parse(HttpAnnounceWriter.announce(30, 10, 1, 2, listed, compact));
+            assertThat(r.peers()).containsExactlyInAnyOrder(v4, v6);
+            assertThat(r.intervalSeconds()).isEqualTo(30);
+            assertThat(r.minIntervalSeconds()).isEqualTo(10);
+            assertThat(r.seeders()).hasValue(1);
+            assertThat(r.leechers()).hasValue(2);
+        }
+    }
+}
