@@ -105,6 +105,9 @@ public final class Main {
         if (ex instanceof io.btget.storage.StorageException || ex instanceof io.btget.session.SessionException) {
             return ExitCode.DISK;
         }
+        if (ex instanceof io.btget.tracker.TrackerException) {
+            return ExitCode.NETWORK;
+        }
         if (ex instanceof UncheckedIOException || ex instanceof FileSystemException) {
             return ExitCode.DISK;
         }
@@ -127,7 +130,7 @@ public final class Main {
         } else {
             msg = t.getMessage();
             if (msg == null || msg.isBlank() || !(t instanceof UserError || t instanceof BencodeException
-                    || t instanceof io.btget.storage.StorageException || t instanceof io.btget.session.SessionException
+                    || t instanceof io.btget.storage.StorageException || t instanceof io.btget.tracker.TrackerException || t instanceof io.btget.session.SessionException
                     || t instanceof InvalidTorrentException || t instanceof java.io.IOException)) {
                 msg = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
             }

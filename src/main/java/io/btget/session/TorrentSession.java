@@ -153,7 +153,7 @@ public final class TorrentSession implements TorrentContext {
         }
         pool.start();
         pool.addKnown(config.extraPeers());
-        announcer = new Announcer(tiers, torrent.infoHash(), peerId, listenPort == 0 ? config.port() : listenPort,
+        announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort == 0 ? config.port() : listenPort,
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
         announcer.start();
@@ -263,7 +263,7 @@ public final class TorrentSession implements TorrentContext {
     private AnnouncerListener trackerEvents() {
         return new AnnouncerListener() {
             @Override
-            public void announced(String url, int peers) {
+            public void announced(String url, io.btget.tracker.AnnounceEvent event, int peers) {
                 log.info("tracker {}: {} peers", url, peers);
             }
 
