@@ -80,13 +80,22 @@ final class Opentracker implements AutoCloseable {
 
     /** How many seeders ("complete") the tracker knows for the info hash, from an HTTP scrape. */
     int seeders(String infoHashHex) {
+        return scrapeCount(infoHashHex, "8:completei");
+    }
+
+    private int scrapeCount(String infoHashHex, String key) {
         String body = get("/scrape?info_hash=" + percentEncode(infoHashHex));
-        int i = body.indexOf("8:completei");
+        int i = body.indexOf(key);
         if (i < 0) {
             return 0;
         }
-        int start = i + "8:completei".length();
+        int start = i + key.length();
         return Integer.parseInt(body.substring(start, body.indexOf('e', start)));
+    }
+
+    /** How many leechers ("incomplete") the tracker knows for the info hash, from an HTTP scrape. */
+    int leechers(String infoHashHex) {
+        return scrapeCount(infoHashHex, "10:incompletei");
     }
 
     /** Waits until at least {@code count} seeders announced the info hash. */

@@ -1,0 +1,62 @@
+package io.btget.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Issue 4: real clients download from {@code btget seed}. */
+@Tag("interop")
+@Timeout(150)
+class SeedToRealClientsIT extends InteropTestBase {
+
+    @Test
+    void aria2DownloadsFromBtgetSeederFoundThroughOpentracker() throws Exception {
+        Opentracker tracker = opentracker();
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 7);
+        Path torrent = Torrents.mktorrent(dir, payload, "tree", 15, tracker.httpAnnounce());
+        String hash = Torrents.infoHashHex(torrent);
+        tracker.allow(hash);
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
+                "-p", Integer.toString(Ports.free()));
+        tracker.awaitSeeders(hash, 1, Duration.ofSeconds(30));
+
+        Path out = newDir("out");
+        ManagedProcess aria2 = track(Aria2.download(logs(), torrent, out, Ports.free(), "--bt-stop-timeout=60"));
+        int code = aria2.awaitExit(Duration.ofSeconds(90));
+
+        assertThat(code).as("aria2c exit code%s", logsOf(aria2, seeder)).isZero();
+        Payloads.assertSameTree(payload, out.resolve("tree"), n -> n.endsWith(".aria2"));
+        seeder.process().await(() -> seeder.events().stream().filter(e -> e.containsKey("uploaded"))
+                .anyMatch(e -> BtgetProcess.number(e, "uploaded") > 0), Duration.ofSeconds(5), "uploaded > 0");
+    }
+
+    @Test
+    void btgetSeederDialsTransmissionLeecherItLearnsFromTheTracker() throws Exception {
+        Tools.require("transmission-cli");
+        Opentracker tracker = opentracker();
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 8);
+        Files.delete(payload.resolve("empty.txt")); // transmission does not create zero-byte files
+        Path torrent = Torrents.mktorrent(dir, payload, "tree", 15, tracker.httpAnnounce());
+        String hash = Torrents.infoHashHex(torrent);
+        tracker.allow(hash);
+
+        // transmission never dials 127.0.0.1 peers: it announces first, so that the seeder learns of it and dials out
+        Path out = newDir("out");
+        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, Ports.free()));
+        transmission.await(() -> tracker.leechers(hash) >= 1, Duration.ofSeconds(30), "transmission's announce");
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
+                "-p", Integer.toString(Ports.free()));
+
+        Path marker = dir.resolve(Transmission.FINISHED_MARKER);
+        transmission.await(() -> Files.exists(marker), Duration.ofSeconds(90),
+                "transmission finishing" + logsOf(seeder));
+        Payloads.assertSameTree(payload, out.resolve("tree"));
+    }
+}
