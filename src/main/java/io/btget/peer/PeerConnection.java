@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * requests for a fast loopback peer, a few for a slow one). Uploading: queues the peer's requests while we
  * unchoke it and serves them from disk on the writer thread, honouring CANCEL.
  */
-public final class PeerConnection {
+public final class PeerConnection implements WireCodec.BlockDestination {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
 
     private final Socket socket;
@@ -66,6 +66,13 @@ public final class PeerConnection {
     private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
     private volatile int wastedBytes;
     private volatile int hashFailures;
+
+    /** The block being read into a piece buffer right now (reader thread only). */
+    private BlockRequest blockInProgress;
+    private byte[] bufferInProgress;
+    /** The picker's verdict on the PIECE message being read (reader thread only). */
+    private BlockResult<PeerConnection> lastResult;
+    private boolean lastWasRequested;
 
     final RateMeter downloadRate = new RateMeter();
     final RateMeter uploadRate = new RateMeter();
@@ -111,7 +118,8 @@ public final class PeerConnection {
         try {
             socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(Limits.IDLE_TIMEOUT_SECONDS));
             while (!closed.get()) {
-                Message m = codec.read(in);
+                Message m = codec.read(in, this);
+                blockInProgress = null;
                 handle(m);
             }
         } catch (WireException e) {
@@ -129,6 +137,10 @@ public final class PeerConnection {
             // Storage failures surface to the session through its own path; here they end this connection.
             reason = "error: " + e;
             log.debug("{}: {}", address, reason, e);
+        }
+        if (blockInProgress != null) {
+            ctx.blockLost(blockInProgress);
+            blockInProgress = null;
         }
         close(reason, misbehaved);
     }
@@ -208,21 +220,38 @@ public final class PeerConnection {
         }
     }
 
+    /**
+     * Called by the codec once a PIECE header is validated, before its data is read: asks the picker whether we
+     * want this block and, if so, hands out the piece buffer so the data lands there directly.
+     */
+    @Override
+    public byte[] bufferFor(int piece, int offset, int length) {
+        BlockRequest block = new BlockRequest(piece, offset, length);
+        synchronized (this) {
+            lastWasRequested = outstanding.remove(block);
+        }
+        lastResult = picker.blockReceived(this, block);
+        if (!lastResult.accepted()) {
+            return null; // read into a throwaway array
+        }
+        blockInProgress = block;
+        bufferInProgress = ctx.pieceBuffer(piece);
+        return bufferInProgress;
+    }
+
     private void onPiece(Message.Piece p) throws InterruptedException {
         int length = p.length();
-        ctx.downloadLimiter().acquire(length);
         BlockRequest block = new BlockRequest(p.piece(), p.offset(), length);
-        boolean requested;
-        synchronized (this) {
-            requested = outstanding.remove(block);
-        }
-        BlockResult<PeerConnection> result = picker.blockReceived(this, block);
+        BlockResult<PeerConnection> result = lastResult;
+        boolean requested = lastWasRequested;
+        lastResult = null;
         downloadRate.add(length);
-        if (result.accepted()) {
+        if (result != null && result.accepted()) {
+            ctx.blockStored(this, block, bufferInProgress);
+            bufferInProgress = null;
             lastBlockAt = System.nanoTime();
             snubbed = false;
             ctx.countDownloaded(length, false);
-            ctx.blockReceived(this, block, p.buffer(), p.bufferOffset());
             for (PeerConnection other : result.cancelFrom()) {
                 if (other != this) {
                     other.cancel(block);
@@ -240,6 +269,7 @@ public final class PeerConnection {
             }
         }
         fillPipeline();
+        ctx.downloadLimiter().acquire(length);
     }
 
     // ---- requesting ----

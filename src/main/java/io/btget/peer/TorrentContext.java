@@ -25,10 +25,22 @@ public interface TorrentContext {
     PiecePicker<PeerConnection> picker();
 
     /**
-     * A block the picker accepted from {@code from}: copy it into the piece being assembled. Runs on the
-     * connection's reader thread and may go on to hash and write the completed piece there.
+     * The buffer assembling {@code piece} (created on first use), for a block the picker accepted: the
+     * connection reads the block straight into it at the block's offset, so a block is copied once.
      */
-    void blockReceived(PeerConnection from, BlockRequest block, byte[] data, int dataOffset);
+    byte[] pieceBuffer(int piece);
+
+    /**
+     * The accepted block is now in the piece buffer. Runs on the connection's reader thread and, when this block
+     * completes the piece, hashes and writes it there (so hashing spreads over the peers' threads).
+     */
+    void blockStored(PeerConnection from, BlockRequest block, byte[] buffer);
+
+    /**
+     * An accepted block could not be read completely (the peer vanished mid-block): its piece buffer holds a
+     * partial block, so the piece is discarded and fetched again.
+     */
+    void blockLost(BlockRequest block);
 
     /**
      * The picker gave up on these started pieces (no connected peer has them any more): drop their partial data.

@@ -7,9 +7,10 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
- * One piece being put together from blocks in a pooled buffer. The thread that copies in the last block owns the
- * completed piece (it hashes and writes it), so completion is decided here, under this object's lock, after the
- * copy — never from bookkeeping that could run ahead of a copy still in progress on another thread.
+ * One piece being put together from blocks in a pooled buffer. Connections read accepted blocks straight into
+ * {@link #buffer} (the picker hands each block to one peer at a time), then record them here; the thread that
+ * records the last block owns the completed piece (it hashes and writes it). Completion is decided here, after
+ * the data is in place — never from bookkeeping that could run ahead of a read still in progress elsewhere.
  */
 final class PieceAssembly {
     final int piece;
@@ -28,16 +29,15 @@ final class PieceAssembly {
     }
 
     /**
-     * Copies a block in.
+     * Records a block that was read into {@link #buffer}.
      *
      * @return true when this block completed the piece (the caller then owns it)
      */
-    synchronized boolean add(PeerConnection from, BlockRequest block, byte[] data, int dataOffset) {
+    synchronized boolean stored(PeerConnection from, BlockRequest block) {
         int index = block.offset() / BlockRequest.BLOCK_SIZE;
         if (blockDone[index]) {
             return false;
         }
-        System.arraycopy(data, dataOffset, buffer, block.offset(), block.length());
         blockDone[index] = true;
         contributors.add(from);
         return ++blocksDone == blockDone.length;

@@ -357,14 +357,27 @@ public final class TorrentSession implements TorrentContext {
     }
 
     @Override
-    public void blockReceived(PeerConnection from, BlockRequest block, byte[] data, int dataOffset) {
+    public byte[] pieceBuffer(int piece) {
+        return assemblies.computeIfAbsent(piece, p -> new PieceAssembly(p, torrent.pieceSize(p), buffers.take())).buffer;
+    }
+
+    @Override
+    public void blockStored(PeerConnection from, BlockRequest block, byte[] buffer) {
         lastProgressAt = System.nanoTime();
         downloadRate.add(block.length());
-        PieceAssembly a = assemblies.computeIfAbsent(block.piece(),
-                p -> new PieceAssembly(p, torrent.pieceSize(p), buffers.take()));
-        if (a.add(from, block, data, dataOffset)) {
+        PieceAssembly a = assemblies.get(block.piece());
+        // The piece may have been abandoned (and even restarted) while the block was read: then the data went
+        // into a buffer nobody uses any more, and the picker fetches the block again.
+        if (a != null && a.buffer == buffer && a.stored(from, block)) {
             completePiece(a);
         }
+    }
+
+    @Override
+    public void blockLost(BlockRequest block) {
+        // Not pooled: the buffer holds a torn block, and nobody may be reading into it when it is reused.
+        assemblies.remove(block.piece());
+        picker.pieceFailed(block.piece());
     }
 
     /** Hash, write, announce: on the thread that delivered the last block, so hashing spreads over cores. */
