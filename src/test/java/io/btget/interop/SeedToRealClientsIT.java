@@ -59,4 +59,44 @@ class SeedToRealClientsIT extends InteropTestBase {
                 "transmission finishing" + logsOf(seeder));
         Payloads.assertSameTree(payload, out.resolve("tree"));
     }
+
+    @Test
+    void btgetSeederDialsTransmissionGivenWithPeer() throws Exception {
+        Tools.require("transmission-cli");
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("direct.bin"), 1_500_000, 12);
+        Path torrent = Torrents.mktorrent(dir, payload, "direct", 15, "http://127.0.0.1:9/announce");
+        Path out = newDir("out");
+        int transmissionPort = Ports.free();
+        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, transmissionPort));
+        transmission.awaitOutput("Progress", Duration.ofSeconds(20));
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
+                "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + transmissionPort);
+
+        Path marker = dir.resolve(Transmission.FINISHED_MARKER);
+        transmission.await(() -> Files.exists(marker), Duration.ofSeconds(90),
+                "transmission finishing" + logsOf(seeder));
+        Payloads.assertSameTree(payload, out.resolve("direct.bin"));
+    }
+
+    @Test
+    void libtorrentDownloadsHybridTorrentWithPaddingFromBtgetSeeder() throws Exception {
+        Tools.requireLibtorrent();
+        Opentracker tracker = opentracker();
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 13);
+        Path torrent = Torrents.libtorrent(dir, payload, "hybrid", 16384, true, tracker.httpAnnounce());
+        String hash = Torrents.infoHashHex(torrent);
+        tracker.allow(hash);
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
+                "-p", Integer.toString(Ports.free()));
+        tracker.awaitSeeders(hash, 1, Duration.ofSeconds(30));
+
+        Path out = newDir("out");
+        ManagedProcess libtorrent = track(LibtorrentDownloader.start(dir, torrent, out, Ports.free()));
+        int code = libtorrent.awaitExit(Duration.ofSeconds(110));
+        assertThat(code).as("libtorrent downloader exit code%s", logsOf(libtorrent, seeder)).isZero();
+        // libtorrent writes no padding files either, so the trees must match exactly
+        Payloads.assertSameTree(payload, out.resolve("tree"));
+    }
 }
