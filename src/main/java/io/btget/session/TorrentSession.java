@@ -163,7 +163,6 @@ public final class TorrentSession implements TorrentContext {
             phase = "stopping";
             pool.close();
             announcer.close();
-            emitStats();
         }
     }
 
@@ -183,8 +182,13 @@ public final class TorrentSession implements TorrentContext {
             long now = System.nanoTime();
             if (now - lastTick >= 1_000_000_000L) {
                 lastTick = now;
+                boolean complete = isComplete();
                 for (PeerConnection c : pool.connections()) {
-                    c.tick();
+                    if (complete && c.isSeed()) {
+                        c.close("both complete", false); // two seeds have nothing to trade
+                    } else {
+                        c.tick();
+                    }
                 }
             }
             boolean fullRechoke = now - lastRechoke >= Duration.ofSeconds(10).toNanos();
@@ -197,15 +201,10 @@ public final class TorrentSession implements TorrentContext {
                 if (!announcedComplete) {
                     announcedComplete = true;
                     seedingSince = now;
-                    phase = "seeding";
+                    phase = config.seed().enabled() ? "seeding" : "complete";
                     announcer.completed();
                     listener.event("complete", "download complete: all " + torrent.pieceCount()
                             + " pieces verified", Map.of("pieces", torrent.pieceCount()));
-                    for (PeerConnection c : pool.connections()) {
-                        if (c.isSeed()) {
-                            c.close("both complete", false);
-                        }
-                    }
                 }
                 double ratio = torrent.totalLength() == 0 ? 0 : uploaded.sum() / (double) torrent.totalLength();
                 if (config.seed().done(ratio, Duration.ofNanos(now - seedingSince))) {
