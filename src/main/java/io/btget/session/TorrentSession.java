@@ -171,6 +171,7 @@ public final class TorrentSession implements TorrentContext {
         long seedingSince = isComplete() ? System.nanoTime() : 0;
         long lastTick = 0;
         long lastRechoke = 0;
+        long lastPeerHunt = System.nanoTime();
         while (true) {
             Thread.sleep(TICK_MILLIS);
             if (fatal != null) {
@@ -190,6 +191,13 @@ public final class TorrentSession implements TorrentContext {
                         c.tick();
                     }
                 }
+            }
+            // Few peers: ask the trackers again (the announcer keeps to their minimum interval). A seeder learns of
+            // new leechers this way, and must dial those that never dial loopback peers (Transmission).
+            if (now - lastPeerHunt > 5_000_000_000L && pool.connections().size() < Math.min(5, config.maxPeers())
+                    && wantsOutgoingConnections()) {
+                lastPeerHunt = now;
+                announcer.announceNow();
             }
             boolean fullRechoke = now - lastRechoke >= Duration.ofSeconds(10).toNanos();
             if (fullRechoke) {
