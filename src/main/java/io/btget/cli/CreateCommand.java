@@ -107,8 +107,11 @@ public final class CreateCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, System.console() != null);
         TorrentBuilder.Result result;
+        long hashStart = System.nanoTime();
+        double hashSeconds;
         try {
             result = builder.build(progress);
+            hashSeconds = Math.max(1e-6, (System.nanoTime() - hashStart) / 1e9);
             progress.finish();
             writeAtomically(target, result.torrentFile(), force);
         } catch (IllegalArgumentException e) {
@@ -123,9 +126,9 @@ public final class CreateCommand implements Runnable {
         }
         var t = result.torrent();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s%n", t.name(),
-                InfoCommand.human(t.totalLength()), t.pieceCount(), InfoCommand.human(t.pieceLength()),
-                t.infoHash().hex(), target);
+        out.printf(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s (hashed in %.2fs, %.0f MB/s)%n",
+                t.name(), InfoCommand.human(t.totalLength()), t.pieceCount(), InfoCommand.human(t.pieceLength()),
+                t.infoHash().hex(), target, hashSeconds, t.totalLength() / hashSeconds / 1e6);
         out.flush();
     }
 
