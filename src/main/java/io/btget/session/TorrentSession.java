@@ -163,6 +163,7 @@ public final class TorrentSession implements TorrentContext {
             phase = "stopping";
             pool.close();
             announcer.close();
+            phase = isComplete() ? "complete" : "stopped";
         }
     }
 
@@ -211,7 +212,7 @@ public final class TorrentSession implements TorrentContext {
                     seedingSince = now;
                     phase = config.seed().enabled() ? "seeding" : "complete";
                     announcer.completed();
-                    listener.event("complete", "download complete: all " + torrent.pieceCount()
+                    listener.event("download_complete", "download complete: all " + torrent.pieceCount()
                             + " pieces verified", Map.of("pieces", torrent.pieceCount()));
                 }
                 double ratio = torrent.totalLength() == 0 ? 0 : uploaded.sum() / (double) torrent.totalLength();
@@ -276,6 +277,10 @@ public final class TorrentSession implements TorrentContext {
 
             @Override
             public void failed(String url, String message) {
+                if (phase.equals("stopping")) {
+                    log.debug("tracker {} while stopping: {}", url, message);
+                    return;
+                }
                 listener.event("tracker_error", "tracker " + url + ": " + message,
                         Map.of("tracker", url, "message", message));
             }
