@@ -107,8 +107,11 @@ public final class CreateCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, System.console() != null);
         TorrentBuilder.Result result;
+        long hashStart = System.nanoTime();
+        double hashSeconds;
         try {
             result = builder.build(progress);
+            hashSeconds = Math.max(1e-6, (System.nanoTime() - hashStart) / 1e9);
             progress.finish();
             writeAtomically(target, result.torrentFile(), force);
         } catch (IllegalArgumentException e) {
@@ -123,9 +126,9 @@ public final class CreateCommand implements Runnable {
         }
         var t = result.torrent();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s%n", t.name(),
-                InfoCommand.human(t.totalLength()), t.pieceCount(), InfoCommand.human(t.pieceLength()),
-                t.infoHash().hex(), target);
+        out.printf(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s (hashed in %.2fs, %.0f MB/s)%n",
+                t.name(), Units.bytes(t.totalLength()), t.pieceCount(), Units.bytes(t.pieceLength()),
+                t.infoHash().hex(), target, hashSeconds, t.totalLength() / hashSeconds / 1e6);
         out.flush();
     }
 
@@ -236,7 +239,7 @@ public final class CreateCommand implements Runnable {
             double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
             String percent = total > 0 ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * hashed / total) : "";
             synchronized (err) {
-                err.printf(Locale.ROOT, "\rhashing %s %s  %.1f MB/s   ", percent, InfoCommand.human(hashed),
+                err.printf(Locale.ROOT, "\rhashing %s %s  %.1f MB/s   ", percent, Units.bytes(hashed),
                         hashed / seconds / 1e6);
                 err.flush();
                 printed = true;

@@ -41,7 +41,7 @@ public final class InfoCommand implements Runnable {
 
     @Override
     public void run() {
-        Torrent torrent = Torrent.parse(readTorrent(file));
+        Torrent torrent = TorrentInput.load(file.toString());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.object(asJson(torrent)));
@@ -80,8 +80,8 @@ public final class InfoCommand implements Runnable {
         out.println("Name:         " + t.name());
         out.println("Info hash:    " + t.infoHash().hex());
         t.infoHashV2().ifPresent(h -> out.println("Info hash v2: " + HexFormat.of().formatHex(h)));
-        out.println("Total size:   " + human(t.totalLength()) + " (" + t.totalLength() + " bytes)");
-        out.println("Pieces:       " + t.pieceCount() + " x " + human(t.pieceLength()) + " (" + t.pieceLength()
+        out.println("Total size:   " + Units.bytes(t.totalLength()) + " (" + t.totalLength() + " bytes)");
+        out.println("Pieces:       " + t.pieceCount() + " x " + Units.bytes(t.pieceLength()) + " (" + t.pieceLength()
                 + " bytes)");
         out.println("Private:      " + (t.isPrivate() ? "yes" : "no"));
         t.comment().ifPresent(c -> out.println("Comment:      " + oneLine(c)));
@@ -103,7 +103,7 @@ public final class InfoCommand implements Runnable {
         out.println("Files (" + files.size() + "):");
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
-            out.printf(Locale.ROOT, "  %4d  %s  (%s)%n", i, f.displayPath(), human(f.length()));
+            out.printf(Locale.ROOT, "  %4d  %s  (%s)%n", i, f.displayPath(), Units.bytes(f.length()));
         }
         out.println("Magnet:       " + t.magnetLink());
     }
@@ -114,37 +114,4 @@ public final class InfoCommand implements Runnable {
     }
 
     /** Reads a .torrent with the size bound and the errors users should see (2: no such file, 3: unreadable). */
-    static byte[] readTorrent(Path file) {
-        if (!Files.exists(file)) {
-            throw new UserError(ExitCode.USAGE, "no such file: " + file);
-        }
-        if (Files.isDirectory(file)) {
-            throw new UserError(ExitCode.USAGE, file + " is a directory, not a .torrent file");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] data = in.readNBytes(MAX_TORRENT_BYTES + 1);
-            if (data.length > MAX_TORRENT_BYTES) {
-                throw new UserError(ExitCode.BAD_TORRENT, file + " is larger than " + (MAX_TORRENT_BYTES >> 20)
-                        + " MiB: not a .torrent file");
-            }
-            return data;
-        } catch (IOException e) {
-            throw new UserError(ExitCode.BAD_TORRENT, "cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** 1536 -> "1.5 KiB". */
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 }

@@ -37,6 +37,9 @@ public final class Json {
             sb.append("null");
         } else if (v instanceof Float f && (f.isNaN() || f.isInfinite())) {
             sb.append("null");
+        } else if (v instanceof Double || v instanceof Float) {
+            // Plain decimal, never 1.7E9: some JSON consumers (and every human) read that badly.
+            sb.append(java.math.BigDecimal.valueOf(((Number) v).doubleValue()).stripTrailingZeros().toPlainString());
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
         } else if (v instanceof Map<?, ?> m) {

@@ -150,17 +150,24 @@ final class SessionRunner {
             view.update(line(s), fields(s));
         }
 
+        /** One line that fits 80 columns: "36.9% [####------] 23.6 MiB/64.0 MiB DL 3.2 MB/s UL 0 B/s peers 1/3 ETA 12s". */
         private String line(Stats s) {
-            int barWidth = 20;
+            int barWidth = 10;
             int filled = (int) Math.round(s.fraction() * barWidth);
             String bar = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "]";
             String pct = String.format(Locale.ROOT, "%5.1f%%", s.fraction() * 100);
             if (s.phase().equals("checking")) {
-                return String.format(Locale.ROOT, "checking %s %s %s of %s", bar, pct, Units.bytes(s.verifiedBytes()),
+                return String.format(Locale.ROOT, "checking %s %s %s/%s", pct, bar, Units.bytes(s.verifiedBytes()),
                         Units.bytes(s.totalBytes()));
             }
-            return String.format(Locale.ROOT, "%s %s %s %s/%s  down %s  up %s  peers %d/%d  ETA %s",
-                    s.phase(), bar, pct, Units.bytes(s.verifiedBytes()), Units.bytes(s.totalBytes()),
+            if (s.phase().equals("seeding")) {
+                double ratio = s.totalBytes() == 0 ? 0 : s.uploaded() / (double) s.totalBytes();
+                return String.format(Locale.ROOT, "seeding %s UL %s, %s sent (ratio %.2f) peers %d/%d",
+                        Units.bytes(s.totalBytes()), Units.rate(s.uploadRate()), Units.bytes(s.uploaded()), ratio,
+                        s.peersConnected(), s.peersKnown());
+            }
+            return String.format(Locale.ROOT, "%s %s %s/%s DL %s UL %s peers %d/%d ETA %s",
+                    pct, bar, Units.bytes(s.verifiedBytes()), Units.bytes(s.totalBytes()),
                     Units.rate(s.downloadRate()), Units.rate(s.uploadRate()), s.peersConnected(), s.peersKnown(),
                     Units.duration(s.etaSeconds()));
         }

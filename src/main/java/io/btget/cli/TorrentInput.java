@@ -34,7 +34,7 @@ final class TorrentInput {
                 bytes = in.readNBytes(limit + 1);
             }
         } catch (NoSuchFileException e) {
-            throw new UserError(ExitCode.BAD_TORRENT, "no such file: " + arg);
+            throw new UserError(ExitCode.USAGE, "no such file: " + arg);
         } catch (IOException e) {
             throw new UserError(ExitCode.BAD_TORRENT, "cannot read " + arg + ": " + Main.oneLine(e));
         }

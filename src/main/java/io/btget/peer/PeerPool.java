@@ -287,7 +287,9 @@ public final class PeerPool implements AutoCloseable {
             if (k != null) {
                 k.busy = false;
                 k.banned |= misbehaved;
-                k.nextAttemptNanos = System.nanoTime() + 5_000_000_000L;
+                // A seed is of no use to us once we are complete: do not redial it for a long while.
+                long retrySeconds = ctx.isComplete() && c.isSeed() ? 600 : 5;
+                k.nextAttemptNanos = System.nanoTime() + retrySeconds * 1_000_000_000L;
             } else if (misbehaved) {
                 ban(c.address());
             }

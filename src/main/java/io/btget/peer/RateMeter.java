@@ -3,20 +3,23 @@ package io.btget.peer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts bytes and gives a rate over roughly the last few seconds: one-second buckets in a small ring, read
- * without locking the writers (the receiving thread adds, the UI and the choker read).
+ * Counts bytes and gives a rate over about the last five seconds: quarter-second buckets in a small ring (the
+ * current, partial bucket left out). A young meter divides by the time it has existed, so a transfer shows its
+ * real rate within half a second instead of ramping up over the whole window.
  */
 public final class RateMeter {
-    private static final int SECONDS = 5;
+    private static final long BUCKET_NANOS = 250_000_000L;
+    private static final int BUCKETS = 20;
     private final AtomicLong total = new AtomicLong();
-    private final long[] buckets = new long[SECONDS + 1];
-    private long bucketSecond = nowSecond();
+    private final long[] buckets = new long[BUCKETS + 1];
+    private final long createdBucket = nowBucket();
+    private long currentBucket = createdBucket;
 
     public void add(long bytes) {
         total.addAndGet(bytes);
         synchronized (buckets) {
             roll();
-            buckets[(int) Math.floorMod(bucketSecond, (long) buckets.length)] += bytes;
+            buckets[slot(currentBucket)] += bytes;
         }
     }
 
@@ -24,31 +27,39 @@ public final class RateMeter {
         return total.get();
     }
 
-    /** Bytes per second over the last complete seconds (the current partial one left out). */
+    /** Bytes per second over the last complete buckets. */
     public double rate() {
         synchronized (buckets) {
             roll();
-            long sum = 0;
-            for (int i = 1; i <= SECONDS; i++) {
-                sum += buckets[(int) Math.floorMod(bucketSecond - i, (long) buckets.length)];
+            int n = (int) Math.min(BUCKETS, currentBucket - createdBucket);
+            if (n <= 0) {
+                return 0;
             }
-            return sum / (double) SECONDS;
+            long sum = 0;
+            for (int i = 1; i <= n; i++) {
+                sum += buckets[slot(currentBucket - i)];
+            }
+            return sum * 1e9 / (n * (double) BUCKET_NANOS);
         }
     }
 
     private void roll() {
-        long now = nowSecond();
-        if (now - bucketSecond > buckets.length) {
+        long now = nowBucket();
+        if (now - currentBucket > buckets.length) {
             java.util.Arrays.fill(buckets, 0);
         } else {
-            for (long s = bucketSecond + 1; s <= now; s++) {
-                buckets[(int) Math.floorMod(s, (long) buckets.length)] = 0;
+            for (long b = currentBucket + 1; b <= now; b++) {
+                buckets[slot(b)] = 0;
             }
         }
-        bucketSecond = now;
+        currentBucket = Math.max(currentBucket, now);
     }
 
-    private static long nowSecond() {
-        return System.nanoTime() / 1_000_000_000L;
+    private int slot(long bucket) {
+        return (int) Math.floorMod(bucket, (long) buckets.length);
+    }
+
+    private static long nowBucket() {
+        return System.nanoTime() / BUCKET_NANOS;
     }
 }

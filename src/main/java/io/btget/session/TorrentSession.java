@@ -163,7 +163,7 @@ public final class TorrentSession implements TorrentContext {
             phase = "stopping";
             pool.close();
             announcer.close();
-            emitStats();
+            phase = isComplete() ? "complete" : "stopped";
         }
     }
 
@@ -172,6 +172,7 @@ public final class TorrentSession implements TorrentContext {
         long seedingSince = isComplete() ? System.nanoTime() : 0;
         long lastTick = 0;
         long lastRechoke = 0;
+        long lastPeerHunt = System.nanoTime();
         while (true) {
             Thread.sleep(TICK_MILLIS);
             if (fatal != null) {
@@ -183,9 +184,21 @@ public final class TorrentSession implements TorrentContext {
             long now = System.nanoTime();
             if (now - lastTick >= 1_000_000_000L) {
                 lastTick = now;
+                boolean complete = isComplete();
                 for (PeerConnection c : pool.connections()) {
-                    c.tick();
+                    if (complete && c.isSeed()) {
+                        c.close("both complete", false); // two seeds have nothing to trade
+                    } else {
+                        c.tick();
+                    }
                 }
+            }
+            // Few peers: ask the trackers again (the announcer keeps to their minimum interval). A seeder learns of
+            // new leechers this way, and must dial those that never dial loopback peers (Transmission).
+            if (now - lastPeerHunt > 5_000_000_000L && pool.connections().size() < Math.min(5, config.maxPeers())
+                    && wantsOutgoingConnections()) {
+                lastPeerHunt = now;
+                announcer.announceNow();
             }
             boolean fullRechoke = now - lastRechoke >= Duration.ofSeconds(10).toNanos();
             if (fullRechoke) {
@@ -197,15 +210,10 @@ public final class TorrentSession implements TorrentContext {
                 if (!announcedComplete) {
                     announcedComplete = true;
                     seedingSince = now;
-                    phase = "seeding";
+                    phase = config.seed().enabled() ? "seeding" : "complete";
                     announcer.completed();
-                    listener.event("complete", "download complete: all " + torrent.pieceCount()
+                    listener.event("download_complete", "download complete: all " + torrent.pieceCount()
                             + " pieces verified", Map.of("pieces", torrent.pieceCount()));
-                    for (PeerConnection c : pool.connections()) {
-                        if (c.isSeed()) {
-                            c.close("both complete", false);
-                        }
-                    }
                 }
                 double ratio = torrent.totalLength() == 0 ? 0 : uploaded.sum() / (double) torrent.totalLength();
                 if (config.seed().done(ratio, Duration.ofNanos(now - seedingSince))) {
@@ -269,6 +277,10 @@ public final class TorrentSession implements TorrentContext {
 
             @Override
             public void failed(String url, String message) {
+                if (phase.equals("stopping")) {
+                    log.debug("tracker {} while stopping: {}", url, message);
+                    return;
+                }
                 listener.event("tracker_error", "tracker " + url + ": " + message,
                         Map.of("tracker", url, "message", message));
             }

@@ -80,7 +80,8 @@ class InfoCommandTest {
         Path bad = dir.resolve("bad.torrent");
         Files.writeString(bad, "d4:infod4:name1:a12:piece lengthi0eee");
         assertThat(run("info", bad.toString())).isEqualTo(ExitCode.BAD_TORRENT.code);
-        assertThat(err.toString()).isEqualTo("btget: info.piece length is 0, must be positive" + System.lineSeparator());
+        assertThat(err.toString()).isEqualTo("btget: " + bad + ": info.piece length is 0, must be positive"
+                + System.lineSeparator());
         Files.writeString(bad, "garbage");
         assertThat(run("info", bad.toString())).isEqualTo(ExitCode.BAD_TORRENT.code);
     }

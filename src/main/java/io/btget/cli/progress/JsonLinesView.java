@@ -41,7 +41,7 @@ final class JsonLinesView implements ProgressView {
     private void emit(String type, Map<String, Object> fields) {
         Map<String, Object> obj = new LinkedHashMap<>();
         obj.put("event", type);
-        obj.put("time", System.currentTimeMillis() / 1000.0);
+        obj.put("time", System.currentTimeMillis() / 1000.0); // epoch seconds, millisecond precision
         fields.forEach((k, v) -> {
             if (!k.equals("event")) {
                 obj.put(k, v);
