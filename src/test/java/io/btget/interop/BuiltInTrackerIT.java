@@ -73,4 +73,25 @@ class BuiltInTrackerIT extends InteropTestBase {
                 "transmission finishing" + logsOf(aria2, tracker.process()));
         Payloads.assertSameTree(payload, out.resolve("tree"));
     }
+
+    @Test
+    void btgetSeederLearnsOfALateTransmissionLeecherOnReannounceAndDialsIt() throws Exception {
+        Tools.require("transmission-cli");
+        // btget never re-announces sooner than 30 s, whatever the tracker says: the test waits up to ~45 s for it
+        BtgetTracker tracker = track(BtgetTracker.start(logs(), dir, "--interval", "5"));
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("late.bin"), 1_000_000, 17);
+        Path torrent = btgetCreate(payload, tracker.httpAnnounce(), "late");
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
+                "-p", Integer.toString(Ports.free()));
+        seeder.awaitEvent(e -> "progress".equals(e.get("event")) && "seeding".equals(e.get("phase")),
+                Duration.ofSeconds(30), "seeding");
+
+        Path out = newDir("out");
+        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, Ports.free()));
+        Path marker = dir.resolve(Transmission.FINISHED_MARKER);
+        transmission.await(() -> Files.exists(marker), Duration.ofSeconds(100),
+                "transmission finishing" + logsOf(seeder, tracker.process()));
+        Payloads.assertSameTree(payload, out.resolve("late.bin"));
+    }
 }
