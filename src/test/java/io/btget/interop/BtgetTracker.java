@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code btget tracker}: the built-in HTTP + UDP tracker on one port of 127.0.0.1. */
@@ -18,7 +19,7 @@ final class BtgetTracker implements AutoCloseable {
 
     static BtgetTracker start(Path logDir, Path workDir, String... extra) throws IOException, InterruptedException {
         int port = Ports.free();
-        List<String> args = new java.util.ArrayList<>(List.of("tracker", "--port", Integer.toString(port),
+        List<String> args = new ArrayList<>(List.of("tracker", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1"));
         args.addAll(List.of(extra));
         ManagedProcess p = ManagedProcess.start("btget-tracker-" + port, logDir, workDir, BtgetProcess.command(args));

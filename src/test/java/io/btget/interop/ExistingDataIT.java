@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
@@ -67,7 +69,7 @@ class ExistingDataIT extends InteropTestBase {
         Swarm swarm = aria2Swarm("short.bin", 1024 * 1024 + 333);
         Path out = newDir("out");
         Path local = out.resolve("short.bin");
-        Files.write(local, java.util.Arrays.copyOf(Files.readAllBytes(swarm.payload()), 300_000));
+        Files.write(local, Arrays.copyOf(Files.readAllBytes(swarm.payload()), 300_000));
 
         BtgetProcess btget = download(swarm, out);
 
@@ -82,7 +84,7 @@ class ExistingDataIT extends InteropTestBase {
         Swarm swarm = aria2Swarm("long.bin", 1024 * 1024);
         Path out = newDir("out");
         Path local = Files.copy(swarm.payload(), out.resolve("long.bin"));
-        Files.write(local, new byte[5000], java.nio.file.StandardOpenOption.APPEND);
+        Files.write(local, new byte[5000], StandardOpenOption.APPEND);
 
         download(swarm, out);
 

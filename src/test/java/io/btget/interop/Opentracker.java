@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * opentracker (the Debian build is a closed tracker) on 127.0.0.1: HTTP and UDP announce on one port. Info hashes
@@ -36,12 +37,12 @@ final class Opentracker implements AutoCloseable {
         Path root = Files.createDirectories(dir.resolve("opentracker"));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         int port = Ports.free();
-        boolean root_ = "root".equals(System.getProperty("user.name"));
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
         Path whitelist = root.resolve("whitelist.txt");
         writeReadable(whitelist, DUMMY + "\n");
         // As root: chroot to the directory (whitelist path relative to it) and drop to nobody.
         String conf = "listen.tcp_udp 127.0.0.1:" + port + "\n"
-                + (root_ ? "access.whitelist whitelist.txt\ntracker.rootdir " + root + "\ntracker.user nobody\n"
+                + (asRoot ? "access.whitelist whitelist.txt\ntracker.rootdir " + root + "\ntracker.user nobody\n"
                         : "access.whitelist " + whitelist + "\n");
         Path confFile = root.resolve("opentracker.conf");
         writeReadable(confFile, conf);
@@ -72,7 +73,7 @@ final class Opentracker implements AutoCloseable {
 
     /** Whitelists an info hash (40 hex digits), reloads the list with SIGHUP and waits until it is tracked. */
     void allow(String infoHashHex) throws IOException, InterruptedException {
-        allowed.add(infoHashHex.toLowerCase(java.util.Locale.ROOT));
+        allowed.add(infoHashHex.toLowerCase(Locale.ROOT));
         writeReadable(root.resolve("whitelist.txt"), String.join("\n", allowed) + "\n");
         process.signal("HUP");
         process.await(() -> isTracked(infoHashHex), Duration.ofSeconds(10), "whitelisting of " + infoHashHex);

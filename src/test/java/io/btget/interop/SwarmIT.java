@@ -2,10 +2,13 @@ package io.btget.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,16 +69,16 @@ class SwarmIT extends InteropTestBase {
         Path torrent = dir.resolve("halves.torrent");
         assertThat(BtgetProcess.run(logs(), dir, Duration.ofSeconds(60), "create", payload.toString(), "-t",
                 tracker.httpAnnounce(), "-o", torrent.toString(), "--piece-size", "64K")).isZero();
-        byte[] data = java.nio.file.Files.readAllBytes(payload);
+        byte[] data = Files.readAllBytes(payload);
         int half = data.length / 2;
         Path a = newDir("a");
         Path b = newDir("b");
         byte[] first = data.clone();
-        java.util.Arrays.fill(first, half, data.length, (byte) 0);
+        Arrays.fill(first, half, data.length, (byte) 0);
         byte[] second = data.clone();
-        java.util.Arrays.fill(second, 0, half, (byte) 0);
-        java.nio.file.Files.write(a.resolve("halves.bin"), first);
-        java.nio.file.Files.write(b.resolve("halves.bin"), second);
+        Arrays.fill(second, 0, half, (byte) 0);
+        Files.write(a.resolve("halves.bin"), first);
+        Files.write(b.resolve("halves.bin"), second);
         return new Halves(torrent, payload, a, b, tracker);
     }
 
@@ -99,7 +102,7 @@ class SwarmIT extends InteropTestBase {
         assertThat(BtgetProcess.number(peers.get(0).firstEvent("resumed").orElseThrow(), "pieces")).isEqualTo(16);
     }
 
-    @org.junit.jupiter.api.Disabled("btget bug (reported, intermittent): endgame starts as soon as every block is "
+    @Disabled("btget bug (reported, intermittent): endgame starts as soon as every block is "
             + "requested, so a small torrent fetched from two peers can download ~1.4x its size")
     @Test
     void aPeerFetchingFromTwoPartialPeersDownloadsLittleMoreThanTheTorrentSize() throws Exception {
@@ -110,7 +113,7 @@ class SwarmIT extends InteropTestBase {
         BtgetProcess leecher = peer("btget-c", h.torrent(), c);
         assertThat(leecher.awaitExit(Duration.ofSeconds(60))).as("exit code%s", logsOf(leecher, a, b)).isZero();
         Payloads.assertSameTree(h.payload(), c.resolve("halves.bin"));
-        long size = java.nio.file.Files.size(h.payload());
+        long size = Files.size(h.payload());
         assertThat(BtgetProcess.number(leecher.last(), "downloaded")).as("bytes downloaded for a %d-byte torrent%s",
                 size, logsOf(leecher)).isLessThan(size + size / 10);
     }
