@@ -20,6 +20,7 @@ final class TestSwarm {
     final byte[] hashes;
     final byte[] infoHash;
     final byte[] torrentBytes;
+    private final Map<String, Object> info;
 
     TestSwarm(String name, int length, int pieceLength, long seed) {
         this.name = name;
@@ -33,10 +34,17 @@ final class TestSwarm {
                     hashes, p * 20, 20);
         }
         // keys in sorted order: the bytes are the info dictionary as any client would write it
-        Map<String, Object> info = map("length", length, "name", name, "piece length", pieceLength, "pieces", hashes);
+        this.info = map("length", length, "name", name, "piece length", pieceLength, "pieces", hashes);
         byte[] infoBytes = Ben.encode(info);
         this.infoHash = sha1(infoBytes);
         this.torrentBytes = Ben.encode(map("info", info));
+    }
+
+    /** The same torrent (same info hash) with these tracker tiers (BEP 12). */
+    Path writeTorrent(Path dir, java.util.List<java.util.List<String>> tiers) throws IOException {
+        Path file = dir.resolve(name + "-trackers.torrent");
+        Files.write(file, Ben.encode(map("announce", tiers.get(0).get(0), "announce-list", tiers, "info", info)));
+        return file;
     }
 
     int pieceSize(int piece) {
