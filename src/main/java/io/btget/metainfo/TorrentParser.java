@@ -95,6 +95,12 @@ public final class TorrentParser {
                     + " bytes in pieces of " + pieceLength + " need " + expectedPieces);
         }
         checkNoDuplicates(files);
+        for (int i = 0; i < files.size(); i++) {
+            if (!files.get(i).padding()) {
+                PathRules.checkPathLength(multiFile ? name : null, files.get(i).path(),
+                        multiFile ? "info.files[" + i + "].path" : "info.name");
+            }
+        }
 
         Optional<byte[]> infoHashV2 = Optional.empty();
         if (v2) {
@@ -232,6 +238,10 @@ public final class TorrentParser {
     private static List<List<String>> trackerTiers(BDict top) {
         List<List<String>> tiers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        if (top.has("announce-list") && !(top.get("announce-list").orElseThrow() instanceof BList)) {
+            throw new InvalidTorrentException("announce-list is a " + top.get("announce-list").orElseThrow().typeName()
+                    + ", not a list");
+        }
         if (top.get("announce-list").orElse(null) instanceof BList list) {
             for (int i = 0; i < list.items().size(); i++) {
                 if (!(list.items().get(i) instanceof BList tierList)) {
