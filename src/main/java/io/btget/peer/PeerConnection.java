@@ -350,7 +350,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             send(Message.KEEP_ALIVE);
         }
         // Blocks come back to the picker when another peer fails (hash failure, lost block, timeout): an idle
-        // connection receives nothing that would make it ask again, so it looks for work here.
+        // connection receives nothing that would make it ask again, so it looks for work here (and becomes
+        // interested again if a failed piece is one this peer has).
+        if (!amInterested) {
+            updateInterest();
+        }
         fillPipeline();
     }
 
