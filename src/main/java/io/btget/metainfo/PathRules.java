@@ -17,6 +17,13 @@ public final class PathRules {
     /** Most file systems (ext4, NTFS, APFS) limit one name to 255 bytes. */
     public static final int MAX_COMPONENT_BYTES = 255;
 
+    /**
+     * Longest relative path (torrent folder name and file path, UTF-8, joined with '/') we accept. Linux refuses
+     * a path over 4096 bytes (PATH_MAX) including the output directory, so 1 KiB is left for that; a longer path
+     * could never be created, and would fail mid-download as a disk error instead of up front as a bad torrent.
+     */
+    public static final int MAX_PATH_BYTES = 3072;
+
     private static final Set<String> WINDOWS_RESERVED = Set.of(
             "CON", "PRN", "AUX", "NUL",
             "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
@@ -80,6 +87,22 @@ public final class PathRules {
             throw new InvalidTorrentException(where + " is unusable after sanitising");
         }
         return Optional.of(name);
+    }
+
+    /**
+     * Refuses a file whose path (under the torrent's folder for a multi-file torrent) is too long to create.
+     *
+     * @throws InvalidTorrentException naming the field and the length
+     */
+    public static void checkPathLength(String folder, List<String> path, String where) {
+        int bytes = folder == null ? -1 : utf8Length(folder);
+        for (String component : path) {
+            bytes += 1 + utf8Length(component);
+        }
+        if (bytes > MAX_PATH_BYTES) {
+            throw new InvalidTorrentException(where + " is " + bytes + " bytes long, more than the " + MAX_PATH_BYTES
+                    + " a file system path may hold");
+        }
     }
 
     /** Shortens {@code name} to at most {@code maxBytes} UTF-8 bytes, keeping a short extension, never splitting a character. */

@@ -95,6 +95,12 @@ public final class TorrentParser {
                     + " bytes in pieces of " + pieceLength + " need " + expectedPieces);
         }
         checkNoDuplicates(files);
+        for (int i = 0; i < files.size(); i++) {
+            if (!files.get(i).padding()) {
+                PathRules.checkPathLength(multiFile ? name : null, files.get(i).path(),
+                        multiFile ? "info.files[" + i + "].path" : "info.name");
+            }
+        }
 
         Optional<byte[]> infoHashV2 = Optional.empty();
         if (v2) {
@@ -138,7 +144,7 @@ public final class TorrentParser {
                 throw new InvalidTorrentException(where + "." + key + " is empty");
             }
             List<String> rawV1 = key.equals("path") ? raw : stringList(file, "path", where + ".path");
-            List<String> safe = padding ? padPath(raw) : PathRules.sanitisePath(raw, where + "." + key);
+            List<String> safe = padding ? padPath(raw, where + "." + key) : PathRules.sanitisePath(raw, where + "." + key);
             out.add(new RawFile(rawV1, safe, length, padding));
         }
         return out;
@@ -159,10 +165,17 @@ public final class TorrentParser {
         return files;
     }
 
-    /** Padding files are never created, so their names only need to be non-empty. */
-    private static List<String> padPath(List<String> path) {
-        List<String> out = path.stream().filter(c -> !c.isEmpty()).toList();
-        return out.isEmpty() ? List.of(".pad") : out;
+    /**
+     * Padding files are never created, but their paths still go through the path rules: a path is joined under
+     * the output directory whatever it names (and Storage refuses one that escapes, which would turn a bad torrent
+     * into a disk error). One the rules reject becomes ".pad"; duplicates are fine for padding.
+     */
+    private static List<String> padPath(List<String> path, String where) {
+        try {
+            return PathRules.sanitisePath(path, where);
+        } catch (InvalidTorrentException e) {
+            return List.of(".pad");
+        }
     }
 
     /**
@@ -232,6 +245,10 @@ public final class TorrentParser {
     private static List<List<String>> trackerTiers(BDict top) {
         List<List<String>> tiers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        if (top.has("announce-list") && !(top.get("announce-list").orElseThrow() instanceof BList)) {
+            throw new InvalidTorrentException("announce-list is a " + top.get("announce-list").orElseThrow().typeName()
+                    + ", not a list");
+        }
         if (top.get("announce-list").orElse(null) instanceof BList list) {
             for (int i = 0; i < list.items().size(); i++) {
                 if (!(list.items().get(i) instanceof BList tierList)) {

@@ -28,6 +28,12 @@ public final class Limits {
     /** No block for this long while requests are outstanding: the peer is snubbing us. */
     public static final int SNUB_SECONDS = 20;
 
+    /**
+     * Longest a block may take to arrive once its PIECE header is read (16 KiB in 20 s is 820 bytes/s): past it
+     * the connection is closed and the piece fetched elsewhere, so a peer dribbling bytes cannot stall a piece.
+     */
+    public static final int BLOCK_TIMEOUT_SECONDS = 20;
+
     /** Nothing received for this long: the connection is dead (BEP 3 peers keep alive every 2 minutes). */
     public static final int IDLE_TIMEOUT_SECONDS = 180;
 

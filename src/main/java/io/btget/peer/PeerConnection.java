@@ -70,6 +70,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** The block being read into a piece buffer right now (reader thread only). */
     private BlockRequest blockInProgress;
     private byte[] bufferInProgress;
+    /** When the block being read began to arrive, 0 when none is (reader writes, {@link #tick} reads). */
+    private volatile long blockStartedAt;
     /** The picker's verdict on the PIECE message being read (reader thread only). */
     private BlockResult<PeerConnection> lastResult;
     private boolean lastWasRequested;
@@ -120,6 +122,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             while (!closed.get()) {
                 Message m = codec.read(in, this);
                 blockInProgress = null;
+                blockStartedAt = 0;
                 handle(m);
             }
         } catch (WireException e) {
@@ -235,6 +238,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             return null; // read into a throwaway array
         }
         blockInProgress = block;
+        blockStartedAt = System.nanoTime();
         bufferInProgress = ctx.pieceBuffer(piece);
         return bufferInProgress;
     }
@@ -317,6 +321,13 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** Called about once a second by the session: snub detection and pipeline shrinking for slow peers. */
     public void tick() {
         long now = System.nanoTime();
+        long blockStarted = blockStartedAt;
+        if (blockStarted != 0 && now - blockStarted > TimeUnit.SECONDS.toNanos(Limits.BLOCK_TIMEOUT_SECONDS)) {
+            // The picker counts a block as received once its header is read: a peer that dribbles the data
+            // would hold that piece (and the end of the download) for as long as it likes.
+            close("took over " + Limits.BLOCK_TIMEOUT_SECONDS + " s to send one block", false);
+            return;
+        }
         boolean waiting;
         synchronized (this) {
             waiting = !outstanding.isEmpty();
@@ -338,6 +349,13 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
             send(Message.KEEP_ALIVE);
         }
+        // Blocks come back to the picker when another peer fails (hash failure, lost block, timeout): an idle
+        // connection receives nothing that would make it ask again, so it looks for work here (and becomes
+        // interested again if a failed piece is one this peer has).
+        if (!amInterested) {
+            updateInterest();
+        }
+        fillPipeline();
     }
 
     /** Gives every outstanding request back to the picker (choked, snubbed, or closing). */

@@ -161,6 +161,7 @@ public final class PeerPool implements AutoCloseable {
     private void dial(InetSocketAddress a) {
         Socket s = new Socket();
         boolean ok = false;
+        boolean wrongTorrent = false;
         try {
             s.connect(a, Limits.CONNECT_TIMEOUT_MILLIS);
             s.setTcpNoDelay(true);
@@ -168,13 +169,17 @@ public final class PeerPool implements AutoCloseable {
             sendHandshake(s.getOutputStream());
             Handshake theirs = readHandshake(s.getInputStream());
             ok = admit(s, theirs, a, false);
+        } catch (WireException e) {
+            // a bad handshake (another torrent, another protocol) will not get better: never dial it again
+            log.debug("dial {} failed: {}", a, e.getMessage());
+            wrongTorrent = true;
         } catch (IOException e) {
             log.debug("dial {} failed: {}", a, e.getMessage());
         } finally {
             dialing.decrementAndGet();
             if (!ok) {
                 closeQuietly(s);
-                failed(a, false);
+                failed(a, wrongTorrent);
             }
             wake();
         }

@@ -122,6 +122,9 @@ public final class TorrentSession implements TorrentContext {
         checkExisting();
         try {
             storage.createEmptyFiles();
+            if (isComplete()) {
+                storage.trimToTorrentLengths();
+            }
         } catch (StorageException e) {
             throw new SessionException(e.getMessage(), e);
         }
@@ -430,6 +433,13 @@ public final class TorrentSession implements TorrentContext {
         }
         picker.pieceVerified(a.piece);
         verifiedBytes.addAndGet(a.size);
+        if (isComplete()) {
+            try {
+                storage.trimToTorrentLengths(); // a longer file found on disk was checked as data; now it must end
+            } catch (StorageException e) {
+                fatal = e;
+            }
+        }
         lastProgressAt = System.nanoTime();
         for (PeerConnection c : pool.connections()) {
             c.announceHave(a.piece);

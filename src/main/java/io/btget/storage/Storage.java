@@ -172,6 +172,26 @@ public final class Storage implements Closeable {
         }
     }
 
+    /**
+     * Cuts every file that is longer than its torrent length back to that length. Called once every piece is
+     * verified: until then the extra bytes are left alone (a longer file found on disk is checked as data, and an
+     * interrupted run must not destroy what the user had).
+     */
+    public void trimToTorrentLengths() {
+        List<FileEntry> files = layout.files();
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            if (f.padding() || sizeOnDisk(i) <= f.length()) {
+                continue;
+            }
+            try {
+                channel(i, true).truncate(f.length());
+            } catch (IOException e) {
+                throw failure("truncate", i, e);
+            }
+        }
+    }
+
     /** Makes sure the file's size is at least its torrent length (sparse), so seeders find every file in place. */
     public void ensureLength(int fileIndex) {
         FileEntry f = layout.files().get(fileIndex);
