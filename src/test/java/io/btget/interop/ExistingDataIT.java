@@ -9,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,7 +77,6 @@ class ExistingDataIT extends InteropTestBase {
         Payloads.assertSameTree(swarm.payload(), local);
     }
 
-    @Disabled("btget bug (reported): a longer file already on disk is left longer; download and verify say OK")
     @Test
     void truncatesAFileThatIsLongerOnDiskThanInTheTorrent() throws Exception {
         Swarm swarm = aria2Swarm("long.bin", 1024 * 1024);
