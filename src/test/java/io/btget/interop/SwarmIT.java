@@ -102,14 +102,17 @@ class SwarmIT extends InteropTestBase {
         assertThat(BtgetProcess.number(peers.get(0).firstEvent("resumed").orElseThrow(), "pieces")).isEqualTo(16);
     }
 
-    @Disabled("btget bug (reported, intermittent): endgame starts as soon as every block is "
-            + "requested, so a small torrent fetched from two peers can download ~1.4x its size")
+    @Disabled("btget bug (reported): endgame starts as soon as every block is requested and then duplicates up to "
+            + "a whole pipeline per peer, so here the third peer downloads 2.9-3.1 MB for a 2 MiB torrent")
     @Test
     void aPeerFetchingFromTwoPartialPeersDownloadsLittleMoreThanTheTorrentSize() throws Exception {
         Halves h = halves();
         Path c = newDir("c");
+        // the order and spacing of the shell run that showed it: a, then b one second later, then c
         BtgetProcess a = peer("btget-a", h.torrent(), h.firstHalf());
+        Thread.sleep(1000);
         BtgetProcess b = peer("btget-b", h.torrent(), h.secondHalf());
+        Thread.sleep(1000);
         BtgetProcess leecher = peer("btget-c", h.torrent(), c);
         assertThat(leecher.awaitExit(Duration.ofSeconds(60))).as("exit code%s", logsOf(leecher, a, b)).isZero();
         Payloads.assertSameTree(h.payload(), c.resolve("halves.bin"));
