@@ -121,6 +121,32 @@ class DownloadFromRealClientsIT extends InteropTestBase {
         assertThat(mostPeers).as("most peers connected at once\n%s", btget.process().stdout()).isEqualTo(2);
     }
 
+    @Test
+    void survivesItsOnlySeederDyingMidDownloadAndFinishesFromOneThatDialsInLater() throws Exception {
+        Tools.requireLibtorrent();
+        Opentracker tracker = opentracker();
+        Path seedA = newDir("seed-aria2");
+        Path seedB = newDir("seed-libtorrent");
+        Path payload = Payloads.randomFile(seedA.resolve("phoenix.bin"), 6_000_000, 19);
+        Files.copy(payload, seedB.resolve("phoenix.bin"));
+        Path torrent = Torrents.mktorrent(dir, payload, "phoenix", 16, tracker.httpAnnounce());
+        String hash = Torrents.infoHashHex(torrent);
+        tracker.allow(hash);
+        ManagedProcess aria2 = aria2Seed(torrent, seedA, Ports.free());
+        tracker.awaitSeeders(hash, 1, Duration.ofSeconds(30));
+
+        Path out = newDir("out");
+        BtgetProcess btget = btget("btget", "download", torrent.toString(), "-d", out.toString(),
+                "-p", Integer.toString(Ports.free()), "--stall-timeout", "40s", "--download-limit", "1M");
+        btget.awaitEvent(e -> "progress".equals(e.get("event")) && BtgetProcess.number(e, "pieces") >= 10,
+                Duration.ofSeconds(30), "10 pieces from aria2c");
+        aria2.close(); // SIGKILL: connections drop with blocks in flight
+        // the new seeder learns of btget from the tracker and dials it (btget re-announces only every 30 min here)
+        ManagedProcess libtorrent = libtorrentSeed(torrent, seedB, Ports.free());
+
+        assertCompleteAndIdentical(btget, torrent, payload, out.resolve("phoenix.bin"), libtorrent);
+    }
+
     /** btget exits 0 with a "complete" summary, the data is byte-identical, and {@code btget verify} agrees. */
     void assertCompleteAndIdentical(BtgetProcess btget, Path torrent, Path expected, Path actual, Object... peers)
             throws Exception {
