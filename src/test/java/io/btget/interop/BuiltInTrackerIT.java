@@ -94,4 +94,23 @@ class BuiltInTrackerIT extends InteropTestBase {
                 "transmission finishing" + logsOf(seeder, tracker.process()));
         Payloads.assertSameTree(payload, out.resolve("late.bin"));
     }
+
+    @Test
+    void libtorrentSeederFoundThroughTheBuiltInTrackerOverUdp() throws Exception {
+        Tools.requireLibtorrent();
+        BtgetTracker tracker = tracker();
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 20);
+        // a hybrid torrent: libtorrent announces both the v1 and the truncated v2 info hash (BEP 52)
+        Path torrent = Torrents.libtorrent(dir, payload, "hybrid", 32768, true, tracker.udpAnnounce());
+        ManagedProcess seeder = libtorrentSeed(torrent, seedDir, Ports.free());
+
+        Path out = newDir("out");
+        // libtorrent's first announce may land after ours: the seeder dials us once it hears of us, or we retry
+        BtgetProcess leecher = btget("btget-get", "download", torrent.toString(), "-d", out.toString(),
+                "-p", Integer.toString(Ports.free()), "--stall-timeout", "40s");
+        int code = leecher.awaitExit(Duration.ofSeconds(90));
+        assertThat(code).as("leecher exit code%s", logsOf(leecher, seeder, tracker.process())).isZero();
+        Payloads.assertSameTree(payload, out.resolve("tree"));
+    }
 }
