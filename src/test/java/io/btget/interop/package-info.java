@@ -1,0 +1,20 @@
+/**
+ * Interop tests: the built btget jar against real BitTorrent software on 127.0.0.1 (issues 3 and 4).
+ *
+ * <p>Every test class extends {@link io.btget.interop.InteropTestBase} (tag {@code interop}, a temporary directory,
+ * every started process killed after the test) and is run by Failsafe:
+ * {@code ./mvnw -q -B -o package -DskipTests && ./mvnw -q -B -o verify -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='io.btget.interop.*IT'}.
+ *
+ * <p>The harness: {@code BtgetProcess} (java -jar, --json lines parsed by {@code JsonLine}), {@code BtgetTracker}
+ * ({@code btget tracker}), {@code Opentracker} (closed tracker: {@code allow(hash)} whitelists and reloads with
+ * SIGHUP; {@code awaitSeeders} polls its scrape), {@code Aria2}, {@code Transmission} (fresh settings.json per
+ * process; a finish script drops a marker file), {@code LibtorrentSeeder} (scripts/lt-seed.py),
+ * {@code LibtorrentDownloader} (lt-download.py), {@code Torrents} (mktorrent, python3-libtorrent),
+ * {@code Payloads} (deterministic files and trees; exact tree comparison), {@code Ports} (free TCP+UDP port).
+ *
+ * <p>Facts the tests rely on (see /work/shared/notes/real-peers.md): transmission never dials loopback peers and
+ * creates no empty files; aria2c cannot use UDP trackers with DHT off; opentracker re-announces every ~30 min and
+ * btget never re-announces sooner than 30 s, so peers that arrive late must dial in.
+ */
+package io.btget.interop;
