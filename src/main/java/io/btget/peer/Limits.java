@@ -14,7 +14,7 @@ public final class Limits {
      * The largest block we serve. 16 KiB is what every client asks for; some ask for up to 128 KiB and we serve
      * them rather than drop them (BEP 3 allows it; libtorrent and transmission reject > 16 KiB, aria2 does not).
      */
-    public static final int MAX_SERVED_BLOCK = 128 * 1024;
+    public static final int MAX_SERVED_BLOCK = WireLimits.MAX_REQUEST;
 
     /** Requests a peer may queue with us before we call it a flood and disconnect. */
     public static final int MAX_QUEUED_UPLOAD_REQUESTS = 1024;
@@ -46,6 +46,19 @@ public final class Limits {
     /** Default and hard ceiling of simultaneous peer connections per torrent. */
     public static final int DEFAULT_MAX_PEERS = 50;
     public static final int MAX_PEERS_CEILING = 1000;
+
+    /** Bytes of pieces being assembled at once (at least 4 pieces): memory stays flat whatever the torrent size. */
+    public static final long PIECE_BYTES_IN_FLIGHT = 64L << 20;
+
+    /** Redial back-off after a failed dial: the first wait, doubling up to the ceiling. */
+    public static final int REDIAL_FIRST_SECONDS = 5;
+    public static final int REDIAL_MAX_SECONDS = 300;
+
+    /** A seed we hung up on once we were complete is not redialled for this long. */
+    public static final int SEED_REDIAL_SECONDS = 600;
+
+    /** When the listen port is taken, the next ones up to this many above it are tried. */
+    public static final int LISTEN_PORT_TRIES = 50;
 
     /** Known (not necessarily connected) peers we remember per torrent. */
     public static final int MAX_KNOWN_PEERS = 2000;

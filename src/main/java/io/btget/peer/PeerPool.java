@@ -60,7 +60,8 @@ public final class PeerPool implements AutoCloseable {
      */
     public int listen(InetAddress bind, int port) throws IOException {
         IOException last = null;
-        for (int p = port; p <= Math.min(65535, port + 50); p++) {
+        int last0 = Math.min(65535, port + Limits.LISTEN_PORT_TRIES);
+        for (int p = port; p <= last0; p++) {
             try {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
@@ -72,7 +73,7 @@ public final class PeerPool implements AutoCloseable {
                 last = e;
             }
         }
-        throw new IOException("no free port in " + port + ".." + Math.min(65535, port + 50), last);
+        throw new IOException("no free port in " + port + ".." + last0, last);
     }
 
     public void start() {
@@ -195,7 +196,8 @@ public final class PeerPool implements AutoCloseable {
             k.failures++;
             k.banned |= ban;
             // 5 s, 10 s, 20 s ... capped at 5 minutes.
-            long backoffSeconds = Math.min(300, 5L << Math.min(6, k.failures - 1));
+            long backoffSeconds = Math.min(Limits.REDIAL_MAX_SECONDS,
+                    (long) Limits.REDIAL_FIRST_SECONDS << Math.min(6, k.failures - 1));
             k.nextAttemptNanos = System.nanoTime() + backoffSeconds * 1_000_000_000L;
         }
     }
@@ -293,7 +295,7 @@ public final class PeerPool implements AutoCloseable {
                 k.busy = false;
                 k.banned |= misbehaved;
                 // A seed is of no use to us once we are complete: do not redial it for a long while.
-                long retrySeconds = ctx.isComplete() && c.isSeed() ? 600 : 5;
+                long retrySeconds = ctx.isComplete() && c.isSeed() ? Limits.SEED_REDIAL_SECONDS : Limits.REDIAL_FIRST_SECONDS;
                 k.nextAttemptNanos = System.nanoTime() + retrySeconds * 1_000_000_000L;
             } else if (misbehaved) {
                 ban(c.address());

@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TorrentSession implements TorrentContext {
     private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
-    /** Bytes of pieces being assembled at once (bounds memory whatever the piece size). */
-    private static final long IN_FLIGHT_BYTES = 64L << 20;
     private static final long TICK_MILLIS = 250;
 
     private final Torrent torrent;
@@ -86,7 +84,7 @@ public final class TorrentSession implements TorrentContext {
         this.downloadLimiter = new RateLimiter(config.downloadLimit());
         this.uploadLimiter = new RateLimiter(config.uploadLimit());
         this.have = new Bitfield(torrent.pieceCount());
-        int inFlightPieces = (int) Math.max(4, IN_FLIGHT_BYTES / Math.max(1, torrent.pieceLength()));
+        int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
     }
 
@@ -128,7 +126,7 @@ public final class TorrentSession implements TorrentContext {
         } catch (StorageException e) {
             throw new SessionException(e.getMessage(), e);
         }
-        int inFlightPieces = (int) Math.max(4, IN_FLIGHT_BYTES / Math.max(1, torrent.pieceLength()));
+        int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), new Random(), inFlightPieces);
         if (config.seedOnly() && !isComplete()) {
             return Outcome.INCOMPLETE;
@@ -142,7 +140,7 @@ public final class TorrentSession implements TorrentContext {
         for (String t : config.extraTrackers()) {
             tiers.add(List.of(t));
         }
-        if (tiers.isEmpty() && config.extraPeers().isEmpty()) {
+        if (tiers.isEmpty() && config.extraPeers().isEmpty() && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }

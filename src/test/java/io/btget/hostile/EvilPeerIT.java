@@ -206,8 +206,9 @@ class EvilPeerIT {
             assertThat(code).as("exit code; stderr %s; stdout %s", btget.stderr(), btget.stdout()).isZero();
             assertThat(Files.readAllBytes(dir.resolve("out").resolve(SWARM.name))).isEqualTo(SWARM.data);
             String json = btget.stdout();
-            assertThat(honest.connections()).as("the honest peer is dialled again after its connection ends")
-                    .isGreaterThanOrEqualTo(2);
+            // Once complete, btget hangs up on seeds and does not redial them (two seeds have nothing to trade),
+            // so the honest seeder sees one connection, or more if it was closed earlier for another reason.
+            assertThat(honest.connections()).as("the honest peer was dialled").isGreaterThanOrEqualTo(1);
             violators.forEach((what, p) -> {
                 assertThat(p.connections()).as("connections to the peer that sends %s", what).isEqualTo(1);
                 if (!what.equals("wrong info hash")) {
