@@ -99,4 +99,35 @@ class SeedToRealClientsIT extends InteropTestBase {
         // libtorrent writes no padding files either, so the trees must match exactly
         Payloads.assertSameTree(payload, out.resolve("tree"));
     }
+
+    @Test
+    void btgetLeecherUploadsToAnAria2LeecherWhileBothDownloadFromASlowSeeder() throws Exception {
+        Opentracker tracker = opentracker();
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("shared.bin"), 3 * 1024 * 1024, 21);
+        Path torrent = Torrents.mktorrent(dir, payload, "shared", 16, tracker.httpAnnounce());
+        String hash = Torrents.infoHashHex(torrent);
+        tracker.allow(hash);
+        // at 256 KiB/s the seeder alone would need ~24 s to serve both leechers: they must trade
+        ManagedProcess seeder = aria2Seed(torrent, seedDir, Ports.free(), "--max-upload-limit=256K");
+        tracker.awaitSeeders(hash, 1, Duration.ofSeconds(30));
+
+        Path btgetOut = newDir("out-btget");
+        BtgetProcess btget = btget("btget", "download", torrent.toString(), "-d", btgetOut.toString(),
+                "-p", Integer.toString(Ports.free()), "--stall-timeout", "40s", "--seed-time", "20s");
+        btget.awaitEvent(e -> "progress".equals(e.get("event")) && "downloading".equals(e.get("phase")),
+                Duration.ofSeconds(30), "downloading");
+        // aria2c starts second, so it learns of btget from the tracker and dials it
+        Path ariaOut = newDir("out-aria2");
+        ManagedProcess leecher = track(Aria2.download(logs(), torrent, ariaOut, Ports.free(), "--bt-stop-timeout=60"));
+
+        assertThat(leecher.awaitExit(Duration.ofSeconds(90))).as("aria2c exit code%s",
+                logsOf(leecher, btget, seeder)).isZero();
+        Payloads.assertSameTree(payload, ariaOut.resolve("shared.bin"), n -> n.endsWith(".aria2"));
+        btget.process().await(() -> btget.events().stream().filter(e -> e.containsKey("uploaded"))
+                .anyMatch(e -> BtgetProcess.number(e, "uploaded") > 0), Duration.ofSeconds(25),
+                "btget uploaded to aria2c" + logsOf(btget));
+        btget.awaitEvent(e -> "download_complete".equals(e.get("event")), Duration.ofSeconds(60), "btget complete");
+        Payloads.assertSameTree(payload, btgetOut.resolve("shared.bin"));
+    }
 }
