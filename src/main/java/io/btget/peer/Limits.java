@@ -9,6 +9,8 @@ public final class Limits {
     public static final int INITIAL_PIPELINE = 32;
     public static final int MIN_PIPELINE = 4;
     public static final int MAX_PIPELINE = 250;
+    /** In endgame a peer takes duplicate requests only while it has fewer than this many outstanding. */
+    public static final int ENDGAME_PIPELINE = 2;
 
     /**
      * The largest block we serve. 16 KiB is what every client asks for; some ask for up to 128 KiB and we serve

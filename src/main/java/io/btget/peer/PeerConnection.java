@@ -296,7 +296,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
         List<BlockRequest> picked;
         synchronized (this) {
-            int room = (snubbed ? 1 : pipelineDepth) - outstanding.size();
+            int depth = snubbed ? 1 : pipelineDepth;
+            if (picker.isEndgame()) {
+                // Every missing block is already requested: what we pick now duplicates another peer's request.
+                // Only a peer whose own queue has (nearly) drained takes a duplicate, a couple at a time, as
+                // libtorrent does; a whole pipeline of duplicates would download the tail twice.
+                depth = Math.min(depth, Limits.ENDGAME_PIPELINE);
+            }
+            int room = depth - outstanding.size();
             if (room <= 0) {
                 return;
             }
