@@ -61,6 +61,8 @@ public final class TorrentSession implements TorrentContext {
     private final Map<Integer, PieceAssembly> assemblies = new ConcurrentHashMap<>();
     private final BufferPool buffers;
     private final long startedAt = System.nanoTime();
+    /** One digest per thread that completes pieces (the connections' reader threads). */
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(Verifier::sha1);
 
     /** Our verified pieces. Guarded by itself. */
     private final Bitfield have;
@@ -396,8 +398,7 @@ public final class TorrentSession implements TorrentContext {
     /** Hash, write, announce: on the thread that delivered the last block, so hashing spreads over cores. */
     private void completePiece(PieceAssembly a) {
         assemblies.remove(a.piece);
-        MessageDigest sha1 = Verifier.sha1();
-        boolean good = new Verifier(torrent, storage).hashMatches(sha1, a.buffer, a.size, a.piece);
+        boolean good = Verifier.hashMatches(torrent, SHA1.get(), a.buffer, a.size, a.piece);
         if (!good) {
             buffers.give(a.buffer);
             picker.pieceFailed(a.piece);

@@ -84,7 +84,7 @@ public final class Verifier {
                 }
                 int size = torrent.pieceSize(p);
                 if (present.get(p) && storage.read((long) p * torrent.pieceLength(), buf, 0, size)
-                        && hashMatches(sha1, buf, size, p)) {
+                        && hashMatches(torrent, sha1, buf, size, p)) {
                     good.set(p);
                 }
                 progress.accept(size);
@@ -93,17 +93,11 @@ public final class Verifier {
     }
 
     /** Whether a piece's hash matches {@code data[0..size)}. */
-    public boolean hashMatches(MessageDigest sha1, byte[] data, int size, int piece) {
+    public static boolean hashMatches(Torrent torrent, MessageDigest sha1, byte[] data, int size, int piece) {
         sha1.update(data, 0, size);
         byte[] digest = sha1.digest();
         byte[] hashes = torrent.pieceHashes();
-        int at = piece * 20;
-        for (int i = 0; i < 20; i++) {
-            if (digest[i] != hashes[at + i]) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.equals(digest, 0, 20, hashes, piece * 20, piece * 20 + 20);
     }
 
     /** Pieces all of whose (non-padding) bytes lie within files that exist and are long enough. */
