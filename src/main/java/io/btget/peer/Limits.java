@@ -11,6 +11,8 @@ public final class Limits {
     public static final int MAX_PIPELINE = 250;
     /** In endgame a peer takes duplicate requests only while it has fewer than this many outstanding. */
     public static final int ENDGAME_PIPELINE = 2;
+    /** In endgame a block is duplicated only if its peer has sent nothing for this long (or chokes or snubs us). */
+    public static final int ENDGAME_LAG_MILLIS = 1000;
 
     /**
      * The largest block we serve. 16 KiB is what every client asks for; some ask for up to 128 KiB and we serve
@@ -26,6 +28,9 @@ public final class Limits {
 
     /** Hash failures a peer may contribute to before it is dropped and never dialled again. */
     public static final int MAX_HASH_FAILURES = 3;
+
+    /** After a CHOKE, our requests stay reserved until no block has arrived for this long (data in flight). */
+    public static final int CHOKED_DRAIN_SECONDS = 2;
 
     /** No block for this long while requests are outstanding: the peer is snubbing us. */
     public static final int SNUB_SECONDS = 20;

@@ -59,6 +59,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private volatile boolean amChoking = true;
     private volatile boolean amInterested;
     private volatile boolean peerChoking = true;
+    /** A CHOKE arrived while our requests were outstanding: the peer dropped them. Guarded by {@code this}. */
+    private boolean requestsDroppedByChoke;
     private volatile boolean peerInterested;
     private volatile boolean snubbed;
     private volatile long lastBlockAt = System.nanoTime();
@@ -156,11 +158,26 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } else if (m instanceof Message.Request r) {
             onRequest(r);
         } else if (m instanceof Message.Unchoke) {
+            log.debug("{}: unchoked us", address);
             peerChoking = false;
+            boolean resend;
+            synchronized (this) {
+                resend = requestsDroppedByChoke;
+                requestsDroppedByChoke = false;
+            }
+            if (resend) {
+                resendOutstanding();
+            }
             fillPipeline();
         } else if (m instanceof Message.Choke) {
+            // BEP 3: the peer drops our queued requests, but blocks it already sent are still on the way (seconds
+            // of them behind a rate limit). Their reservations are kept until that data stops arriving (see
+            // tick), so it is used instead of wasted and fetched again elsewhere.
+            log.debug("{}: choked us", address);
             peerChoking = true;
-            releaseAll();
+            synchronized (this) {
+                requestsDroppedByChoke = !outstanding.isEmpty();
+            }
         } else if (m instanceof Message.Interested) {
             peerInterested = true;
         } else if (m instanceof Message.NotInterested) {
@@ -267,6 +284,10 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } else {
             ctx.countDownloaded(length, true);
             wastedBytes += length;
+            if (log.isDebugEnabled()) {
+                log.debug("{}: wasted block {}/{} ({}, {})", address, block.piece(), block.offset(),
+                        result == null ? "unknown" : result.status(), requested ? "requested" : "not requested");
+            }
             if (!requested && wastedBytes > Limits.MAX_UNREQUESTED_BYTES) {
                 close("sent " + wastedBytes + " bytes we did not ask for", true);
                 return;
@@ -307,7 +328,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             if (room <= 0) {
                 return;
             }
-            picked = picker.pick(this, room);
+            picked = picker.pick(this, room, PeerConnection::lagging);
             outstanding.addAll(picked);
         }
         for (BlockRequest b : picked) {
@@ -339,6 +360,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         synchronized (this) {
             waiting = !outstanding.isEmpty();
         }
+        if (waiting && peerChoking && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.CHOKED_DRAIN_SECONDS)) {
+            log.debug("{}: choked and drained: releasing {} requests", address, outstandingRequests().size());
+            releaseAll(); // choked, and what was in flight has arrived: the rest goes to other peers
+            waiting = false;
+        }
         if (waiting && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS)) {
             if (!snubbed) {
                 log.debug("{}: snubbed (no block for {} s)", address, Limits.SNUB_SECONDS);
@@ -347,11 +373,12 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                 fillPipeline();
             }
         }
-        // Keep about two seconds of data in flight, never below the minimum.
+        // Keep about a second of data in flight (slow start grows it while the pipe stays full). More only queues
+        // up in socket buffers, where a CANCEL can no longer stop it: behind a rate limit, that is endgame waste.
         int wanted = (int) Math.min(Limits.MAX_PIPELINE,
-                Math.max(Limits.MIN_PIPELINE, downloadRate.rate() * 2 / BlockRequest.BLOCK_SIZE));
-        if (pipelineDepth > 2 * wanted) {
-            pipelineDepth = Math.max(wanted, Limits.MIN_PIPELINE);
+                Math.max(Limits.MIN_PIPELINE, downloadRate.rate() / BlockRequest.BLOCK_SIZE));
+        if (pipelineDepth > wanted + Limits.MIN_PIPELINE) {
+            pipelineDepth = wanted;
         }
         if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
             send(Message.KEEP_ALIVE);
@@ -365,6 +392,26 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         fillPipeline();
     }
 
+    /**
+     * Whether this peer is worth an endgame duplicate of what it holds: it chokes us, is snubbed, or has sent
+     * nothing for a second although requests are out.
+     */
+    private boolean lagging() {
+        return peerChoking || snubbed || closed.get()
+                || System.nanoTime() - lastBlockAt > TimeUnit.MILLISECONDS.toNanos(Limits.ENDGAME_LAG_MILLIS);
+    }
+
+    /** Unchoked again before the old requests were given back: the peer dropped them when it choked, so ask again. */
+    private void resendOutstanding() {
+        List<BlockRequest> again;
+        synchronized (this) {
+            again = new ArrayList<>(outstanding);
+        }
+        for (BlockRequest b : again) {
+            outbox.add(new Message.Request(b.piece(), b.offset(), b.length()));
+        }
+    }
+
     /** Gives every outstanding request back to the picker (choked, snubbed, or closing). */
     private void releaseAll() {
         synchronized (this) {
@@ -372,6 +419,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                 picker.release(this, b);
             }
             outstanding.clear();
+            requestsDroppedByChoke = false;
         }
     }
 

@@ -163,7 +163,17 @@ public final class PiecePicker<P> {
     // ---- picking ----
 
     /** Reserves up to {@code max} blocks for this peer to request, best first; empty if there is nothing for it. */
-    public synchronized List<BlockRequest> pick(P peer, int max) {
+    public List<BlockRequest> pick(P peer, int max) {
+        return pick(peer, max, requester -> true);
+    }
+
+    /**
+     * As {@link #pick(Object, int)}, but in endgame a block is duplicated only when every peer it is requested from
+     * passes {@code lagging} (say, nothing arrived from it for a while). A block held by a peer that is delivering
+     * will come soon; duplicating it only downloads it twice, since its data may already be in flight where a
+     * CANCEL cannot stop it.
+     */
+    public synchronized List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging) {
         PeerState state = state(peer);
         List<BlockRequest> picked = new ArrayList<>(Math.min(max, 64));
         if (max <= 0 || state.interesting == 0) {
@@ -202,7 +212,8 @@ public final class PiecePicker<P> {
                 }
                 for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
                     if (!progress.isReceived(block) && !progress.isRequestedFrom(block, peer)
-                            && progress.requesterCount(block) < MAX_REQUESTERS_IN_ENDGAME) {
+                            && progress.requesterCount(block) < MAX_REQUESTERS_IN_ENDGAME
+                            && progress.allRequestersMatch(block, lagging)) {
                         progress.addRequester(block, peer);
                         picked.add(BlockRequest.of(progress.piece, block, progress.length));
                     }

@@ -77,6 +77,23 @@ final class PieceProgress<P> {
         return senders;
     }
 
+    /** Whether every peer this block is requested from passes {@code test}. */
+    @SuppressWarnings("unchecked")
+    boolean allRequestersMatch(int block, java.util.function.Predicate<P> test) {
+        if (requester[block] != null && !test.test((P) requester[block])) {
+            return false;
+        }
+        List<P> extra = extraFor(block);
+        if (extra != null) {
+            for (P p : extra) {
+                if (!test.test(p)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     boolean isRequestedFrom(int block, P peer) {
         if (requester[block] == peer) {
             return true;
