@@ -175,9 +175,11 @@ final class SessionRunner {
         @Override
         public void event(String type, String message, Map<String, Object> fields) {
             if (type.equals("tracker_error") || type.equals("peer_banned") || type.equals("piece_failed")) {
-                log.info(message);
+                // Routine in a real swarm: shown with -v or --json, otherwise only in a --log-file.
                 if (isJsonOrVerbose()) {
                     view.event(type, message, fields);
+                } else {
+                    log.debug(message);
                 }
                 return;
             }

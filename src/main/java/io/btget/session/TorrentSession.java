@@ -284,13 +284,14 @@ public final class TorrentSession implements TorrentContext {
                     log.debug("tracker {} while stopping: {}", url, message);
                     return;
                 }
-                listener.event("tracker_error", "tracker " + url + ": " + message,
+                listener.event("tracker_error", "tracker " + (message.startsWith(url) ? message : url + ": " + message),
                         Map.of("tracker", url, "message", message));
             }
 
             @Override
             public void warning(String url, String message) {
-                listener.event("tracker_warning", "tracker " + url + " warns: " + message,
+                listener.event("tracker_warning", "tracker " + url + " warns: "
+                        + (message.startsWith(url + ": ") ? message.substring(url.length() + 2) : message),
                         Map.of("tracker", url, "message", message));
             }
         };

@@ -81,6 +81,8 @@ final class HttpTracker implements TrackerClient {
                             + failureReasonIn(body).map(r -> " (" + r + ")").orElse(""));
                 }
             }
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            throw new TrackerException(url + ": no connection within " + seconds(CONNECT_TIMEOUT), e);
         } catch (HttpTimeoutException e) {
             throw new TrackerException(url + ": no reply within " + seconds(requestTimeout), e);
         } catch (IOException e) {
@@ -111,7 +113,19 @@ final class HttpTracker implements TrackerClient {
         String msg = e.getMessage();
         String kind = e.getClass().getSimpleName();
         if (e instanceof java.net.ConnectException) {
-            return "connection refused or timed out" + (msg != null && !msg.isBlank() ? " (" + msg + ")" : "");
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                    return "unknown host";
+                }
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String m = t.getMessage();
+                if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+                    return "connection refused";
+                }
+            }
+            // The JDK client gives no reason here (a null message over a ClosedChannelException).
+            return "connection refused or unreachable" + (msg != null && !msg.isBlank() ? " (" + msg + ")" : "");
         }
         return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
     }
