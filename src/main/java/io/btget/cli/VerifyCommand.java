@@ -90,21 +90,13 @@ final class VerifyCommand implements Callable<Integer> {
             for (int i = 0; i < files.size(); i++) {
                 sizes[i] = files.get(i).padding() ? files.get(i).length() : storage.sizeOnDisk(i);
             }
-            report(t, storage, good, sizes, view, (System.nanoTime() - started) / 1e9);
+            boolean complete = report(t, storage, good, sizes, view, (System.nanoTime() - started) / 1e9);
+            return complete ? ExitCode.OK.code : ExitCode.INCOMPLETE.code;
         }
-        return good.cardinality() == t.pieceCount() && allFilesPresent(files, sizes) ? ExitCode.OK.code : ExitCode.INCOMPLETE.code;
     }
 
-    private static boolean allFilesPresent(List<FileEntry> files, long[] sizes) {
-        for (int i = 0; i < files.size(); i++) {
-            if (!files.get(i).padding() && sizes[i] < files.get(i).length()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void report(Torrent t, Storage storage, BitSet good, long[] sizes, ProgressView view, double seconds) {
+    /** Prints the per-file and total report; true when every piece and every file is as the torrent says. */
+    private boolean report(Torrent t, Storage storage, BitSet good, long[] sizes, ProgressView view, double seconds) {
         List<FileEntry> files = t.files();
         int[] badPieces = new int[files.size()];
         for (int p = 0; p < t.pieceCount(); p++) {
@@ -123,8 +115,11 @@ final class VerifyCommand implements Callable<Integer> {
                 continue;
             }
             userFiles++;
-            String status = sizes[i] < 0 ? "missing" : sizes[i] < f.length() ? "short"
-                    : badPieces[i] > 0 ? "corrupt" : "ok";
+            java.nio.file.Path onDisk = storage.path(i);
+            String status = java.nio.file.Files.isSymbolicLink(onDisk) ? "link"
+                    : java.nio.file.Files.exists(onDisk) && !java.nio.file.Files.isRegularFile(onDisk) ? "not-a-file"
+                    : sizes[i] < 0 ? "missing" : sizes[i] < f.length() ? "short"
+                    : badPieces[i] > 0 ? "corrupt" : sizes[i] > f.length() ? "long" : "ok";
             if (status.equals("ok")) {
                 okFiles++;
             }
@@ -136,7 +131,11 @@ final class VerifyCommand implements Callable<Integer> {
             r.put("badPieces", badPieces[i]);
             fileReports.add(r);
             if (!json && (!status.equals("ok") || LoggingOptions.verbosity() >= 1)) {
-                String detail = status.equals("ok") ? "" : status.equals("missing") ? "" : " (" + badPieces[i] + " bad pieces)";
+                String detail = switch (status) {
+                    case "short", "corrupt" -> " (" + badPieces[i] + " bad pieces)";
+                    case "long" -> " (" + sizes[i] + " bytes on disk, " + f.length() + " in the torrent)";
+                    default -> "";
+                };
                 view.event("file", String.format(Locale.ROOT, "%-7s %s%s", status.toUpperCase(Locale.ROOT), f.displayPath(), detail), r);
             }
         }
@@ -156,5 +155,6 @@ final class VerifyCommand implements Callable<Integer> {
         view.finish(String.format(Locale.ROOT, "%s: %d of %d pieces OK, %d of %d files OK (%s in %.2fs, %.0f MB/s)%s",
                 t.name(), goodPieces, t.pieceCount(), okFiles, userFiles, Units.bytes(t.totalLength()), seconds, mbps,
                 goodPieces == t.pieceCount() && okFiles == userFiles ? "" : " - INCOMPLETE"), summary);
+        return goodPieces == t.pieceCount() && okFiles == userFiles;
     }
 }

@@ -119,6 +119,11 @@ public final class TorrentSession implements TorrentContext {
     }
 
     private Outcome runWithStorage() throws InterruptedException {
+        try {
+            storage.checkFileTypes();
+        } catch (StorageException e) {
+            throw new SessionException(e.getMessage(), e);
+        }
         checkExisting();
         try {
             storage.createEmptyFiles();
@@ -413,7 +418,7 @@ public final class TorrentSession implements TorrentContext {
                     charged = c.chargeHashFailure();
                 }
                 if (charged >= Limits.MAX_HASH_FAILURES) {
-                    c.close("sent data that failed " + charged + " hash checks", true);
+                    c.close("sent data for pieces that failed their hash check", true);
                 }
             }
             return;

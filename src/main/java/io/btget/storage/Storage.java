@@ -149,9 +149,12 @@ public final class Storage implements Closeable {
         return true;
     }
 
-    /** The size of a file on disk, or -1 when it does not exist. */
+    /** The size of a file on disk, or -1 when there is no regular file (no file, or a directory or link in its place). */
     public long sizeOnDisk(int fileIndex) {
         try {
+            if (!Files.isRegularFile(paths[fileIndex], LinkOption.NOFOLLOW_LINKS)) {
+                return -1;
+            }
             return Files.size(paths[fileIndex]);
         } catch (IOException e) {
             return -1;
@@ -192,21 +195,25 @@ public final class Storage implements Closeable {
         }
     }
 
-    /** Makes sure the file's size is at least its torrent length (sparse), so seeders find every file in place. */
-    public void ensureLength(int fileIndex) {
-        FileEntry f = layout.files().get(fileIndex);
-        if (f.padding()) {
-            return;
-        }
-        try {
-            FileChannel ch = channel(fileIndex, true);
-            if (ch.size() < f.length()) {
-                try (RandomAccessFile raf = new RandomAccessFile(paths[fileIndex].toFile(), "rw")) {
-                    raf.setLength(f.length());
-                }
+    /**
+     * Refuses, before any checking or downloading, a torrent file whose place is taken by something that is not a
+     * regular file (a directory, a link, a device): otherwise the check would call it "missing" and the download
+     * would fail only when the first piece is written.
+     */
+    public void checkFileTypes() {
+        List<FileEntry> files = layout.files();
+        for (int i = 0; i < files.size(); i++) {
+            Path p = paths[i];
+            if (files.get(i).padding() || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
             }
-        } catch (IOException e) {
-            throw failure("extend", fileIndex, e);
+            if (Files.isSymbolicLink(p)) {
+                throw new StorageException(p + " is a symbolic link; refusing to follow it");
+            }
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new StorageException(p + " is " + (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        ? "a directory" : "not a regular file") + ", where the torrent has a file");
+            }
         }
     }
 
