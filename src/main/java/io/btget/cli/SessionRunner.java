@@ -65,7 +65,8 @@ final class SessionRunner {
                     yield ExitCode.NETWORK.code;
                 }
                 case NO_PEERS -> {
-                    String msg = "no tracker answered and no peer could be reached";
+                    String msg = "no tracker answered and no peer could be reached"
+                            + session.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("");
                     fail(view, options.json, "btget: " + msg, summary("no_peers", s, msg));
                     yield ExitCode.NETWORK.code;
                 }
@@ -175,19 +176,16 @@ final class SessionRunner {
         @Override
         public void event(String type, String message, Map<String, Object> fields) {
             if (type.equals("tracker_error") || type.equals("peer_banned") || type.equals("piece_failed")) {
-                // Routine in a real swarm: shown with -v or --json, otherwise only in a --log-file.
-                if (isJsonOrVerbose()) {
+                // Routine in a real swarm: a JSON event with --json, otherwise a log line (stderr, shown with -v).
+                if (view.getClass().getSimpleName().startsWith("Json")) {
                     view.event(type, message, fields);
                 } else {
-                    log.debug(message);
+                    log.info(message);
                 }
                 return;
             }
             view.event(type, message, fields);
         }
 
-        private boolean isJsonOrVerbose() {
-            return LoggingOptions.verbosity() >= 1 || view.getClass().getSimpleName().startsWith("Json");
-        }
     }
 }

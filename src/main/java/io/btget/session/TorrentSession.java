@@ -71,6 +71,7 @@ public final class TorrentSession implements TorrentContext {
     private volatile Throwable fatal;
     private volatile Outcome stopRequested;
     private volatile String phase = "checking";
+    private volatile String lastTrackerError;
 
     private Storage storage;
     private PiecePicker<PeerConnection> picker;
@@ -289,6 +290,7 @@ public final class TorrentSession implements TorrentContext {
                     log.debug("tracker {} while stopping: {}", url, message);
                     return;
                 }
+                lastTrackerError = message.startsWith(url) ? message : url + ": " + message;
                 listener.event("tracker_error", "tracker " + (message.startsWith(url) ? message : url + ": " + message),
                         Map.of("tracker", url, "message", message));
             }
@@ -322,6 +324,11 @@ public final class TorrentSession implements TorrentContext {
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
                 haveCount, torrent.pieceCount(), hashFailures.get(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
+    }
+
+    /** The last error a tracker reported, for the user's final line when nothing worked. */
+    public java.util.Optional<String> lastTrackerError() {
+        return java.util.Optional.ofNullable(lastTrackerError);
     }
 
     public Stats stats() {
