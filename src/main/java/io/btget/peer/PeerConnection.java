@@ -473,7 +473,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     private void writeLoop() {
-        byte[] block = new byte[Limits.MAX_SERVED_BLOCK];
+        UploadReadAhead readAhead = new UploadReadAhead(ctx);
         try {
             while (!closed.get()) {
                 Object item = outbox.poll(1, TimeUnit.SECONDS);
@@ -481,7 +481,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                     continue;
                 }
                 do {
-                    write(item, block);
+                    write(item, readAhead);
                     item = outbox.poll();
                 } while (item != null && !closed.get());
                 out.flush();
@@ -497,18 +497,19 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
     }
 
-    private void write(Object item, byte[] block) throws IOException, InterruptedException {
+    private void write(Object item, UploadReadAhead readAhead) throws IOException, InterruptedException {
         if (item instanceof Upload u) {
             Message.Request r = u.request();
             if (!pendingUploads.remove(r) || amChoking) {
                 return; // cancelled, or we choked the peer since
             }
-            if (!ctx.readBlock(r.piece(), r.offset(), r.length(), block)) {
+            int at = readAhead.load(r.piece(), r.offset(), r.length());
+            if (at < 0) {
                 throw new IOException("cannot read piece " + r.piece() + " for upload");
             }
             ctx.uploadLimiter().acquire(r.length());
             WireCodec.writePieceHeader(out, r.piece(), r.offset(), r.length());
-            out.write(block, 0, r.length());
+            out.write(readAhead.buffer(), at, r.length());
             uploadRate.add(r.length());
             ctx.countUploaded(r.length());
         } else {
