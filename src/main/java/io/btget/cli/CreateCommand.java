@@ -4,7 +4,11 @@ import io.btget.metainfo.PathRules;
 import io.btget.metainfo.TorrentBuilder;
 import io.btget.metainfo.TorrentParser;
 import java.io.IOException;
+import io.btget.cli.progress.ProgressView;
+import io.btget.cli.progress.ProgressViews;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,6 +72,12 @@ public final class CreateCommand implements Runnable {
     @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: the number of cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
+    boolean json;
+
+    @Option(names = "--progress", paramLabel = "MODE", description = "auto, live, plain or none (default: ${DEFAULT-VALUE}).")
+    ProgressViews.Mode progressMode = ProgressViews.Mode.AUTO;
+
     @Override
     public void run() {
         if (!Files.exists(path)) {
@@ -104,32 +113,48 @@ public final class CreateCommand implements Runnable {
         if (Files.exists(target) && !force) {
             throw new UserError(ExitCode.USAGE, target + " exists (use --force to overwrite)");
         }
-        PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new Progress(err, System.console() != null);
+        PrintWriter out = spec.commandLine().getOut();
         TorrentBuilder.Result result;
         long hashStart = System.nanoTime();
         double hashSeconds;
-        try {
-            result = builder.build(progress);
-            hashSeconds = Math.max(1e-6, (System.nanoTime() - hashStart) / 1e9);
-            progress.finish();
-            writeAtomically(target, result.torrentFile(), force);
-        } catch (IllegalArgumentException e) {
-            progress.finish();
-            throw new UserError(ExitCode.USAGE, e.getMessage());
-        } catch (IOException e) {
-            progress.finish();
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError(ExitCode.INTERRUPTED, "interrupted while hashing");
+        try (ProgressView view = ProgressViews.choose(json, progressMode, out)) {
+            try {
+                result = builder.build((hashed, total) -> showProgress(view, hashStart, hashed, total));
+                hashSeconds = Math.max(1e-6, (System.nanoTime() - hashStart) / 1e9);
+                writeAtomically(target, result.torrentFile(), force);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, e.getMessage());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError(ExitCode.INTERRUPTED, "interrupted while hashing");
+            }
+            var t = result.torrent();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("event", "created");
+            fields.put("name", t.name());
+            fields.put("infoHash", t.infoHash().hex());
+            fields.put("totalSize", t.totalLength());
+            fields.put("pieceLength", t.pieceLength());
+            fields.put("pieceCount", t.pieceCount());
+            fields.put("output", target.toString());
+            fields.put("hashSeconds", Math.round(hashSeconds * 1000) / 1000.0);
+            view.finish(String.format(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s (hashed in %.2fs, %.0f MB/s)",
+                    t.name(), Units.bytes(t.totalLength()), t.pieceCount(), Units.bytes(t.pieceLength()),
+                    t.infoHash().hex(), target, hashSeconds, t.totalLength() / hashSeconds / 1e6), fields);
         }
-        var t = result.torrent();
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s (hashed in %.2fs, %.0f MB/s)%n",
-                t.name(), Units.bytes(t.totalLength()), t.pieceCount(), Units.bytes(t.pieceLength()),
-                t.infoHash().hex(), target, hashSeconds, t.totalLength() / hashSeconds / 1e6);
-        out.flush();
+    }
+
+    /** Called from the hashing threads after each piece; the view decides how often to draw. */
+    private static void showProgress(ProgressView view, long startNanos, long hashed, long total) {
+        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("phase", "hashing");
+        fields.put("hashedBytes", hashed);
+        fields.put("totalBytes", total);
+        view.update(String.format(Locale.ROOT, "hashing %5.1f%% %s/%s %s", total > 0 ? 100.0 * hashed / total : 100.0,
+                Units.bytes(hashed), Units.bytes(total), Units.rate(hashed / seconds)), fields);
     }
 
     /** One tier per -t; commas separate trackers of the same tier (mktorrent's -a convention). */
@@ -210,49 +235,6 @@ public final class CreateCommand implements Runnable {
             }
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** A live "\r" line on a terminal, nothing otherwise; the lead swaps in the shared progress view later. */
-    static final class Progress implements TorrentBuilder.Progress {
-        private final PrintWriter err;
-        private final boolean live;
-        private final long startNanos = System.nanoTime();
-        private final AtomicLong lastPrintNanos = new AtomicLong();
-        private volatile boolean printed;
-
-        Progress(PrintWriter err, boolean live) {
-            this.err = err;
-            this.live = live;
-        }
-
-        @Override
-        public void hashed(long hashed, long total) {
-            if (!live) {
-                return;
-            }
-            long now = System.nanoTime();
-            long last = lastPrintNanos.get();
-            if (now - last < 200_000_000L || !lastPrintNanos.compareAndSet(last, now)) {
-                return;
-            }
-            double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
-            String percent = total > 0 ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * hashed / total) : "";
-            synchronized (err) {
-                err.printf(Locale.ROOT, "\rhashing %s %s  %.1f MB/s   ", percent, Units.bytes(hashed),
-                        hashed / seconds / 1e6);
-                err.flush();
-                printed = true;
-            }
-        }
-
-        void finish() {
-            if (printed) {
-                synchronized (err) {
-                    err.print("\r\033[K");
-                    err.flush();
-                }
-            }
         }
     }
 }

@@ -40,6 +40,6 @@ final class DownloadCommand implements Callable<Integer> {
         }
         Config config = session.toConfig(policy);
         Torrent t = TorrentInput.load(torrent);
-        return SessionRunner.run(t, config, session, System.out);
+        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
     }
 }

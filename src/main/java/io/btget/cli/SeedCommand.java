@@ -35,6 +35,6 @@ final class SeedCommand implements Callable<Integer> {
                 seedTime == null ? Duration.ZERO : SessionOptions.duration("--seed-time", seedTime));
         Config config = session.toConfig(policy, true);
         Torrent t = TorrentInput.load(torrent);
-        return SessionRunner.run(t, config, session, System.out);
+        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
     }
 }

@@ -9,7 +9,7 @@ import io.btget.session.SessionException;
 import io.btget.session.SessionListener;
 import io.btget.session.Stats;
 import io.btget.storage.StorageException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +23,7 @@ final class SessionRunner {
     private SessionRunner() {
     }
 
-    static int run(Torrent torrent, Config config, SessionOptions options, PrintStream out) {
+    static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out) {
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, out)) {
             Listener listener = new Listener(view, torrent);
             io.btget.session.TorrentSession session = new io.btget.session.TorrentSession(torrent, config, listener);

@@ -56,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
         BitSet good;
         List<FileEntry> files = t.files();
         long[] sizes = new long[files.size()];
-        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, System.out)) {
+        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, new java.io.PrintWriter(System.out))) {
             LongAdder checked = new LongAdder();
             AtomicBoolean done = new AtomicBoolean();
             Thread reporter = new Thread(() -> {

@@ -1,7 +1,7 @@
 package io.btget.cli.progress;
 
 import io.btget.cli.Json;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,10 +10,10 @@ import java.util.Map;
  * then the command's own events, and a final one passed to {@link #finish}).
  */
 final class JsonLinesView implements ProgressView {
-    private final PrintStream out;
+    private final PrintWriter out;
     private long lastProgress;
 
-    JsonLinesView(PrintStream out) {
+    JsonLinesView(PrintWriter out) {
         this.out = out;
     }
 

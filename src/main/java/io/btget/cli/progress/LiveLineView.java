@@ -1,16 +1,16 @@
 package io.btget.cli.progress;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 
 /** One line redrawn in place ({@code \r} + erase to end of line), at most ten times a second. */
 final class LiveLineView implements ProgressView {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final int width;
     private long lastDraw;
     private boolean lineOpen;
 
-    LiveLineView(PrintStream out, int width) {
+    LiveLineView(PrintWriter out, int width) {
         this.out = out;
         this.width = width;
     }

@@ -1,15 +1,15 @@
 package io.btget.cli.progress;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 
 /** For pipes and log files: a plain line every {@code intervalMillis}, plus events and the summary. */
 final class PlainLinesView implements ProgressView {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final long intervalNanos;
     private long lastLine = System.nanoTime();
 
-    PlainLinesView(PrintStream out, long intervalMillis) {
+    PlainLinesView(PrintWriter out, long intervalMillis) {
         this.out = out;
         this.intervalNanos = intervalMillis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : intervalMillis * 1_000_000;
     }

@@ -1,7 +1,7 @@
 package io.btget.cli.progress;
 
 import java.io.Console;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.reflect.Method;
 
 /** Picks the progress view for this run. */
@@ -12,7 +12,7 @@ public final class ProgressViews {
     /** How progress is shown: picked automatically unless the user forces one with {@code --progress}. */
     public enum Mode { AUTO, LIVE, PLAIN, NONE }
 
-    public static ProgressView choose(boolean json, Mode mode, PrintStream out) {
+    public static ProgressView choose(boolean json, Mode mode, PrintWriter out) {
         if (json) {
             return new JsonLinesView(out);
         }
