@@ -64,6 +64,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private volatile boolean peerInterested;
     private volatile boolean snubbed;
     private volatile long lastBlockAt = System.nanoTime();
+    /** When the reservations of this snubbing peer were last given back (session tick thread only). */
+    private long lastSnubRelease = System.nanoTime() - TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS + 1);
     private volatile long lastSentAt = System.nanoTime();
     private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
     private volatile int wastedBytes;
@@ -365,13 +367,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             releaseAll(); // choked, and what was in flight has arrived: the rest goes to other peers
             waiting = false;
         }
-        if (waiting && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS)) {
-            if (!snubbed) {
-                log.debug("{}: snubbed (no block for {} s)", address, Limits.SNUB_SECONDS);
-                snubbed = true;
-                releaseAll();
-                fillPipeline();
-            }
+        if (waiting && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS)
+                && now - lastSnubRelease > TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS)) {
+            // Snubbed: its reservations go back to the picker, and again every snub period for as long as it
+            // stays silent (it keeps one probing request at a time, which must not hold a piece forever).
+            log.debug("{}: snubbed (no block for {} s)", address, Limits.SNUB_SECONDS);
+            snubbed = true;
+            lastSnubRelease = now;
+            releaseAll();
         }
         // Keep about a second of data in flight (slow start grows it while the pipe stays full). More only queues
         // up in socket buffers, where a CANCEL can no longer stop it: behind a rate limit, that is endgame waste.
