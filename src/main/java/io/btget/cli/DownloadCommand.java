@@ -32,11 +32,7 @@ final class DownloadCommand implements Callable<Integer> {
     public Integer call() {
         Config.SeedPolicy policy = Config.SeedPolicy.NONE;
         if (seed || seedRatio != null || seedTime != null) {
-            if (seedRatio != null && !(seedRatio > 0)) {
-                throw new UserError(ExitCode.USAGE, "--seed-ratio must be positive");
-            }
-            policy = new Config.SeedPolicy(true, seedRatio == null ? 0 : seedRatio,
-                    seedTime == null ? java.time.Duration.ZERO : SessionOptions.duration("--seed-time", seedTime));
+            policy = SessionOptions.seedPolicy(seedRatio, seedTime);
         }
         Config config = session.toConfig(policy);
         Torrent t = TorrentInput.load(torrent);

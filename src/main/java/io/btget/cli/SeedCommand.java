@@ -2,7 +2,6 @@ package io.btget.cli;
 
 import io.btget.metainfo.Torrent;
 import io.btget.session.Config;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,12 +27,7 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (seedRatio != null && !(seedRatio > 0)) {
-            throw new UserError(ExitCode.USAGE, "--seed-ratio must be positive");
-        }
-        Config.SeedPolicy policy = new Config.SeedPolicy(true, seedRatio == null ? 0 : seedRatio,
-                seedTime == null ? Duration.ZERO : SessionOptions.duration("--seed-time", seedTime));
-        Config config = session.toConfig(policy, true);
+        Config config = session.toConfig(SessionOptions.seedPolicy(seedRatio, seedTime), true);
         Torrent t = TorrentInput.load(torrent);
         return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
     }

@@ -91,6 +91,15 @@ final class SessionOptions {
                 size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
     }
 
+    /** Seeding until {@code --seed-ratio} or {@code --seed-time} (either may be absent: then until a signal). */
+    static Config.SeedPolicy seedPolicy(Double seedRatio, String seedTime) {
+        if (seedRatio != null && !(seedRatio > 0)) {
+            throw new UserError(ExitCode.USAGE, "--seed-ratio must be positive");
+        }
+        return new Config.SeedPolicy(true, seedRatio == null ? 0 : seedRatio,
+                seedTime == null ? Duration.ZERO : duration("--seed-time", seedTime));
+    }
+
     static Duration duration(String flag, String text) {
         try {
             return Units.parseDuration(text);

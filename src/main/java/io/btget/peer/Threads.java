@@ -15,10 +15,6 @@ public final class Threads {
     private Threads() {
     }
 
-    public static boolean virtualThreadsAvailable() {
-        return START_VIRTUAL != null;
-    }
-
     public static Thread start(String name, Runnable task) {
         if (START_VIRTUAL != null) {
             try {

@@ -19,7 +19,6 @@ import io.btget.tracker.Announcer;
 import io.btget.tracker.AnnouncerListener;
 import io.btget.tracker.TransferTotals;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -529,14 +528,5 @@ public final class TorrentSession implements TorrentContext {
             return f.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** For seeding to stay up: the list of peer addresses we are connected to (for tests and stats). */
-    public List<InetSocketAddress> connectedAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (PeerConnection c : pool.connections()) {
-            out.add(c.address());
-        }
-        return out;
     }
 }
