@@ -32,9 +32,22 @@ import org.slf4j.LoggerFactory;
  * <p>Downloading: keeps a pipeline of block requests whose depth follows the peer's rate (hundreds of 16 KiB
  * requests for a fast loopback peer, a few for a slow one). Uploading: queues the peer's requests while we
  * unchoke it and serves them from disk on the writer thread, honouring CANCEL.
+ *
+ * <p>Lifecycle: {@link PeerPool} is the one owner. It builds the connection, registers it with the picker, lists
+ * it, and only then calls {@link #start()}; {@link #close} (from any thread, any number of times) marks it closed
+ * once and hands it back to its {@link Owner}, which takes it off every list at once. A closed connection ignores
+ * {@link #tick()}, choking and HAVEs, so a caller holding a stale snapshot of the list does no harm.
+ *
+ * <p>Threads: the reader thread, the writer thread, the session's tick thread, and other connections' reader
+ * threads (HAVE broadcast, endgame CANCEL) call in. Who may touch each mutable field is written next to it.
  */
 public final class PeerConnection implements WireCodec.BlockDestination {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+
+    /** Who is told, once, that a connection ended: it takes the connection off every list (the pool). */
+    interface Owner {
+        void closed(PeerConnection connection, String reason, boolean misbehaved);
+    }
 
     private final Socket socket;
     private final InetSocketAddress address;
@@ -45,10 +58,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private final PiecePicker<PeerConnection> picker;
     private final DataInputStream in;
     private final DataOutputStream out;
+    private final Owner owner;
     private final long connectedAt = System.nanoTime();
 
+    /** Thread-safe queue: anyone adds, the writer drains. */
     private final LinkedBlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
+    /** Thread-safe set: the reader adds, the writer and the choker remove. */
     private final Set<Message.Request> pendingUploads = ConcurrentHashMap.newKeySet();
+    /** Set once, by whoever closes first. */
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Our requests still unanswered. Guarded by {@code this}. */
@@ -56,8 +73,10 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** Guarded by {@code this}. */
     private Bitfield peerHas;
 
+    /** Written by the session thread (choker), read by the reader and writer. */
     private volatile boolean amChoking = true;
-    private volatile boolean amInterested;
+    /** Read and written under {@code this} (interest is decided check-then-act from several threads). */
+    private boolean amInterested;
     private volatile boolean peerChoking = true;
     /** A CHOKE arrived while our requests were outstanding: the peer dropped them. Guarded by {@code this}. */
     private boolean requestsDroppedByChoke;
@@ -68,8 +87,10 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private long lastSnubRelease = System.nanoTime() - TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS + 1);
     private volatile long lastSentAt = System.nanoTime();
     private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
+    /** Reader thread only (volatile for the debug log). */
     private volatile int wastedBytes;
-    private volatile int hashFailures;
+    /** Charged by whichever reader thread completes a failed piece. */
+    private final java.util.concurrent.atomic.AtomicInteger hashFailures = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The block being read into a piece buffer right now (reader thread only). */
     private BlockRequest blockInProgress;
@@ -83,8 +104,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     final RateMeter downloadRate = new RateMeter();
     final RateMeter uploadRate = new RateMeter();
 
-    public PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, PeerId remotePeerId,
-                          boolean incoming, TorrentContext ctx) {
+    PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, PeerId remotePeerId,
+                          boolean incoming, TorrentContext ctx, Owner owner) {
         this.socket = socket;
         this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.remotePeerId = remotePeerId;
@@ -94,20 +115,23 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         this.picker = ctx.picker();
         this.in = in;
         this.out = out;
+        this.owner = owner;
         this.peerHas = new Bitfield(ctx.pieceCount());
     }
 
     /** Wraps a handshaken socket in buffered streams sized for 16 KiB blocks. */
-    public static PeerConnection over(Socket socket, PeerId remotePeerId, boolean incoming, TorrentContext ctx)
+    static PeerConnection over(Socket socket, PeerId remotePeerId, boolean incoming, TorrentContext ctx, Owner owner)
             throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
-        return new PeerConnection(socket, in, out, remotePeerId, incoming, ctx);
+        return new PeerConnection(socket, in, out, remotePeerId, incoming, ctx, owner);
     }
 
-    /** Starts the writer and reader threads. The first message is our bitfield (BEP 3: only right after the handshake). */
-    public void start() {
-        picker.addPeer(this, new Bitfield(ctx.pieceCount()));
+    /**
+     * Starts the writer and reader threads; the pool calls it once the connection is registered with the picker
+     * and listed. The first message is our bitfield (BEP 3: only right after the handshake).
+     */
+    void start() {
         byte[] bits = ctx.ourBitfieldWire();
         if (bits != null) {
             send(new Message.BitfieldMessage(bits));
@@ -145,11 +169,13 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             reason = "error: " + e;
             log.debug("{}: {}", address, reason, e);
         }
-        if (blockInProgress != null) {
-            ctx.blockLost(blockInProgress);
-            blockInProgress = null;
-        }
+        BlockRequest torn = blockInProgress;
+        blockInProgress = null;
         close(reason, misbehaved);
+        if (torn != null) {
+            ctx.blockLost(torn, bufferInProgress);
+            bufferInProgress = null;
+        }
     }
 
     private void handle(Message m) throws InterruptedException, WireException {
@@ -219,7 +245,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             peerHas.set(piece);
             picker.peerHave(this, piece);
         }
-        if (!amInterested) {
+        if (!amInterested()) {
             updateInterest();
         }
     }
@@ -270,14 +296,15 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         lastResult = null;
         downloadRate.add(length);
         if (result != null && result.accepted()) {
+            // Counted before it is stored: if storing it fails (disk full), the session counts it as wasted.
+            ctx.countDownloaded(length, false);
             ctx.blockStored(this, block, bufferInProgress);
             bufferInProgress = null;
             lastBlockAt = System.nanoTime();
             snubbed = false;
-            ctx.countDownloaded(length, false);
             for (PeerConnection other : result.cancelFrom()) {
                 if (other != this) {
-                    other.cancel(block);
+                    other.guard("cancel", () -> other.cancel(block));
                 }
             }
             if (requested) {
@@ -302,19 +329,27 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     // ---- requesting ----
 
     private void updateInterest() {
-        boolean want = !ctx.isComplete() && picker.isInteresting(this);
-        if (want != amInterested) {
-            amInterested = want;
-            send(want ? Message.INTERESTED : Message.NOT_INTERESTED);
+        boolean want;
+        synchronized (this) {
+            // Decided and sent under one lock: two threads deciding at once could otherwise send a stale verdict last.
+            want = !closed.get() && !ctx.isComplete() && picker.isInteresting(this);
+            if (want != amInterested) {
+                amInterested = want;
+                send(want ? Message.INTERESTED : Message.NOT_INTERESTED);
+            }
         }
         if (want) {
             fillPipeline();
         }
     }
 
+    private synchronized boolean amInterested() {
+        return amInterested;
+    }
+
     /** Tops the request pipeline up to its depth. */
     public void fillPipeline() {
-        if (peerChoking || !amInterested || closed.get()) {
+        if (peerChoking || !amInterested() || closed.get()) {
             return;
         }
         List<BlockRequest> picked;
@@ -350,6 +385,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /** Called about once a second by the session: snub detection and pipeline shrinking for slow peers. */
     public void tick() {
+        if (closed.get()) {
+            return; // the session's list may be a snapshot taken just before this connection ended
+        }
         long now = System.nanoTime();
         long blockStarted = blockStartedAt;
         if (blockStarted != 0 && now - blockStarted > TimeUnit.SECONDS.toNanos(Limits.BLOCK_TIMEOUT_SECONDS)) {
@@ -389,7 +427,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         // Blocks come back to the picker when another peer fails (hash failure, lost block, timeout): an idle
         // connection receives nothing that would make it ask again, so it looks for work here (and becomes
         // interested again if a failed piece is one this peer has).
-        if (!amInterested) {
+        if (!amInterested()) {
             updateInterest();
         }
         fillPipeline();
@@ -458,12 +496,29 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** Tells the peer we now have {@code piece}, and drops interest when that completes us. */
     public void announceHave(int piece) {
         send(new Message.Have(piece));
-        if (amInterested) {
-            boolean stillWant = !ctx.isComplete() && picker.isInteresting(this);
-            if (!stillWant) {
+        synchronized (this) {
+            if (amInterested && (ctx.isComplete() || !picker.isInteresting(this))) {
                 amInterested = false;
                 send(Message.NOT_INTERESTED);
             }
+        }
+    }
+
+    /**
+     * Runs {@code action} on this connection's behalf from another thread (the session's tick, another peer's
+     * reader): an unexpected exception is this peer's fault and ends this peer (logged at debug with its stack),
+     * never the caller's thread or the process.
+     *
+     * @return false when the action failed and the connection was closed
+     */
+    public boolean guard(String what, Runnable action) {
+        try {
+            action.run();
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("{}: unexpected error in {}; closing this peer", address, what, e);
+            close("internal error in " + what + ": " + e, false);
+            return false;
         }
     }
 
@@ -541,11 +596,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         synchronized (this) {
             outstanding.clear();
         }
-        List<Integer> abandoned = picker.removePeer(this);
-        if (!abandoned.isEmpty()) {
-            ctx.piecesAbandoned(abandoned);
-        }
-        ctx.connectionClosed(this, reason, misbehaved);
+        owner.closed(this, reason, misbehaved);
     }
 
     public boolean isClosed() {
@@ -554,7 +605,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /** A piece this peer contributed to failed its hash check. */
     public int chargeHashFailure() {
-        return ++hashFailures;
+        return hashFailures.incrementAndGet();
     }
 
     public InetSocketAddress address() {

@@ -1,6 +1,7 @@
 package io.btget.peer;
 
 import io.btget.metainfo.InfoHash;
+import io.btget.piece.Bitfield;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,19 +28,36 @@ import org.slf4j.LoggerFactory;
  * connected ones, as libtorrent does: a dialer keeps up to {@code maxPeers} connections open, backs off from
  * peers that fail, never redials a peer that misbehaved, and never connects to itself. Incoming connections are
  * accepted on the listen port and count against the same limit.
+ *
+ * <p>The pool is the one owner of the connection lifecycle. A connection becomes visible to the rest of the session
+ * (the list {@link #connections()} returns) only once it is whole: handshaken, registered with the picker. When it
+ * ends, whoever closes it (its reader, its writer, the session, the pool) reaches {@link #closed} exactly once,
+ * which takes it off the list and out of the picker under one lock, so no thread finds it on one and not the other.
+ *
+ * <p>Threads: the dialer, one thread per dial and per incoming handshake, the acceptor, the connections' own
+ * threads (closing) and the session thread (reading the list, closing).
  */
-public final class PeerPool implements AutoCloseable {
+public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
     private static final Logger log = LoggerFactory.getLogger(PeerPool.class);
 
     private final TorrentContext ctx;
     private final int maxPeers;
+    /** Guarded by {@code lock}. */
     private final Map<InetSocketAddress, KnownPeer> known = new LinkedHashMap<>();
+    /**
+     * Whole connections. Written only under {@code lock} (together with the picker's registration); read without
+     * it as a snapshot (copy-on-write) by the session.
+     */
     private final List<PeerConnection> connected = new CopyOnWriteArrayList<>();
+    /** Dials in progress; incremented under {@code lock} when a dial is chosen, decremented when it ends. */
     private final AtomicInteger dialing = new AtomicInteger();
     private final Object lock = new Object();
+    /** Written under {@code lock} (so no connection is listed after close), read anywhere. */
     private volatile boolean closed;
-    private ServerSocket server;
-    private Thread dialer;
+    /** Set by {@link #listen} before the acceptor starts; closed by {@link #close}. */
+    private volatile ServerSocket server;
+    /** Set by {@link #start()}, read by {@link #close()} (which a reader thread may call). */
+    private volatile Thread dialer;
 
     /** What we remember of a peer address. Guarded by {@code lock}. */
     private static final class KnownPeer {
@@ -54,29 +73,69 @@ public final class PeerPool implements AutoCloseable {
     }
 
     /**
-     * Listens for incoming peers on {@code port}, or the next free port above it (up to 50 further) when taken.
+     * Why we cannot listen, with the cause named for the user ("port 6881 is in use", "--bind 192.0.2.1 is not an
+     * address of this machine").
+     */
+    public static final class ListenException extends RuntimeException {
+        private final boolean badAddress;
+
+        ListenException(String message, boolean badAddress, Throwable cause) {
+            super(message, cause);
+            this.badAddress = badAddress;
+        }
+
+        /** The --bind address itself is wrong (a usage error), rather than the port taken or refused. */
+        public boolean badAddress() {
+            return badAddress;
+        }
+    }
+
+    /**
+     * Binds the listen socket; incoming peers are accepted from {@link #start()} on. An {@code exact} port (the user
+     * gave {@code -p}) must be free; otherwise, when {@code port} is taken, the next free one up to
+     * {@link Limits#LISTEN_PORT_TRIES} above it is used (logged). Port 0 takes any free port.
      *
      * @return the port actually bound
+     * @throws ListenException naming the cause: the port is in use, the address is not one of this machine's, or
+     *     what the system said
      */
-    public int listen(InetAddress bind, int port) throws IOException {
-        IOException last = null;
-        int last0 = Math.min(65535, port + Limits.LISTEN_PORT_TRIES);
-        for (int p = port; p <= last0; p++) {
+    public int listen(InetAddress bind, int port, boolean exact) {
+        int lastPort = exact || port == 0 ? port : Math.min(65535, port + Limits.LISTEN_PORT_TRIES);
+        for (int p = port; p <= lastPort; p++) {
+            ServerSocket s = null;
             try {
-                ServerSocket s = new ServerSocket();
+                s = new ServerSocket();
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(bind, p), 128);
                 server = s;
-                Threads.startPlatform("peer-accept", this::acceptLoop);
+                if (p != port) {
+                    log.info("port {} is in use; listening on port {} instead", port, s.getLocalPort());
+                }
                 return s.getLocalPort();
-            } catch (BindException e) {
-                last = e;
+            } catch (IOException e) {
+                closeQuietly(s);
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                if (e instanceof BindException && why.contains("Cannot assign requested address")) {
+                    throw new ListenException("--bind " + bind.getHostAddress() + " is not an address of this machine",
+                            true, e);
+                }
+                if (!(e instanceof BindException) || !why.contains("in use")) {
+                    throw new ListenException("cannot listen on " + bind.getHostAddress() + " port " + p + ": " + why,
+                            false, e);
+                }
+                if (exact) {
+                    throw new ListenException("port " + p + " is in use", false, e);
+                }
             }
         }
-        throw new IOException("no free port in " + port + ".." + last0, last);
+        throw new ListenException("ports " + port + ".." + lastPort + " are all in use", false, null);
     }
 
+    /** Starts accepting incoming peers (if {@link #listen} bound a socket) and dialing known ones. */
     public void start() {
+        if (server != null) {
+            Threads.startPlatform("peer-accept", this::acceptLoop);
+        }
         dialer = Threads.startPlatform("peer-dialer", this::dialLoop);
     }
 
@@ -97,8 +156,12 @@ public final class PeerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The whole, open connections, as a live read-only view (iterating it sees a snapshot). A connection may close
+     * on its own thread right after being read from it: callers tolerate that (a closed connection ignores calls).
+     */
     public List<PeerConnection> connections() {
-        return connected;
+        return Collections.unmodifiableList(connected);
     }
 
     public int knownCount() {
@@ -110,7 +173,14 @@ public final class PeerPool implements AutoCloseable {
     /** Bans a peer address: it is disconnected and never dialled again. */
     public void ban(InetSocketAddress address) {
         synchronized (lock) {
-            known.computeIfAbsent(address, a -> new KnownPeer()).banned = true;
+            KnownPeer k = known.get(address);
+            if (k == null && known.size() < Limits.MAX_KNOWN_PEERS) {
+                k = new KnownPeer(); // bounded like every table the network feeds
+                known.put(address, k);
+            }
+            if (k != null) {
+                k.banned = true;
+            }
         }
     }
 
@@ -134,6 +204,7 @@ public final class PeerPool implements AutoCloseable {
                     for (int i = 0; i < candidates.size() && toDial.size() < room; i++) {
                         candidates.get(i).getValue().busy = true;
                         toDial.add(candidates.get(i).getKey());
+                        dialing.incrementAndGet(); // counted before the lock is let go, so room is never overcounted
                     }
                 }
                 if (toDial.isEmpty()) {
@@ -146,7 +217,6 @@ public final class PeerPool implements AutoCloseable {
                 }
             }
             for (InetSocketAddress a : toDial) {
-                dialing.incrementAndGet();
                 Threads.start("dial " + a, () -> dial(a));
             }
         }
@@ -176,6 +246,8 @@ public final class PeerPool implements AutoCloseable {
             wrongTorrent = true;
         } catch (IOException e) {
             log.debug("dial {} failed: {}", a, e.getMessage());
+        } catch (RuntimeException e) {
+            log.debug("dial {} failed", a, e); // one peer's failure is never more than that peer's
         } finally {
             dialing.decrementAndGet();
             if (!ok) {
@@ -232,6 +304,8 @@ public final class PeerPool implements AutoCloseable {
             ok = admit(s, theirs, (InetSocketAddress) s.getRemoteSocketAddress(), true);
         } catch (IOException e) {
             log.debug("incoming {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.debug("incoming {} failed", s.getRemoteSocketAddress(), e);
         } finally {
             if (!ok) {
                 closeQuietly(s);
@@ -254,7 +328,11 @@ public final class PeerPool implements AutoCloseable {
         return h;
     }
 
-    /** Final checks after a handshake: not ourselves, not a duplicate, not banned, room left. */
+    /**
+     * Final checks after a handshake (not ourselves, not a duplicate, not banned, room left), then the connection is
+     * made whole and visible in one step under {@code lock}: registered with the picker, then listed. Only then do
+     * its threads start, so nothing can close it before it is on every list.
+     */
     private boolean admit(Socket s, Handshake theirs, InetSocketAddress dialedAddress, boolean incoming) throws IOException {
         PeerId peerId = theirs.peerId();
         if (peerId.equals(ctx.ourPeerId())) {
@@ -278,7 +356,8 @@ public final class PeerPool implements AutoCloseable {
                 k.failures = 0;
             }
             s.setSoTimeout(0);
-            c = PeerConnection.over(s, peerId, incoming, ctx);
+            c = PeerConnection.over(s, peerId, incoming, ctx, this);
+            ctx.picker().addPeer(c, new Bitfield(ctx.pieceCount()));
             connected.add(c);
         }
         log.debug("connected to {} ({}, {})", dialedAddress, incoming ? "incoming" : "outgoing", peerId.clientDescription());
@@ -286,43 +365,70 @@ public final class PeerPool implements AutoCloseable {
         return true;
     }
 
-    /** The session calls this when a connection ends. */
-    public void removed(PeerConnection c, boolean misbehaved) {
+    /**
+     * A connection ended (called once per connection, by {@link PeerConnection#close}, on whichever thread closed
+     * it): off the list and out of the picker in one step, then its abandoned pieces are dropped and the session
+     * is told.
+     */
+    @Override
+    public void closed(PeerConnection c, String reason, boolean misbehaved) {
+        // A seed is of no use to us once we are complete: do not redial it for a long while.
+        long retrySeconds = ctx.isComplete() && c.isSeed() ? Limits.SEED_REDIAL_SECONDS : Limits.REDIAL_FIRST_SECONDS;
+        List<Integer> abandoned;
         synchronized (lock) {
             connected.remove(c);
+            abandoned = ctx.picker().removePeer(c);
             KnownPeer k = known.get(c.address());
+            if (k == null && misbehaved && known.size() < Limits.MAX_KNOWN_PEERS) {
+                k = new KnownPeer();
+                known.put(c.address(), k);
+            }
             if (k != null) {
                 k.busy = false;
                 k.banned |= misbehaved;
-                // A seed is of no use to us once we are complete: do not redial it for a long while.
-                long retrySeconds = ctx.isComplete() && c.isSeed() ? Limits.SEED_REDIAL_SECONDS : Limits.REDIAL_FIRST_SECONDS;
                 k.nextAttemptNanos = System.nanoTime() + retrySeconds * 1_000_000_000L;
-            } else if (misbehaved) {
-                ban(c.address());
             }
             lock.notifyAll();
         }
+        if (!abandoned.isEmpty()) {
+            ctx.piecesAbandoned(abandoned);
+        }
+        ctx.connectionClosed(c, reason, misbehaved);
     }
 
+    /**
+     * Stops everything: no more accepting or dialing, every connection closed. Safe to call more than once and from
+     * any thread (a reader thread that hit a fatal disk error calls it).
+     */
     @Override
     public void close() {
-        closed = true;
-        if (server != null) {
+        List<PeerConnection> toClose;
+        synchronized (lock) {
+            closed = true;
+            toClose = new ArrayList<>(connected);
+            lock.notifyAll();
+        }
+        ServerSocket s = server;
+        if (s != null) {
             try {
-                server.close();
+                s.close();
             } catch (IOException ignored) {
                 // closing
             }
         }
-        if (dialer != null) {
-            dialer.interrupt();
+        Thread d = dialer;
+        if (d != null) {
+            d.interrupt();
         }
-        for (PeerConnection c : connected) {
+        for (PeerConnection c : toClose) {
             c.close("shutting down", false);
         }
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(java.io.Closeable s) {
+        if (s == null) {
+            return;
+        }
         try {
             s.close();
         } catch (IOException ignored) {

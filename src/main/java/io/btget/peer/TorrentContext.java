@@ -37,10 +37,11 @@ public interface TorrentContext {
     void blockStored(PeerConnection from, BlockRequest block, byte[] buffer);
 
     /**
-     * An accepted block could not be read completely (the peer vanished mid-block): its piece buffer holds a
-     * partial block, so the piece is discarded and fetched again.
+     * An accepted block could not be read completely (the peer vanished mid-block): {@code buffer} (the one
+     * {@link #pieceBuffer} gave for it) holds a partial block, so that piece is discarded and fetched again. If the
+     * piece was abandoned or restarted meanwhile (its buffer is another one now), nothing is touched.
      */
-    void blockLost(BlockRequest block);
+    void blockLost(BlockRequest block, byte[] buffer);
 
     /**
      * The picker gave up on these started pieces (no connected peer has them any more): drop their partial data.
@@ -59,7 +60,10 @@ public interface TorrentContext {
 
     void countUploaded(int bytes);
 
-    /** Called once when a connection ends; {@code misbehaved} peers are not dialled again. */
+    /**
+     * Called once when a connection ends, after the pool has taken it off its list and out of the picker (for
+     * events); {@code misbehaved} peers are not dialled again.
+     */
     void connectionClosed(PeerConnection connection, String reason, boolean misbehaved);
 
     /** Whether we have every piece (then we are not interested in anyone). */

@@ -16,7 +16,9 @@ public record BlockResult<P>(Status status, boolean pieceComplete, List<P> cance
         /** We already have this block (received from another peer, or the piece is verified): drop the data. */
         DUPLICATE,
         /** We have no outstanding request for this block with this peer: drop the data. */
-        UNREQUESTED
+        UNREQUESTED,
+        /** The picker is stopped (a fatal disk error): nothing more is taken. */
+        REFUSED
     }
 
     public BlockResult {

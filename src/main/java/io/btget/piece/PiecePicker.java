@@ -17,8 +17,15 @@ import java.util.function.IntUnaryOperator;
  * requested from others (up to {@link #MAX_REQUESTERS_IN_ENDGAME} peers per block), so that the last pieces do not wait on one slow peer; whoever delivers first wins and
  * {@link BlockResult#cancelFrom()} names the peers to send CANCEL to.
  *
- * <p>Peers are opaque handles compared by identity. Thread-safe: every method holds this object's lock briefly and
- * does no I/O. Picking costs O(pieces started + blocks handed out) plus, for a new piece, either a few steps along the
+ * <p>Peers are opaque handles compared by identity. Connections end on their own threads at any moment, so a peer
+ * that is not registered (not yet added, or already removed) is a normal sight, not a bug: it has nothing, is
+ * interesting for nothing, gets nothing picked, and what it reports (HAVE, BITFIELD, blocks) is ignored.
+ *
+ * <p>Once {@link #stop()} is called (the session can no longer store data: disk full, I/O error) nothing is picked
+ * and every arriving block is refused, for good.
+ *
+ * <p>Thread-safe: every method holds this object's lock briefly and does no I/O; all fields below are guarded by
+ * {@code this}. Picking costs O(pieces started + blocks handed out) plus, for a new piece, either a few steps along the
  * rarity order or, for a peer with few pieces we lack, a word-by-word walk of its bitfield (pieces / 64).
  *
  * @param <P> the caller's peer handle
@@ -40,6 +47,8 @@ public final class PiecePicker<P> {
     private final List<PieceProgress<P>> started = new ArrayList<>();
     /** The same pieces by index, null when not started; an array so the hot path does not box. */
     private final PieceProgress<P>[] progressOf;
+    /** Set once by {@link #stop()}: no more picking, every block refused. */
+    private boolean stopped;
 
     private static final class PeerState {
         Bitfield has;
@@ -92,11 +101,11 @@ public final class PiecePicker<P> {
         state.interesting = has.countSetAndClearIn(this.have);
     }
 
-    /** A HAVE from the peer. Repeats are harmless. */
+    /** A HAVE from the peer. Repeats are harmless; ignored for a peer not registered. */
     public synchronized void peerHave(P peer, int piece) {
         checkPiece(piece);
-        PeerState state = state(peer);
-        if (!state.has.get(piece)) {
+        PeerState state = peers.get(peer);
+        if (state != null && !state.has.get(piece)) {
             state.has.set(piece);
             rarity.increment(piece);
             if (!have.get(piece)) {
@@ -108,11 +117,15 @@ public final class PiecePicker<P> {
     /**
      * A BITFIELD arriving after other messages (aria2 does this): it replaces what we knew of the peer.
      *
-     * @return started pieces no connected peer has any more, abandoned as in {@link #removePeer}
+     * @return started pieces no connected peer has any more, abandoned as in {@link #removePeer}; empty for a peer
+     *     not registered
      */
     public synchronized List<Integer> peerBitfieldReplaced(P peer, Bitfield has) {
         checkSize(has);
-        PeerState state = state(peer);
+        PeerState state = peers.get(peer);
+        if (state == null) {
+            return List.of();
+        }
         Bitfield old = state.has;
         for (int piece = old.nextSet(0); piece >= 0; piece = old.nextSet(piece + 1)) {
             if (!has.get(piece)) {
@@ -155,14 +168,35 @@ public final class PiecePicker<P> {
         return abandonUnavailablePieces();
     }
 
-    /** True if the peer has a piece we have not verified yet (we should be interested, BEP 3). */
+    /** True if the peer has a piece we have not verified yet (we should be interested, BEP 3); false if not registered. */
     public synchronized boolean isInteresting(P peer) {
-        return state(peer).interesting > 0;
+        PeerState state = peers.get(peer);
+        return state != null && state.interesting > 0;
+    }
+
+    /** Peers registered now. */
+    public synchronized int peerCount() {
+        return peers.size();
+    }
+
+    /**
+     * The session can no longer use data (a fatal disk error): from now on nothing is picked and every block that
+     * arrives is {@link BlockResult.Status#REFUSED}. There is no way back.
+     */
+    public synchronized void stop() {
+        stopped = true;
+    }
+
+    public synchronized boolean isStopped() {
+        return stopped;
     }
 
     // ---- picking ----
 
-    /** Reserves up to {@code max} blocks for this peer to request, best first; empty if there is nothing for it. */
+    /**
+     * Reserves up to {@code max} blocks for this peer to request, best first; empty if there is nothing for it, the
+     * peer is not registered, or the picker is stopped.
+     */
     public List<BlockRequest> pick(P peer, int max) {
         return pick(peer, max, requester -> true);
     }
@@ -174,9 +208,9 @@ public final class PiecePicker<P> {
      * CANCEL cannot stop it.
      */
     public synchronized List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging) {
-        PeerState state = state(peer);
+        PeerState state = peers.get(peer);
         List<BlockRequest> picked = new ArrayList<>(Math.min(max, 64));
-        if (max <= 0 || state.interesting == 0) {
+        if (state == null || stopped || max <= 0 || state.interesting == 0) {
             return picked;
         }
         // 1. unrequested blocks of started pieces
@@ -279,6 +313,9 @@ public final class PiecePicker<P> {
     /** Records a block that arrived from a peer; see {@link BlockResult}. */
     public synchronized BlockResult<P> blockReceived(P peer, BlockRequest block) {
         checkPiece(block.piece());
+        if (stopped) {
+            return new BlockResult<>(BlockResult.Status.REFUSED, false, List.of());
+        }
         if (have.get(block.piece())) {
             return new BlockResult<>(BlockResult.Status.DUPLICATE, false, List.of());
         }
@@ -458,14 +495,6 @@ public final class PiecePicker<P> {
             throw new IllegalStateException("piece " + piece + " has length " + length);
         }
         return length;
-    }
-
-    private PeerState state(P peer) {
-        PeerState state = peers.get(peer);
-        if (state == null) {
-            throw new IllegalStateException("unknown peer (call addPeer first): " + peer);
-        }
-        return state;
     }
 
     private void checkPiece(int piece) {

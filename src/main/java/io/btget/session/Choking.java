@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Applies the {@link Choker}'s decisions to connections: a full rechoke every 10 s over what each peer moved in
  * the last period; between rechokes a free upload slot goes to a newly interested peer at once, so a fresh leecher
- * does not wait ten seconds for its first block.
+ * does not wait ten seconds for its first block. Session thread only (so {@code lastTotals} needs no lock); each
+ * choke or unchoke is guarded, so a failure ends that peer, not the session.
  */
 final class Choking {
     private final int maxUploads;
@@ -52,9 +53,9 @@ final class Choking {
         Set<PeerConnection> unchoke = choker.rechoke(candidates, seeding, nowMillis);
         for (PeerConnection c : peers) {
             if (unchoke.contains(c)) {
-                c.unchoke();
+                c.guard("unchoke", c::unchoke);
             } else {
-                c.choke();
+                c.guard("choke", c::choke);
             }
         }
     }
@@ -70,8 +71,7 @@ final class Choking {
             if (unchoked >= maxUploads) {
                 return;
             }
-            if (c.amChoking() && c.peerInterested() && !c.isClosed()) {
-                c.unchoke();
+            if (c.amChoking() && c.peerInterested() && !c.isClosed() && c.guard("unchoke", c::unchoke)) {
                 unchoked++;
             }
         }

@@ -23,6 +23,7 @@ import java.util.List;
  * @param seed          what to do once complete
  * @param hashThreads   threads for the initial check
  * @param seedOnly      refuse to download: after the check, stop with {@link Outcome#INCOMPLETE} unless complete
+ * @param portExplicit  the user chose {@code port} ({@code -p}): it must be free; otherwise a taken one falls forward
  */
 public record Config(
         Path outputDir,
@@ -37,11 +38,26 @@ public record Config(
         long uploadLimit,
         SeedPolicy seed,
         int hashThreads,
-        boolean seedOnly) {
+        boolean seedOnly,
+        boolean portExplicit) {
 
     public Config {
         extraTrackers = List.copyOf(extraTrackers);
         extraPeers = List.copyOf(extraPeers);
+    }
+
+    /** As the canonical constructor, with the port a default that may fall forward when taken. */
+    public Config(Path outputDir, InetAddress bind, int port, int maxPeers, int maxUploads, List<String> extraTrackers,
+            List<InetSocketAddress> extraPeers, Duration stallTimeout, long downloadLimit, long uploadLimit,
+            SeedPolicy seed, int hashThreads, boolean seedOnly) {
+        this(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout, downloadLimit,
+                uploadLimit, seed, hashThreads, seedOnly, false);
+    }
+
+    /** This config with {@code port} chosen by the user (it must be free). */
+    public Config withExplicitPort() {
+        return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true);
     }
 
     /**

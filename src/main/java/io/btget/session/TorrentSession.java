@@ -57,6 +57,7 @@ public final class TorrentSession implements TorrentContext {
     private final RateMeter uploadRate = new RateMeter();
     private final AtomicLong verifiedBytes = new AtomicLong();
     private final AtomicInteger hashFailures = new AtomicInteger();
+    /** Pieces being assembled; thread-safe map, entries removed with {@code remove(key, value)} by their owner. */
     private final Map<Integer, PieceAssembly> assemblies = new ConcurrentHashMap<>();
     private final BufferPool buffers;
     private final long startedAt = System.nanoTime();
@@ -67,17 +68,22 @@ public final class TorrentSession implements TorrentContext {
     private final Bitfield have;
     private volatile int haveCount;
     private volatile long lastProgressAt = System.nanoTime();
-    private volatile Throwable fatal;
+    /** The first fatal storage error; set once (see {@link #storageFailed}), then the session ends with it. */
+    private final java.util.concurrent.atomic.AtomicReference<StorageException> fatal =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** The session thread waits on it between ticks; notified to end the wait early (a fatal error). */
+    private final Object tickLock = new Object();
     private volatile Outcome stopRequested;
     private volatile String phase = "checking";
     private volatile String lastTrackerError;
 
+    // Set by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
     private PiecePicker<PeerConnection> picker;
     private PeerPool pool;
     private Announcer announcer;
     private Choking choking;
-    private int listenPort;
+    private volatile int listenPort;
 
     public TorrentSession(Torrent torrent, Config config, SessionListener listener) {
         this.torrent = torrent;
@@ -93,6 +99,7 @@ public final class TorrentSession implements TorrentContext {
     /** Asks a running session to stop (from a signal handler or another thread). */
     public void requestStop(Outcome why) {
         stopRequested = why;
+        wakeLoop();
     }
 
     public int listenPort() {
@@ -100,21 +107,32 @@ public final class TorrentSession implements TorrentContext {
     }
 
     /**
-     * Runs the session to its end.
+     * Runs the session to its end. The listen port is bound first, so a port that cannot be had fails at once
+     * (announced as a {@code listening} event: port and address).
      *
      * @throws SessionException on a disk failure (verified data stays on disk)
+     * @throws PeerPool.ListenException when the listen port cannot be bound (its cause named)
      */
     public Outcome run() throws InterruptedException {
+        pool = new PeerPool(this, config.maxPeers());
+        listenPort = pool.listen(config.bind(), config.port(), config.portExplicit());
+        String address = config.bind().getHostAddress();
+        listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
+                : address + " port ") + listenPort, Map.of("port", listenPort, "address", address));
         try {
-            Files.createDirectories(config.outputDir());
-        } catch (IOException e) {
-            throw new SessionException("cannot create output directory " + config.outputDir() + ": " + reason(e), e);
-        }
-        storage = Storage.open(config.outputDir(), torrent, true);
-        try {
-            return runWithStorage();
+            try {
+                Files.createDirectories(config.outputDir());
+            } catch (IOException e) {
+                throw new SessionException("cannot create output directory " + config.outputDir() + ": " + reason(e), e);
+            }
+            storage = Storage.open(config.outputDir(), torrent, true);
+            try {
+                return runWithStorage();
+            } finally {
+                storage.close();
+            }
         } finally {
-            storage.close();
+            pool.close();
         }
     }
 
@@ -151,17 +169,10 @@ public final class TorrentSession implements TorrentContext {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }
-        pool = new PeerPool(this, config.maxPeers());
         choking = new Choking(config.maxUploads());
-        try {
-            listenPort = pool.listen(config.bind(), config.port());
-        } catch (IOException e) {
-            listener.event("warning", "cannot listen for peers: " + e.getMessage(), Map.of());
-            listenPort = 0;
-        }
         pool.start();
         pool.addKnown(config.extraPeers());
-        announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort == 0 ? config.port() : listenPort,
+        announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort,
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
         announcer.start();
@@ -182,9 +193,14 @@ public final class TorrentSession implements TorrentContext {
         long lastRechoke = 0;
         long lastPeerHunt = System.nanoTime();
         while (true) {
-            Thread.sleep(TICK_MILLIS);
-            if (fatal != null) {
-                throw new SessionException(fatal.getMessage(), fatal);
+            synchronized (tickLock) {
+                if (fatal.get() == null && stopRequested == null) {
+                    tickLock.wait(TICK_MILLIS);
+                }
+            }
+            StorageException failure = fatal.get();
+            if (failure != null) {
+                throw new SessionException(failure.getMessage(), failure);
             }
             if (stopRequested != null) {
                 return stopRequested;
@@ -193,11 +209,12 @@ public final class TorrentSession implements TorrentContext {
             if (now - lastTick >= 1_000_000_000L) {
                 lastTick = now;
                 boolean complete = isComplete();
+                // Each call is on one peer's behalf: whatever goes wrong ends that peer, never this loop.
                 for (PeerConnection c : pool.connections()) {
                     if (complete && c.isSeed()) {
                         c.close("both complete", false); // two seeds have nothing to trade
                     } else {
-                        c.tick();
+                        c.guard("tick", c::tick);
                     }
                 }
             }
@@ -350,7 +367,10 @@ public final class TorrentSession implements TorrentContext {
     public void piecesAbandoned(List<Integer> pieces) {
         // Dropped, not pooled: a reader thread may still be copying a block in; the GC takes the buffer after.
         for (int p : pieces) {
-            assemblies.remove(p);
+            PieceAssembly a = assemblies.remove(p);
+            if (a != null) {
+                wasted.add(a.discard());
+            }
         }
     }
 
@@ -394,17 +414,51 @@ public final class TorrentSession implements TorrentContext {
         downloadRate.add(block.length());
         PieceAssembly a = assemblies.get(block.piece());
         // The piece may have been abandoned (and even restarted) while the block was read: then the data went
-        // into a buffer nobody uses any more, and the picker fetches the block again.
-        if (a != null && a.buffer == buffer && a.stored(from, block)) {
+        // into a buffer nobody uses any more (wasted), and the picker fetches the block again.
+        PieceAssembly.Stored stored = a != null && a.buffer == buffer ? a.stored(from, block) : PieceAssembly.Stored.DISCARDED;
+        if (stored == PieceAssembly.Stored.COMPLETED) {
             completePiece(a);
+        } else if (stored == PieceAssembly.Stored.DISCARDED) {
+            wasted.add(block.length());
         }
     }
 
     @Override
-    public void blockLost(BlockRequest block) {
-        // Not pooled: the buffer holds a torn block, and nobody may be reading into it when it is reused.
-        assemblies.remove(block.piece());
-        picker.pieceFailed(block.piece());
+    public void blockLost(BlockRequest block, byte[] buffer) {
+        // Not pooled: the buffer holds a torn block, and nobody may be reading into it when it is reused. Only the
+        // assembly that buffer belongs to is dropped: the piece may have been abandoned and restarted meanwhile.
+        PieceAssembly a = assemblies.get(block.piece());
+        if (a != null && a.buffer == buffer && assemblies.remove(block.piece(), a)) {
+            wasted.add(a.discard());
+            picker.pieceFailed(block.piece());
+        }
+    }
+
+    /**
+     * A storage error we cannot go on after (disk full, I/O error, permission or file lost): the network stops at
+     * once and for good (the picker takes no more blocks and picks nothing, every connection is closed, no more
+     * dialing or accepting), the data of pieces being assembled is counted as wasted, and the session loop ends
+     * with the first such error. Any thread may call it, more than once.
+     */
+    private void storageFailed(StorageException e) {
+        if (!fatal.compareAndSet(null, e)) {
+            return;
+        }
+        log.debug("storage failed; stopping the network", e);
+        picker.stop();
+        for (PieceAssembly a : assemblies.values()) {
+            if (assemblies.remove(a.piece, a)) {
+                wasted.add(a.discard());
+            }
+        }
+        pool.close();
+        wakeLoop();
+    }
+
+    private void wakeLoop() {
+        synchronized (tickLock) {
+            tickLock.notifyAll();
+        }
     }
 
     /** Hash, write, announce: on the thread that delivered the last block, so hashing spreads over cores. */
@@ -434,7 +488,8 @@ public final class TorrentSession implements TorrentContext {
         } catch (StorageException e) {
             picker.pieceFailed(a.piece);
             buffers.give(a.buffer);
-            fatal = e;
+            wasted.add(a.size);
+            storageFailed(e);
             return;
         }
         buffers.give(a.buffer);
@@ -448,12 +503,12 @@ public final class TorrentSession implements TorrentContext {
             try {
                 storage.trimToTorrentLengths(); // a longer file found on disk was checked as data; now it must end
             } catch (StorageException e) {
-                fatal = e;
+                storageFailed(e);
             }
         }
         lastProgressAt = System.nanoTime();
         for (PeerConnection c : pool.connections()) {
-            c.announceHave(a.piece);
+            c.guard("have", () -> c.announceHave(a.piece)); // a failure there is that peer's, not this reader's
         }
     }
 
@@ -465,7 +520,7 @@ public final class TorrentSession implements TorrentContext {
         try {
             return storage.read((long) piece * torrent.pieceLength() + offset, dst, 0, length);
         } catch (StorageException e) {
-            listener.event("disk_error", e.getMessage(), Map.of("message", e.getMessage()));
+            storageFailed(e); // verified data we cannot read: as fatal as a write that fails
             return false;
         }
     }
@@ -496,9 +551,6 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public void connectionClosed(PeerConnection connection, String reason, boolean misbehaved) {
-        if (pool != null) {
-            pool.removed(connection, misbehaved);
-        }
         if (misbehaved) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("peer", connection.address().toString());

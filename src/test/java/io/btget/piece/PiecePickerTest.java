@@ -273,8 +273,40 @@ class PiecePickerTest {
         picker.removePeer(a);
         assertThat(picker.availability(0)).isEqualTo(1);
         assertThat(picker.pick(b, 10)).containsExactlyInAnyOrderElementsOf(ofA);
-        assertThatThrownBy(() -> picker.pick(a, 1)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("unknown peer");
+    }
+
+    @Test
+    void aPeerThatIsNotOrNoLongerRegisteredHasNothingAndItsReportsAreIgnored() {
+        // Connections close on their own threads: the session may still ask about one the picker just forgot.
+        PiecePicker<Peer> picker = picker(2, 2 * BLOCK_SIZE, 10, 1);
+        picker.addPeer(a, all(2));
+        picker.addPeer(b, all(2));
+        picker.removePeer(b);
+        for (Peer gone : List.of(b, c)) {
+            assertThat(picker.isInteresting(gone)).isFalse();
+            assertThat(picker.pick(gone, 10)).isEmpty();
+            picker.peerHave(gone, 0);
+            assertThat(picker.peerBitfieldReplaced(gone, all(2))).isEmpty();
+            assertThat(picker.blockReceived(gone, BlockRequest.of(0, 0, 2 * BLOCK_SIZE)).accepted()).isFalse();
+            picker.release(gone);
+            assertThat(picker.removePeer(gone)).isEmpty();
+        }
+        assertThat(picker.availability(0)).isEqualTo(1);
+        assertThat(picker.peerCount()).isEqualTo(1);
+        assertThat(picker.pick(a, 10)).hasSize(4);
+    }
+
+    @Test
+    void aStoppedPickerPicksNothingAndRefusesEveryBlockForGood() {
+        PiecePicker<Peer> picker = picker(2, 2 * BLOCK_SIZE, 10, 1);
+        picker.addPeer(a, all(2));
+        List<BlockRequest> asked = picker.pick(a, 2);
+        picker.stop();
+        assertThat(picker.blockReceived(a, asked.get(0)).status()).isEqualTo(BlockResult.Status.REFUSED);
+        assertThat(picker.pick(a, 10)).isEmpty();
+        picker.release(a);
+        assertThat(picker.pick(a, 10)).isEmpty();
+        assertThat(picker.isStopped()).isTrue();
     }
 
     @Test
