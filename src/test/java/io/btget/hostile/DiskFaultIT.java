@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Disk faults under a real download: a file system that fills up, one that is read-only (small tmpfs mounts made
  * here; skipped when mounting is not allowed), and existing files of the wrong size. A fault ends the run with
- * exit 5 and one clear line; the verified pieces stay on disk; once the fault is gone a rerun completes.
+ * exit 5 and one clear line; the verified pieces stay on disk; once the fault is gone a rerun completes. The first
+ * fatal write stops the network for good: nothing more is fetched, and what was fetched and dropped counts as
+ * wasted.
  */
 @Tag("interop")
 @Timeout(60)
@@ -60,24 +65,34 @@ class DiskFaultIT {
                 "cannot mount a tmpfs here (needs root)");
     }
 
-    private String honestSeeder() throws IOException {
-        seeder = new FakePeer(SWARM, c -> {
+    /** Payload bytes the seeder sent in the current test. */
+    private final AtomicLong served = new AtomicLong();
+
+    private String honestSeeder(TestSwarm swarm) throws IOException {
+        seeder = new FakePeer(swarm, c -> {
             c.acceptHandshake();
-            c.seed(Conn.HONEST);
+            c.seed((conn, r) -> {
+                served.addAndGet(r.length());
+                return Conn.HONEST.serve(conn, r);
+            });
         });
         return seeder.address();
     }
 
-    private BtgetProcess download(Path out, String... extra) throws IOException {
-        List<String> args = new java.util.ArrayList<>(List.of("download", SWARM.writeTorrent(dir).toString(), "-d",
+    private BtgetProcess download(TestSwarm swarm, Path out, String... extra) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("download", swarm.writeTorrent(dir).toString(), "-d",
                 out.toString(), "--progress", "none", "--bind", "127.0.0.1", "-p", "0", "--stall-timeout", "20s",
-                "--peer", honestSeeder()));
+                "--peer", honestSeeder(swarm)));
         args.addAll(List.of(extra));
         return BtgetProcess.start(dir.resolve("logs"), args);
     }
 
     private int runDownload(Path out, String... extra) throws Exception {
-        try (BtgetProcess p = download(out, extra)) {
+        return runDownload(SWARM, out, extra);
+    }
+
+    private int runDownload(TestSwarm swarm, Path out, String... extra) throws Exception {
+        try (BtgetProcess p = download(swarm, out, extra)) {
             int code = p.waitFor(40);
             lastStderr = p.stderrLines();
             lastStdout = p.stdout();
@@ -108,6 +123,39 @@ class DiskFaultIT {
         assertThat(runDownload(out, "--json")).as("rerun; stderr %s", lastStderr).isZero();
         assertThat(lastStdout).containsPattern("\"event\":\"resumed\"[^\\n]*\"pieces\":" + kept + "\\b");
         assertThat(Files.readAllBytes(out.resolve(SWARM.name))).isEqualTo(SWARM.data);
+    }
+
+    /** The field report's case: 600 000 bytes in 19 pieces of 32 KiB, 200 KiB free. */
+    private static final TestSwarm LARGER_THAN_THE_DISK = new TestSwarm("full.bin", 600_000, 32 << 10, 12);
+
+    private static long jsonNumber(String line, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(line);
+        assertThat(m.find()).as("%s in %s", field, line).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void theFirstFailedWriteStopsTheNetworkForGoodAndTheDiscardedBytesCountAsWasted() throws Exception {
+        mountTmpfs("size=200k");
+        Path out = mountPoint.resolve("dl");
+        assertThat(runDownload(LARGER_THAN_THE_DISK, out, "--json")).as("exit code; stdout %s", lastStdout).isEqualTo(5);
+        String summary = lastStdout.lines().filter(l -> l.contains("\"event\":\"error\"")).findFirst().orElseThrow();
+        assertThat(summary).contains("No space left on device");
+        long total = LARGER_THAN_THE_DISK.data.length;
+        long downloaded = jsonNumber(summary, "downloaded");
+        long wasted = jsonNumber(summary, "wasted");
+        long verified = jsonNumber(summary, "verifiedBytes");
+        // Before: 13-27 MB fetched (the same pieces again and again) and "wasted":0. Now at most what was in flight
+        // when the disk filled: never more than the torrent once more.
+        assertThat(served.get()).as("bytes the seeder sent").isLessThanOrEqualTo(2 * total);
+        assertThat(downloaded).isLessThanOrEqualTo(2 * total).isGreaterThan(verified);
+        assertThat(wasted).as("downloaded %d, verified %d", downloaded, verified).isEqualTo(downloaded - verified);
+
+        assertThat(run("mount", "-o", "remount,size=4m", mountPoint.toString())).isTrue();
+        served.set(0);
+        assertThat(runDownload(LARGER_THAN_THE_DISK, out, "--json")).as("rerun; stderr %s", lastStderr).isZero();
+        assertThat(Files.readAllBytes(out.resolve(LARGER_THAN_THE_DISK.name))).isEqualTo(LARGER_THAN_THE_DISK.data);
+        assertThat(served.get()).as("the rerun fetches only what is missing").isEqualTo(total - verified);
     }
 
     @Test
