@@ -17,8 +17,8 @@ final class SessionOptions {
     @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Where the data goes (default: current directory).")
     Path dir = Path.of(".");
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port to listen on for peers; the next free one is used when taken (default: ${DEFAULT-VALUE}).")
-    int port = 6881;
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port to listen on for peers; it must be free (default: 6881, or the next free one when taken; 0 for any).")
+    Integer port;
 
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: all interfaces).")
     String bind = "0.0.0.0";
@@ -64,7 +64,7 @@ final class SessionOptions {
         if (maxUploads < 1) {
             throw new UserError(ExitCode.USAGE, "--max-uploads must be at least 1");
         }
-        if (port < 0 || port > 65535) {
+        if (port != null && (port < 0 || port > 65535)) {
             throw new UserError(ExitCode.USAGE, "--port must be 0..65535");
         }
         if (hashThreads < 1) {
@@ -86,9 +86,10 @@ final class SessionOptions {
                 throw new UserError(ExitCode.USAGE, "--tracker must be an http://, https:// or udp:// URL: " + t);
             }
         }
-        return new Config(dir, bindAddress, port, maxPeers, maxUploads, trackers, peerAddresses,
+        Config config = new Config(dir, bindAddress, port == null ? 6881 : port, maxPeers, maxUploads, trackers, peerAddresses,
                 duration("--stall-timeout", stallTimeout), size("--download-limit", downloadLimit),
                 size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
+        return port == null ? config : config.withExplicitPort();
     }
 
     /** Seeding until {@code --seed-ratio} or {@code --seed-time} (either may be absent: then until a signal). */

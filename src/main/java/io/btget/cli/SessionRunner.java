@@ -43,6 +43,9 @@ final class SessionRunner {
             Outcome outcome;
             try {
                 outcome = session.run();
+            } catch (io.btget.peer.PeerPool.ListenException e) {
+                fail(view, options.json, "btget: " + e.getMessage(), summary("error", session.stats(), e.getMessage()));
+                return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
             } catch (SessionException | StorageException e) {
                 Stats s = session.stats();
                 fail(view, options.json, "btget: " + e.getMessage() + " (" + s.piecesHave() + " of " + s.pieceCount()
@@ -175,7 +178,8 @@ final class SessionRunner {
 
         @Override
         public void event(String type, String message, Map<String, Object> fields) {
-            if (type.equals("tracker_error") || type.equals("peer_banned") || type.equals("piece_failed")) {
+            if (type.equals("tracker_error") || type.equals("peer_banned") || type.equals("piece_failed")
+                    || type.equals("listening")) {
                 // Routine in a real swarm: a JSON event with --json, otherwise a log line (stderr, shown with -v).
                 if (view.getClass().getSimpleName().startsWith("Json")) {
                     view.event(type, message, fields);

@@ -1,0 +1,48 @@
+package io.btget.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Binding the listen port: the cause of a failure is named, and only a default port falls forward. */
+class PeerPoolListenTest {
+    private final PeerPool pool = new PeerPool(null, 10); // listen() needs no torrent
+    private final InetAddress loopback = InetAddress.getLoopbackAddress();
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    @Test
+    void aTakenDefaultPortFallsForwardToAFreeOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, loopback)) {
+            int port = pool.listen(loopback, taken.getLocalPort(), false);
+            assertThat(port).isGreaterThan(taken.getLocalPort())
+                    .isLessThanOrEqualTo(taken.getLocalPort() + Limits.LISTEN_PORT_TRIES);
+        }
+    }
+
+    @Test
+    void aTakenExplicitPortIsAnErrorNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, loopback)) {
+            assertThatThrownBy(() -> pool.listen(loopback, taken.getLocalPort(), true))
+                    .isInstanceOf(PeerPool.ListenException.class)
+                    .hasMessage("port " + taken.getLocalPort() + " is in use")
+                    .matches(e -> !((PeerPool.ListenException) e).badAddress());
+        }
+    }
+
+    @Test
+    void anAddressThatIsNotThisMachinesIsNamedAsSuch() throws Exception {
+        InetAddress testNet = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}); // RFC 5737
+        assertThatThrownBy(() -> pool.listen(testNet, 6881, false))
+                .isInstanceOf(PeerPool.ListenException.class)
+                .hasMessage("--bind 192.0.2.1 is not an address of this machine")
+                .matches(e -> ((PeerPool.ListenException) e).badAddress());
+    }
+}
