@@ -73,19 +73,28 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** Guarded by {@code this}. */
     private Bitfield peerHas;
 
-    /** Written by the session thread (choker), read by the reader and writer. */
+    /**
+     * Written under {@code this} by the session thread (choker), which also clears {@code pendingUploads} then; the
+     * reader queues a request under {@code this} only while it is false; the writer reads it (volatile).
+     */
     private volatile boolean amChoking = true;
     /** Read and written under {@code this} (interest is decided check-then-act from several threads). */
     private boolean amInterested;
+    /** Reader writes; tick, fillPipeline and the picker (lagging) read. */
     private volatile boolean peerChoking = true;
     /** A CHOKE arrived while our requests were outstanding: the peer dropped them. Guarded by {@code this}. */
     private boolean requestsDroppedByChoke;
+    /** Reader writes; the session (choker) reads. */
     private volatile boolean peerInterested;
+    /** Tick sets, the reader clears on a block; a lost update only delays the verdict by a tick. */
     private volatile boolean snubbed;
+    /** Reader writes; tick and the picker (lagging) read. */
     private volatile long lastBlockAt = System.nanoTime();
     /** When the reservations of this snubbing peer were last given back (session tick thread only). */
     private long lastSnubRelease = System.nanoTime() - TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS + 1);
+    /** Writer writes; tick reads (keep-alive). */
     private volatile long lastSentAt = System.nanoTime();
+    /** Reader grows it, tick shrinks it; a lost update is harmless (it is a target, re-derived every tick). */
     private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
     /** Reader thread only (volatile for the debug log). */
     private volatile int wastedBytes;
@@ -260,11 +269,18 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         if (amChoking || !ctx.havePiece(r.piece())) {
             return; // BEP 3: requests while choked are dropped; a piece we lack is simply not served
         }
-        if (pendingUploads.size() >= Limits.MAX_QUEUED_UPLOAD_REQUESTS) {
-            throw new WireException("more than " + Limits.MAX_QUEUED_UPLOAD_REQUESTS + " queued requests");
-        }
-        if (pendingUploads.add(r)) {
-            outbox.add(new Upload(r));
+        synchronized (this) {
+            // Checked again under the lock choke() takes: a request read just as we choke must not outlive the
+            // CHOKE (it would be served after a quick unchoke, though the peer counts it as dropped).
+            if (amChoking) {
+                return;
+            }
+            if (pendingUploads.size() >= Limits.MAX_QUEUED_UPLOAD_REQUESTS) {
+                throw new WireException("more than " + Limits.MAX_QUEUED_UPLOAD_REQUESTS + " queued requests");
+            }
+            if (pendingUploads.add(r)) {
+                outbox.add(new Upload(r));
+            }
         }
     }
 
@@ -435,7 +451,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /**
      * Whether this peer is worth an endgame duplicate of what it holds: it chokes us, is snubbed, or has sent
-     * nothing for a second although requests are out.
+     * nothing for a second although requests are out. Called by the picker under its lock, for other peers'
+     * picks: it reads volatile fields only and takes no lock.
      */
     private boolean lagging() {
         return peerChoking || snubbed || closed.get()
@@ -478,7 +495,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     // ---- uploading and choking ----
 
-    public void choke() {
+    public synchronized void choke() {
         if (!amChoking) {
             amChoking = true;
             pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
@@ -486,7 +503,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
     }
 
-    public void unchoke() {
+    public synchronized void unchoke() {
         if (amChoking) {
             amChoking = false;
             send(Message.UNCHOKE);

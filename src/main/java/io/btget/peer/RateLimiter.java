@@ -16,7 +16,9 @@ public final class RateLimiter {
     private final long bytesPerSecond;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    /** Guarded by {@code this}; never held while sleeping, so one slow caller does not block the others' turns. */
     private double tokens;
+    /** Guarded by {@code this}. */
     private long last;
 
     /** @param bytesPerSecond 0 for unlimited */

@@ -48,7 +48,10 @@ public interface TorrentContext {
      */
     void piecesAbandoned(java.util.List<Integer> pieces);
 
-    /** Reads a block of a verified piece for upload; false when it cannot be read. */
+    /**
+     * Reads a block of a verified piece for upload; false when it cannot be read. A storage error here is fatal to
+     * the session, as a failed write is: the network stops at once.
+     */
     boolean readBlock(int piece, int offset, int length, byte[] dst);
 
     RateLimiter downloadLimiter();

@@ -4,7 +4,8 @@ package io.btget.peer;
  * Serves a peer's block requests from a small read-ahead window instead of one disk read per 16 KiB block:
  * downloaders walk a piece block by block, so one read of 256 KiB answers the next sixteen requests. The window
  * never leaves its piece (pieces can be verified ones only) and is allocated on the first upload, so a connection
- * that never uploads costs nothing. Writer thread only.
+ * that never uploads costs nothing. Writer thread only (every field is confined to it). A read error of verified
+ * data is fatal to the session (see {@link TorrentContext#readBlock}), so nothing here retries.
  */
 final class UploadReadAhead {
     static final int WINDOW = 256 * 1024;

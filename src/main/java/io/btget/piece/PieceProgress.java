@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The blocks of one piece that is being downloaded: which are received and which peers each is requested from.
- * Not thread-safe: {@link PiecePicker} guards it.
+ * Not thread-safe: every field is guarded by the lock of the {@link PiecePicker} that owns it, and no reference
+ * to it leaves the picker.
  */
 final class PieceProgress<P> {
     final int piece;

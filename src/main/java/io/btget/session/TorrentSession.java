@@ -212,7 +212,7 @@ public final class TorrentSession implements TorrentContext {
                 // Each call is on one peer's behalf: whatever goes wrong ends that peer, never this loop.
                 for (PeerConnection c : pool.connections()) {
                     if (complete && c.isSeed()) {
-                        c.close("both complete", false); // two seeds have nothing to trade
+                        c.guard("close", () -> c.close("both complete", false)); // two seeds have nothing to trade
                     } else {
                         c.guard("tick", c::tick);
                     }
