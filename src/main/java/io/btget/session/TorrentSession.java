@@ -233,6 +233,11 @@ public final class TorrentSession implements TorrentContext {
             emitStats();
             if (isComplete()) {
                 if (!announcedComplete) {
+                    StorageException lost = filesLost();
+                    if (lost != null) {
+                        storageFailed(lost);
+                        throw new SessionException(lost.getMessage(), lost);
+                    }
                     announcedComplete = true;
                     seedingSince = now;
                     phase = config.seed().enabled() ? "seeding" : "complete";
@@ -453,6 +458,25 @@ public final class TorrentSession implements TorrentContext {
         }
         pool.close();
         wakeLoop();
+    }
+
+    /**
+     * Before a download is called complete: is every file still where we wrote it? A file deleted or replaced (by
+     * a directory, say) during the run does not fail our writes, which go on into the open, unlinked file; without
+     * this check the run would report success over data that is gone.
+     *
+     * @return the first file that is missing, not a regular file, or shorter than the torrent says; null if none
+     */
+    private StorageException filesLost() {
+        List<io.btget.metainfo.FileEntry> files = storage.layout().files();
+        for (int i = 0; i < files.size(); i++) {
+            io.btget.metainfo.FileEntry f = files.get(i);
+            if (!f.padding() && storage.sizeOnDisk(i) < f.length()) {
+                return new StorageException(storage.path(i) + " was deleted or replaced during the download;"
+                        + " what was written to it is lost");
+            }
+        }
+        return null;
     }
 
     private void wakeLoop() {

@@ -159,6 +159,32 @@ class DiskFaultIT {
     }
 
     @Test
+    void aFileReplacedByADirectoryDuringTheDownloadIsADiskErrorNotASuccess() throws Exception {
+        Path out = dir.resolve("replaced");
+        seeder = new FakePeer(SWARM, c -> {
+            c.acceptHandshake();
+            c.seed((conn, r) -> {
+                Thread.sleep(40); // about 1.3 s for the whole torrent: time to pull the file away mid-run
+                return Conn.HONEST.serve(conn, r);
+            });
+        });
+        List<String> args = List.of("download", SWARM.writeTorrent(dir).toString(), "-d", out.toString(), "--json",
+                "--bind", "127.0.0.1", "-p", "0", "--stall-timeout", "20s", "--peer", seeder.address());
+        try (BtgetProcess p = BtgetProcess.start(dir.resolve("logs"), args)) {
+            Path file = out.resolve(SWARM.name);
+            for (int i = 0; i < 2000 && !Files.isRegularFile(file) && p.isAlive(); i++) {
+                Thread.sleep(5);
+            }
+            assertThat(Files.isRegularFile(file)).as("btget wrote its first piece").isTrue();
+            Files.delete(file);
+            Files.createDirectory(file); // the open file lives on, unlinked: writes into it still succeed
+            assertThat(p.waitFor(40)).as("exit code; stdout %s", p.stdout()).isEqualTo(5);
+            assertThat(p.stdout()).contains("was deleted or replaced during the download")
+                    .doesNotContain("\"event\":\"complete\"");
+        }
+    }
+
+    @Test
     void aReadOnlyOutputDirectoryEndsWithExitFiveAndARerunCompletesOnceItIsWritable() throws Exception {
         mountTmpfs("size=4m,ro");
         assertThat(runDownload(mountPoint)).as("exit code; stderr %s", lastStderr).isEqualTo(5);
