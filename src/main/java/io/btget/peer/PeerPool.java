@@ -49,6 +49,8 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
      * it as a snapshot (copy-on-write) by the session.
      */
     private final List<PeerConnection> connected = new CopyOnWriteArrayList<>();
+    /** Incoming handshakes in progress: incremented by the acceptor thread only, decremented when one ends. */
+    private final AtomicInteger handshaking = new AtomicInteger();
     /** Dials in progress; incremented under {@code lock} when a dial is chosen, decremented when it ends. */
     private final AtomicInteger dialing = new AtomicInteger();
     private final Object lock = new Object();
@@ -284,10 +286,29 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
             } catch (IOException e) {
                 if (!closed) {
                     log.debug("accept failed: {}", e.getMessage());
+                    try {
+                        Thread.sleep(100); // out of descriptors, say: do not spin a core on it
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
                 }
                 continue;
             }
-            Threads.start("accept " + s.getRemoteSocketAddress(), () -> acceptOne(s));
+            // Peers that connect and then say nothing hold a thread for up to the handshake timeout each: at most
+            // maxPeers of them at once, the rest are hung up on at once. Only this thread increments, so the
+            // check and the increment cannot be split by another acceptor.
+            if (handshaking.get() >= maxPeers || connected.size() >= maxPeers) {
+                closeQuietly(s);
+                continue;
+            }
+            handshaking.incrementAndGet();
+            Threads.start("accept " + s.getRemoteSocketAddress(), () -> {
+                try {
+                    acceptOne(s);
+                } finally {
+                    handshaking.decrementAndGet();
+                }
+            });
         }
     }
 

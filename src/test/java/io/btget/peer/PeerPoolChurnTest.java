@@ -126,6 +126,28 @@ class PeerPoolChurnTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void peersThatConnectAndSayNothingAreBoundedByTheConnectionLimit() throws Exception {
+        pool = new PeerPool(ctx, 2);
+        int port = pool.listen(InetAddress.getLoopbackAddress(), 0, false);
+        pool.start();
+        List<java.net.Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                silent.add(new java.net.Socket(InetAddress.getLoopbackAddress(), port)); // mid-handshake for 10 s
+            }
+            // the pool hangs up on the third at once, instead of holding a thread for it until the timeout
+            try (java.net.Socket third = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                third.setSoTimeout(5_000);
+                assertThat(third.getInputStream().read()).isEqualTo(-1);
+            }
+        } finally {
+            for (java.net.Socket s : silent) {
+                s.close();
+            }
+        }
+    }
+
     private java.net.Socket handshaken(int port) throws java.io.IOException {
         java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port);
         s.setSoTimeout(5_000);
