@@ -64,7 +64,7 @@ public final class TorrentParser {
             throw new InvalidTorrentException("not a valid .torrent: " + e.getMessage(), e);
         }
         if (!(root instanceof BDict top)) {
-            throw new InvalidTorrentException("not a valid .torrent: the top level is a " + root.typeName()
+            throw new InvalidTorrentException("not a valid .torrent: the top level is " + kind(root)
                     + ", not a dictionary");
         }
         BDict info = dict(top, "info", "info");
@@ -166,7 +166,7 @@ public final class TorrentParser {
     private static List<RawFile> multiFileList(BDict info, PathRules.Platform platform, Warnings warnings) {
         BValue filesValue = info.get("files").orElseThrow();
         if (!(filesValue instanceof BList list)) {
-            throw new InvalidTorrentException("info.files is a " + filesValue.typeName() + ", not a list");
+            throw new InvalidTorrentException("info.files is " + kind(filesValue) + ", not a list");
         }
         if (list.items().isEmpty()) {
             throw new InvalidTorrentException("info.files is empty");
@@ -227,7 +227,7 @@ public final class TorrentParser {
             return false;
         }
         if (!(attr instanceof BString s)) {
-            warnings.add(where + ".attr is a " + attr.typeName() + ", not a string: ignored");
+            warnings.add(where + ".attr is " + kind(attr) + ", not a string: ignored");
             return false;
         }
         String flags = s.text();
@@ -374,7 +374,7 @@ public final class TorrentParser {
         boolean repaired = false;
         BValue listValue = top.get("announce-list").orElse(null);
         if (listValue != null && !(listValue instanceof BList)) {
-            warnings.add("announce-list is a " + listValue.typeName() + ", not a list: ignored");
+            warnings.add("announce-list is " + kind(listValue) + ", not a list: ignored");
             repaired = true;
         }
         if (listValue instanceof BList list) {
@@ -395,7 +395,7 @@ public final class TorrentParser {
                 }
                 addTier(tiers, loose);
                 if (!(item instanceof BList tierList)) {
-                    warnings.add(where + " is a " + item.typeName() + ", not a list: ignored");
+                    warnings.add(where + " is " + kind(item) + ", not a list: ignored");
                     repaired = true;
                     continue;
                 }
@@ -405,7 +405,7 @@ public final class TorrentParser {
                     if (entry instanceof BString url) {
                         addTracker(url.text(), where + "[" + j + "]", tier, seen, warnings);
                     } else {
-                        warnings.add(where + "[" + j + "] is a " + entry.typeName() + ", not a string: ignored");
+                        warnings.add(where + "[" + j + "] is " + kind(entry) + ", not a string: ignored");
                     }
                 }
                 addTier(tiers, tier);
@@ -422,7 +422,7 @@ public final class TorrentParser {
                     tiers.add(0, List.copyOf(tier));
                 }
             } else if (announce != null) {
-                warnings.add("announce is a " + announce.typeName() + ", not a string: ignored");
+                warnings.add("announce is " + kind(announce) + ", not a string: ignored");
             }
         }
         return tiers;
@@ -476,14 +476,14 @@ public final class TorrentParser {
         } else if (value instanceof BList l) {
             items = l.items();
         } else {
-            warnings.add("url-list is a " + value.typeName() + ", not a string or list: ignored");
+            warnings.add("url-list is " + kind(value) + ", not a string or list: ignored");
             return List.of();
         }
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < items.size(); i++) {
             String where = value instanceof BList ? "url-list[" + i + "]" : "url-list";
             if (!(items.get(i) instanceof BString s)) {
-                warnings.add(where + " is a " + items.get(i).typeName() + ", not a string: ignored");
+                warnings.add(where + " is " + kind(items.get(i)) + ", not a string: ignored");
                 continue;
             }
             String url = s.text().strip();
@@ -557,7 +557,7 @@ public final class TorrentParser {
             }
             return i.value() != 0;
         }
-        warnings.add("info.private is a " + v.typeName() + ", not an integer: ignored (public)");
+        warnings.add("info.private is " + kind(v) + ", not an integer: ignored (public)");
         return false;
     }
 
@@ -565,11 +565,11 @@ public final class TorrentParser {
     private static Optional<String> optionalText(BDict d, String key, Warnings warnings) {
         BValue utf8 = d.get(key + ".utf-8").orElse(null);
         if (utf8 != null && !(utf8 instanceof BString)) {
-            warnings.add(key + ".utf-8 is a " + utf8.typeName() + ", not a string: ignored");
+            warnings.add(key + ".utf-8 is " + kind(utf8) + ", not a string: ignored");
         }
         BValue v = d.get(key).orElse(null);
         if (v != null && !(v instanceof BString)) {
-            warnings.add(key + " is a " + v.typeName() + ", not a string: ignored");
+            warnings.add(key + " is " + kind(v) + ", not a string: ignored");
         }
         if (utf8 instanceof BString s) {
             return Optional.of(s.text());
@@ -586,7 +586,7 @@ public final class TorrentParser {
         if (v instanceof BInt i && i.value() >= 0) {
             return Optional.of(i.value());
         }
-        warnings.add("creation date is " + (v instanceof BInt i ? Long.toString(i.value()) : "a " + v.typeName())
+        warnings.add("creation date is " + (v instanceof BInt i ? Long.toString(i.value()) : kind(v))
                 + ", not a time: ignored");
         return Optional.empty();
     }
@@ -597,9 +597,15 @@ public final class TorrentParser {
             return s.text();
         }
         if (utf8 != null) {
-            warnings.add(where + ".utf-8 is a " + utf8.typeName() + ", not a string: ignored, " + key + " used");
+            warnings.add(where + ".utf-8 is " + kind(utf8) + ", not a string: ignored, " + key + " used");
         }
         return string(d, key, where).text();
+    }
+
+    /** "an integer", "a string", "a list", "a dictionary": for messages that read as English. */
+    static String kind(BValue v) {
+        String type = v.typeName();
+        return (type.startsWith("i") ? "an " : "a ") + type;
     }
 
     private static BValue required(BDict d, String key, String where) {
@@ -611,7 +617,7 @@ public final class TorrentParser {
         if (v instanceof BDict r) {
             return r;
         }
-        throw new InvalidTorrentException(where + " is a " + v.typeName() + ", not a dictionary");
+        throw new InvalidTorrentException(where + " is " + kind(v) + ", not a dictionary");
     }
 
     private static BString string(BDict d, String key, String where) {
@@ -619,7 +625,7 @@ public final class TorrentParser {
         if (v instanceof BString r) {
             return r;
         }
-        throw new InvalidTorrentException(where + " is a " + v.typeName() + ", not a string");
+        throw new InvalidTorrentException(where + " is " + kind(v) + ", not a string");
     }
 
     private static long integer(BDict d, String key, String where) {
@@ -627,13 +633,13 @@ public final class TorrentParser {
         if (v instanceof BInt r) {
             return r.value();
         }
-        throw new InvalidTorrentException(where + " is a " + v.typeName() + ", not an integer");
+        throw new InvalidTorrentException(where + " is " + kind(v) + ", not an integer");
     }
 
     private static List<String> stringList(BDict d, String key, String where) {
         BValue v = required(d, key, where);
         if (!(v instanceof BList list)) {
-            throw new InvalidTorrentException(where + " is a " + v.typeName() + ", not a list");
+            throw new InvalidTorrentException(where + " is " + kind(v) + ", not a list");
         }
         List<String> out = new ArrayList<>(list.items().size());
         for (int i = 0; i < list.items().size(); i++) {

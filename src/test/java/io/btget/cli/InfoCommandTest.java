@@ -102,7 +102,7 @@ class InfoCommandTest {
                 .doesNotContain("Web seeds:")
                 .contains("Warnings (optional fields repaired or ignored):")
                 .contains("  announce-list holds URLs where tiers (lists) belong")
-                .contains("  announce-list[2] is a integer, not a list: ignored")
+                .contains("  announce-list[2] is an integer, not a list: ignored")
                 .contains("  url-list 'file:///etc/pwd' is not an http or https URL: ignored");
 
         out.getBuffer().setLength(0);

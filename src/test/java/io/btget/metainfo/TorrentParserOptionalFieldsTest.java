@@ -73,8 +73,8 @@ class TorrentParserOptionalFieldsTest {
         Torrent t = parse("announce-list", List.of(List.of(1, "http://a/", map("x", 1)), 5, List.of(List.of("http://n/")),
                 List.of("http://b/")));
         assertThat(t.trackerTiers()).containsExactly(List.of("http://a/"), List.of("http://b/"));
-        assertThat(t.warnings()).hasSize(4).anySatisfy(w -> assertThat(w).startsWith("announce-list[0][0] is a integer"))
-                .anySatisfy(w -> assertThat(w).startsWith("announce-list[1] is a integer"))
+        assertThat(t.warnings()).hasSize(4).anySatisfy(w -> assertThat(w).startsWith("announce-list[0][0] is an integer"))
+                .anySatisfy(w -> assertThat(w).startsWith("announce-list[1] is an integer"))
                 .anySatisfy(w -> assertThat(w).startsWith("announce-list[2][0] is a list"));
     }
 
@@ -97,7 +97,7 @@ class TorrentParserOptionalFieldsTest {
     void ignoresAnAnnounceThatIsNotAUsableString() {
         Torrent number = parse("announce", 42);
         assertThat(number.trackerTiers()).isEmpty();
-        assertThat(number.warnings()).containsExactly("announce is a integer, not a string: ignored");
+        assertThat(number.warnings()).containsExactly("announce is an integer, not a string: ignored");
         assertThat(parse("announce", "ftp://t/").trackerTiers()).isEmpty();
     }
 
@@ -125,7 +125,7 @@ class TorrentParserOptionalFieldsTest {
         Torrent t = parse("comment", 5, "created by", map("a", 1));
         assertThat(t.comment()).isEmpty();
         assertThat(t.createdBy()).isEmpty();
-        assertThat(t.warnings()).containsExactly("comment is a integer, not a string: ignored",
+        assertThat(t.warnings()).containsExactly("comment is an integer, not a string: ignored",
                 "created by is a dictionary, not a string: ignored");
         Torrent alternates = parse("comment", "plain", "comment.utf-8", List.of("x"));
         assertThat(alternates.comment()).contains("plain");
@@ -213,7 +213,7 @@ class TorrentParserOptionalFieldsTest {
         exec.put("attr", "xh");
         Torrent t = parseInfo(info);
         assertThat(t.userFiles()).extracting(FileEntry::displayPath).containsExactly("a", "b", "c");
-        assertThat(t.warnings()).containsExactly("info.files[0].attr is a integer, not a string: ignored",
+        assertThat(t.warnings()).containsExactly("info.files[0].attr is an integer, not a string: ignored",
                 "info.files[1] is a symbolic link (attr l): written as an ordinary file, never as a link");
     }
 

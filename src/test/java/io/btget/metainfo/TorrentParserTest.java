@@ -141,7 +141,7 @@ class TorrentParserTest {
     void rejectsWrongTypedName() {
         Map<String, Object> info = singleInfo("a", 1);
         info.put("name", 5);
-        rejects(torrent(info), "info.name is a integer, not a string");
+        rejects(torrent(info), "info.name is an integer, not a string");
     }
 
     @Test
