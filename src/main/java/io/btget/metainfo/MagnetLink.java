@@ -211,7 +211,7 @@ public record MagnetLink(
     }
 
     private static String printable(String s) {
-        String line = s.replaceAll("\\p{Cntrl}", "?");
+        String line = s.replaceAll("[\\p{Cntrl}\\x{80}-\\x{9f}]", "?");
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 

@@ -516,7 +516,7 @@ public final class TorrentParser {
     private static String urlProblem(String url, String scheme) {
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
-            if (c <= 0x20 || c == 0x7f) {
+            if (c <= 0x20 || c >= 0x7f && c <= 0x9f) {
                 return "'" + printable(url) + "' holds a space or control character";
             }
         }
@@ -538,7 +538,7 @@ public final class TorrentParser {
 
     /** A URL as shown in a warning: one line, at most 200 characters. */
     private static String printable(String s) {
-        String line = s.replaceAll("\\p{Cntrl}", "?");
+        String line = s.replaceAll("[\\p{Cntrl}\\x{80}-\\x{9f}]", "?");
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 

@@ -82,9 +82,10 @@ class TorrentParserOptionalFieldsTest {
     void dropsTrackerUrlsBtgetCannotAnnounceTo() {
         Torrent t = parse("announce-list", List.of(List.of("wss://x/", "file:///etc/passwd", "http://ok/announce",
                 "dht://abc", "http://has space/", "http://", "udp://:80/", "http://a/\r\nX: y", "not a url",
-                " HTTPS://Upper.example/a ")));
+                " HTTPS://Upper.example/a ", "http://c1/\u009b2J")));
         assertThat(t.trackerTiers()).containsExactly(List.of("http://ok/announce", "HTTPS://Upper.example/a"));
-        assertThat(t.warnings()).hasSize(8).allSatisfy(w -> assertThat(w).endsWith(": ignored").doesNotContain("\n"));
+        assertThat(t.warnings()).hasSize(9).allSatisfy(w -> assertThat(w).endsWith(": ignored")
+                .doesNotContain("\n", "\r", "\u009b"));
     }
 
     @Test
