@@ -96,9 +96,9 @@ public final class PathRules {
 
     /**
      * Sanitises one component: empty and {@code .} are dropped (empty result), {@code ..} and NUL are rejected,
-     * '/' and control characters become '_' everywhere; on {@link Platform#WINDOWS} also '\', {@code <>:"|?*},
-     * a trailing dot or space become '_' and a device name gets a leading '_'. Over-long names are cut to
-     * {@link #MAX_COMPONENT_BYTES}.
+     * '/' and control characters (C0, DEL, C1) become '_' everywhere; on {@link Platform#WINDOWS} also '\',
+     * {@code <>:"|?*}, a trailing dot or space become '_' and a device name gets a leading '_'. Over-long names are
+     * cut to {@link #MAX_COMPONENT_BYTES}.
      *
      * @throws InvalidTorrentException naming {@code where} when the component can only be an escape attempt
      */
@@ -118,9 +118,9 @@ public final class PathRules {
             char c = component.charAt(i);
             // '/' inside a component would create directories the torrent did not name (or climb out through
             // "a/../.."); on Windows '\' is a separator too. Control characters are legal on POSIX file systems
-            // but would reach terminals and scripts through every listing (libtorrent and Transmission replace
-            // them on every system too).
-            boolean replace = c == '/' || c < 0x20 || c == 0x7f
+            // but would reach terminals and scripts through every listing (libtorrent replaces C0 and C1 controls
+            // on every system, Transmission C0).
+            boolean replace = c == '/' || c < 0x20 || c >= 0x7f && c <= 0x9f
                     || windows && (c == '\\' || WINDOWS_FORBIDDEN.indexOf(c) >= 0);
             sb.append(replace ? '_' : c);
         }

@@ -58,6 +58,7 @@ class PathRulesTest {
     void replacesSlashAndControlCharactersEverywhere(Platform platform) {
         assertThat(clean("/etc/passwd", platform)).isEqualTo("_etc_passwd");
         assertThat(clean("a\nb\u007f\u001b[2J", platform)).isEqualTo("a_b__[2J");
+        assertThat(clean("c1\u009b2J\u0085", platform)).isEqualTo("c1_2J_");
     }
 
     /** Issue 8 item 10: names only Windows cannot create stay byte-exact on Linux and macOS. */
