@@ -139,4 +139,36 @@ class TorrentShapesIT extends InteropTestBase {
                     .isEqualTo(-1L);
         }
     }
+
+    /** Every optional field malformed at once; the required ones valid. */
+    private static byte[] junkOptionalFields() {
+        return ("d8:announcei5e13:announce-listl17:http://t/announce8:wss://x/i7ee"
+                + "7:comment" + "li1ee" + "13:creation date3:now"
+                + "4:infod6:lengthi1e4:name1:a10:name.utf-8i3e12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaa"
+                + "7:private1:1e"
+                + "5:nodes4:junk" + "8:url-listl18:file:///etc/shadowi1eee")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void warningsAboutRepairedFieldsReachStderrUnderVerboseOnly() throws Exception {
+        Path torrent = dir.resolve("junk.torrent");
+        Files.write(torrent, junkOptionalFields());
+
+        BtgetProcess quiet = btgetRun("info", torrent.toString());
+        assertThat(quiet.awaitExit(Duration.ofSeconds(30))).as("info exit code%s", logsOf(quiet)).isZero();
+        assertThat(quiet.process().stderr()).isEmpty();
+        assertThat(quiet.process().stdout()).contains("Warnings (optional fields repaired or ignored):",
+                "  url-list[0] 'file:///etc/shadow' is not an http or https URL: ignored", "tier 0: http://t/announce");
+
+        BtgetProcess verbose = btgetRun("-v", "info", torrent.toString());
+        assertThat(verbose.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(verbose.process().stderr()).contains("INFO", "announce is an integer, not a string: ignored",
+                "wss://x/' is not an http, https or udp URL: ignored", "info.private is a string",
+                "creation date is a string", "comment is a list", "info.name.utf-8 is an integer");
+    }
+
+    private BtgetProcess btgetRun(String... args) throws Exception {
+        return track(BtgetProcess.start("btget-" + System.nanoTime(), logs(), dir, List.of(args)));
+    }
 }
