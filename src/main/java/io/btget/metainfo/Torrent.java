@@ -14,8 +14,9 @@ import java.util.Optional;
  * @param pieceHashes   concatenated 20-byte SHA-1 piece hashes
  * @param files         files in piece-space order, padding files included (and flagged)
  * @param multiFile     whether the info dictionary has a {@code files} list (data goes under a folder)
- * @param trackerTiers  BEP 12 tiers (the single {@code announce} URL becomes one tier when no list is given)
- * @param webSeeds      BEP 19 {@code url-list}
+ * @param trackerTiers  BEP 12 tiers of http, https and udp URLs, no URL twice (the single {@code announce} URL
+ *                      becomes one tier when no usable list is given; see {@link TorrentParser} for repairs)
+ * @param webSeeds      BEP 19 {@code url-list}: http and https URLs only, no URL twice
  * @param isPrivate     BEP 27 {@code private=1}
  * @param infoBytes     the raw bencoded info dictionary (for BEP 9 metadata exchange)
  * @param warnings      what the parser repaired or ignored in optional fields, one line each (empty for a clean
