@@ -73,6 +73,8 @@ public final class InfoCommand implements Runnable {
         m.put("comment", t.comment().orElse(null));
         m.put("createdBy", t.createdBy().orElse(null));
         m.put("creationDate", t.creationDate().orElse(null));
+        // what the parser repaired or ignored in optional fields (README "Optional fields"); [] when nothing
+        m.put("warnings", t.warnings());
         return m;
     }
 
@@ -106,6 +108,10 @@ public final class InfoCommand implements Runnable {
             out.printf(Locale.ROOT, "  %4d  %s  (%s)%n", i, f.displayPath(), Units.bytes(f.length()));
         }
         out.println("Magnet:       " + t.magnetLink());
+        if (!t.warnings().isEmpty()) {
+            out.println("Warnings (optional fields repaired or ignored):");
+            t.warnings().forEach(w -> out.println("  " + oneLine(w)));
+        }
     }
 
     /** Keeps a hostile comment from rewriting the terminal. */

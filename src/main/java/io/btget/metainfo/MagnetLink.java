@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A magnet link (BEP 9, BEP 53 for {@code so}, BEP 52 for {@code urn:btmh}).
@@ -18,6 +20,7 @@ import java.util.Optional;
  * @param trackers     {@code tr}, in order, without duplicates
  * @param peers        {@code x.pe} peer addresses ({@code host:port}), not resolved here
  * @param selectOnly   BEP 53 {@code so}: file index ranges, inclusive
+ * @param warnings     parameters that were malformed and ignored, one line each (not part of the link's identity)
  */
 public record MagnetLink(
         Optional<InfoHash> infoHash,
@@ -25,7 +28,10 @@ public record MagnetLink(
         Optional<String> displayName,
         List<String> trackers,
         List<String> peers,
-        List<IndexRange> selectOnly) {
+        List<IndexRange> selectOnly,
+        List<String> warnings) {
+
+    private static final Logger log = LoggerFactory.getLogger(MagnetLink.class);
 
     /** Hostile links cannot make us loop or allocate much: real links are well under this. */
     public static final int MAX_LENGTH = 64 * 1024;
@@ -56,6 +62,13 @@ public record MagnetLink(
         trackers = List.copyOf(trackers);
         peers = List.copyOf(peers);
         selectOnly = List.copyOf(selectOnly);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A link with nothing ignored (no warnings). */
+    public MagnetLink(Optional<InfoHash> infoHash, Optional<byte[]> infoHashV2, Optional<String> displayName,
+            List<String> trackers, List<String> peers, List<IndexRange> selectOnly) {
+        this(infoHash, infoHashV2, displayName, trackers, peers, selectOnly, List.of());
     }
 
     public static MagnetLink of(Torrent torrent) {
@@ -64,6 +77,17 @@ public record MagnetLink(
                 trackers, List.of(), List.of());
     }
 
+    /**
+     * Parses a magnet link. Only the info hash is required: a link is refused when it is not a magnet link, is
+     * longer than {@link #MAX_LENGTH}, or holds no usable {@code xt=urn:btih:} / {@code xt=urn:btmh:} (the first
+     * malformed one is named then). Every other parameter that is malformed is ignored with a line in
+     * {@link #warnings()} (logged at INFO, seen under {@code -v}): a {@code tr} that is not an http, https or udp
+     * URL, an {@code x.pe} that is not {@code host:port}, a bad %-escape in {@code dn}, {@code tr} or {@code x.pe},
+     * a bad range in {@code so} (the good ranges are kept), a second, different btih (the first is kept). Unknown
+     * parameters are ignored silently, as BEP 9 clients do.
+     *
+     * @throws InvalidTorrentException with a one-line message
+     */
     public static MagnetLink parse(String link) {
         if (link.length() > MAX_LENGTH) {
             throw new InvalidTorrentException("magnet link is longer than " + MAX_LENGTH + " characters");
@@ -77,6 +101,8 @@ public record MagnetLink(
         LinkedHashSet<String> trackers = new LinkedHashSet<>();
         LinkedHashSet<String> peers = new LinkedHashSet<>();
         List<IndexRange> so = List.of();
+        List<String> warnings = new ArrayList<>();
+        InvalidTorrentException firstBadHash = null;
         for (String param : link.substring(8).split("&")) {
             if (param.isEmpty()) {
                 continue;
@@ -88,39 +114,105 @@ public record MagnetLink(
             if (key.startsWith("tr.")) {
                 key = "tr";
             }
-            switch (key) {
-                case "xt" -> {
-                    String xt = percentDecode(rawValue, false, "xt");
-                    if (xt.regionMatches(true, 0, BTIH, 0, BTIH.length())) {
-                        v1 = Optional.of(parseBtih(xt.substring(BTIH.length())));
-                    } else if (xt.regionMatches(true, 0, BTMH, 0, BTMH.length())) {
-                        v2 = Optional.of(parseBtmh(xt.substring(BTMH.length())));
+            try {
+                switch (key) {
+                    case "xt" -> {
+                        String xt = percentDecode(rawValue, false, "xt");
+                        if (xt.regionMatches(true, 0, BTIH, 0, BTIH.length())) {
+                            InfoHash h = parseBtih(xt.substring(BTIH.length()));
+                            if (v1.isEmpty()) {
+                                v1 = Optional.of(h);
+                            } else if (!v1.get().equals(h)) {
+                                warn(warnings, "magnet has a second, different xt=urn:btih: ignored, the first kept");
+                            }
+                        } else if (xt.regionMatches(true, 0, BTMH, 0, BTMH.length())) {
+                            byte[] h = parseBtmh(xt.substring(BTMH.length()));
+                            if (v2.isEmpty()) {
+                                v2 = Optional.of(h);
+                            }
+                        }
+                        // other xt kinds (ed2k, ...) are not ours to judge
                     }
-                    // other xt kinds (ed2k, ...) are not ours to judge
-                }
-                case "dn" -> dn = Optional.of(percentDecode(rawValue, true, "dn"));
-                case "tr" -> {
-                    String tr = percentDecode(rawValue, false, "tr");
-                    if (!tr.isBlank()) {
-                        trackers.add(tr);
+                    case "dn" -> dn = Optional.of(percentDecode(rawValue, true, "dn"));
+                    case "tr" -> {
+                        String tr = percentDecode(rawValue, false, "tr").strip();
+                        String problem = tr.isEmpty() ? null : TorrentParser.trackerProblem(tr);
+                        if (problem != null) {
+                            warn(warnings, "magnet tr= " + problem + ": ignored");
+                        } else if (!tr.isEmpty()) {
+                            trackers.add(tr);
+                        }
+                    }
+                    case "x.pe" -> {
+                        String pe = percentDecode(rawValue, false, "x.pe").strip();
+                        if (isHostPort(pe)) {
+                            peers.add(pe);
+                        } else if (!pe.isEmpty()) {
+                            warn(warnings, "magnet x.pe= '" + printable(pe) + "' is not host:port: ignored");
+                        }
+                    }
+                    case "so" -> so = parseSelectOnly(percentDecode(rawValue, false, "so"), warnings);
+                    default -> {
+                        // unknown parameters are ignored, as BEP 9 clients do
                     }
                 }
-                case "x.pe" -> {
-                    String pe = percentDecode(rawValue, false, "x.pe");
-                    if (!pe.isBlank()) {
-                        peers.add(pe);
-                    }
+            } catch (InvalidTorrentException e) {
+                if (key.equals("xt")) {
+                    // a malformed info hash refuses the link only when no usable one is left (checked below)
+                    firstBadHash = firstBadHash == null ? e : firstBadHash;
                 }
-                case "so" -> so = parseSelectOnly(percentDecode(rawValue, false, "so"));
-                default -> {
-                    // unknown parameters are ignored, as BEP 9 clients do
-                }
+                warn(warnings, e.getMessage() + ": ignored");
             }
         }
         if (v1.isEmpty() && v2.isEmpty()) {
+            if (firstBadHash != null) {
+                throw firstBadHash;
+            }
             throw new InvalidTorrentException("magnet link has no xt=urn:btih: or xt=urn:btmh: info hash");
         }
-        return new MagnetLink(v1, v2, dn, new ArrayList<>(trackers), new ArrayList<>(peers), so);
+        for (String w : warnings) {
+            log.info("{}", w);
+        }
+        return new MagnetLink(v1, v2, dn, new ArrayList<>(trackers), new ArrayList<>(peers), so, warnings);
+    }
+
+    /** Hostile links cannot grow the list: the link itself is bounded, and so is this. */
+    private static void warn(List<String> warnings, String line) {
+        if (warnings.size() < 50) {
+            warnings.add(line);
+        }
+    }
+
+    /**
+     * {@code host:port} as BEP 9 gives peers: a host name or IPv4 address, or an IPv6 address in brackets, and a
+     * port 1-65535. Nothing is resolved here.
+     */
+    static boolean isHostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            return false;
+        }
+        String host = s.substring(0, colon);
+        String port = s.substring(colon + 1);
+        if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        int p = Integer.parseInt(port);
+        if (p < 1 || p > 65535) {
+            return false;
+        }
+        if (host.startsWith("[")) {
+            return host.endsWith("]") && host.length() > 2
+                    && host.substring(1, host.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0
+                            || c == ':' || c == '.');
+        }
+        return host.length() <= 253 && host.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_');
+    }
+
+    private static String printable(String s) {
+        String line = s.replaceAll("[\\p{Cntrl}\\x{80}-\\x{9f}]", "?");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     private static InfoHash parseBtih(String digits) {
@@ -175,8 +267,8 @@ public record MagnetLink(
         return out;
     }
 
-    /** BEP 53: comma-separated indexes and inclusive ranges, e.g. {@code 0,2,4-6}. */
-    private static List<IndexRange> parseSelectOnly(String value) {
+    /** BEP 53: comma-separated indexes and inclusive ranges, e.g. {@code 0,2,4-6}; a bad part is left out. */
+    private static List<IndexRange> parseSelectOnly(String value, List<String> warnings) {
         List<IndexRange> out = new ArrayList<>();
         for (String part : value.split(",")) {
             if (part.isEmpty()) {
@@ -187,11 +279,12 @@ public record MagnetLink(
                 int first = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
                 int last = dash < 0 ? first : Integer.parseInt(part.substring(dash + 1));
                 if (first < 0 || last < first) {
-                    throw new InvalidTorrentException("magnet so= has a bad range '" + part + "'");
+                    warn(warnings, "magnet so= has a bad range '" + printable(part) + "': ignored");
+                    continue;
                 }
                 out.add(new IndexRange(first, last));
             } catch (NumberFormatException e) {
-                throw new InvalidTorrentException("magnet so= has a bad range '" + part + "'");
+                warn(warnings, "magnet so= has a bad range '" + printable(part) + "': ignored");
             }
         }
         return out;

@@ -8,10 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns the path components a .torrent names into components that are safe to join under an output directory on
- * any common file system. The decisions (reject vs sanitise) are listed in docs-path-rules.md; in short we do what
- * careful clients do: drop what is harmless, rewrite what is merely unportable, and reject what can only be an
- * attempt to escape the output directory.
+ * Turns the path components a .torrent names into components that are safe to join under an output directory.
+ * Two kinds of rule: the traversal defences ({@code ..} and NUL rejected, separators never left inside a component,
+ * control characters replaced) hold on every system; the rules that only exist because Windows cannot create a
+ * name (device names, {@code <>:"\|?*}, a trailing dot or space, drive letters) apply only where the data is
+ * written on Windows, so on Linux and macOS the names on disk are exactly the torrent's. The README table "File
+ * names in a torrent" lists every rule and where it applies.
  */
 public final class PathRules {
     /** Most file systems (ext4, NTFS, APFS) limit one name to 255 bytes. */
@@ -24,12 +26,49 @@ public final class PathRules {
      */
     public static final int MAX_PATH_BYTES = 3072;
 
+    /**
+     * Names Windows opens as devices, with or without an extension ("nul.txt"): the classic list, the {@code 0}
+     * and superscript-digit ports Microsoft's naming rules also reserve, and the console names.
+     */
     private static final Set<String> WINDOWS_RESERVED = Set.of(
-            "CON", "PRN", "AUX", "NUL",
-            "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-            "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+            "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
+            "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+            "COM\u00b9", "COM\u00b2", "COM\u00b3",
+            "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+            "LPT\u00b9", "LPT\u00b2", "LPT\u00b3");
+
+    /** Characters Windows refuses in a name (besides control characters and the separators). */
+    private static final String WINDOWS_FORBIDDEN = "<>:\"|?*";
+
+    /**
+     * Which system's naming rules apply. Chosen by the running OS ({@link #current()}); tests pass one explicitly.
+     * The file system is not probed: a Linux machine writing to a FAT or NTFS mount gets the POSIX rules, and a
+     * name that mount refuses fails as a disk error naming the file.
+     */
+    public enum Platform {
+        /** Linux, macOS, the BSDs: a component may hold any byte but '/' and NUL. */
+        POSIX,
+        /** Windows: also no {@code \<>:"|?*}, no device names, no trailing dot or space. */
+        WINDOWS;
+
+        private static final Platform CURRENT = of(System.getProperty("os.name", ""));
+
+        /** The platform btget runs on, from {@code os.name}. */
+        public static Platform current() {
+            return CURRENT;
+        }
+
+        static Platform of(String osName) {
+            return osName.toLowerCase(Locale.ROOT).startsWith("windows") ? WINDOWS : POSIX;
+        }
+    }
 
     private PathRules() {
+    }
+
+    /** {@link #sanitisePath(List, String, Platform)} with the running OS's rules. */
+    public static List<String> sanitisePath(List<String> components, String where) {
+        return sanitisePath(components, where, Platform.current());
     }
 
     /**
@@ -39,10 +78,10 @@ public final class PathRules {
      * @return the non-empty list of safe components
      * @throws InvalidTorrentException when a component is {@code ..}, holds NUL, or nothing is left
      */
-    public static List<String> sanitisePath(List<String> components, String where) {
+    public static List<String> sanitisePath(List<String> components, String where, Platform platform) {
         List<String> out = new ArrayList<>(components.size());
         for (int i = 0; i < components.size(); i++) {
-            sanitiseComponent(components.get(i), where + "[" + i + "]").ifPresent(out::add);
+            sanitiseComponent(components.get(i), where + "[" + i + "]", platform).ifPresent(out::add);
         }
         if (out.isEmpty()) {
             throw new InvalidTorrentException(where + " has no usable component");
@@ -50,11 +89,20 @@ public final class PathRules {
         return List.copyOf(out);
     }
 
+    /** {@link #sanitiseComponent(String, String, Platform)} with the running OS's rules. */
+    public static Optional<String> sanitiseComponent(String component, String where) {
+        return sanitiseComponent(component, where, Platform.current());
+    }
+
     /**
      * Sanitises one component: empty and {@code .} are dropped (empty result), {@code ..} and NUL are rejected,
-     * everything else is rewritten to a portable name.
+     * '/' and control characters (C0, DEL, C1) become '_' everywhere; on {@link Platform#WINDOWS} also '\',
+     * {@code <>:"|?*}, a trailing dot or space become '_' and a device name gets a leading '_'. Over-long names are
+     * cut to {@link #MAX_COMPONENT_BYTES}.
+     *
+     * @throws InvalidTorrentException naming {@code where} when the component can only be an escape attempt
      */
-    public static Optional<String> sanitiseComponent(String component, String where) {
+    public static Optional<String> sanitiseComponent(String component, String where, Platform platform) {
         if (component.isEmpty() || component.equals(".")) {
             return Optional.empty();
         }
@@ -64,29 +112,46 @@ public final class PathRules {
         if (component.indexOf('\0') >= 0) {
             throw new InvalidTorrentException(where + " contains a NUL character");
         }
+        boolean windows = platform == Platform.WINDOWS;
         StringBuilder sb = new StringBuilder(component.length());
         for (int i = 0; i < component.length(); i++) {
             char c = component.charAt(i);
-            // Separators inside a component would create directories the torrent did not name (or climb out
-            // through "a/../.."); control characters are unprintable and illegal on Windows.
-            sb.append(c == '/' || c == '\\' || c < 0x20 || c == 0x7f ? '_' : c);
+            // '/' inside a component would create directories the torrent did not name (or climb out through
+            // "a/../.."); on Windows '\' is a separator too. Control characters are legal on POSIX file systems
+            // but would reach terminals and scripts through every listing (libtorrent replaces C0 and C1 controls
+            // on every system, Transmission C0).
+            boolean replace = c == '/' || c < 0x20 || c >= 0x7f && c <= 0x9f
+                    || windows && (c == '\\' || WINDOWS_FORBIDDEN.indexOf(c) >= 0);
+            sb.append(replace ? '_' : c);
         }
         String name = sb.toString();
-        // "C:x" is drive-relative on Windows: never let a component look like a drive.
-        if (name.length() >= 2 && name.charAt(1) == ':' && isAsciiLetter(name.charAt(0))) {
-            name = name.charAt(0) + "_" + name.substring(2);
+        if (windows && isWindowsDeviceName(name)) {
+            // Windows reserves device names with any extension ("con.txt"); a leading '_' makes them plain names.
+            name = "_" + truncate(name, MAX_COMPONENT_BYTES - 1);
+        } else {
+            name = truncate(name, MAX_COMPONENT_BYTES);
         }
-        // Windows reserves device names with any extension ("con.txt"); a leading '_' makes them plain names.
-        String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-        if (WINDOWS_RESERVED.contains(stem.toUpperCase(Locale.ROOT))) {
-            name = "_" + name;
+        if (windows) {
+            // Windows silently strips a trailing dot or space, so "a." and "a" would be one file.
+            StringBuilder tail = new StringBuilder(name);
+            for (int i = tail.length() - 1; i >= 0 && (tail.charAt(i) == '.' || tail.charAt(i) == ' '); i--) {
+                tail.setCharAt(i, '_');
+            }
+            name = tail.toString();
         }
-        name = truncate(name, MAX_COMPONENT_BYTES);
         if (name.equals("..") || name.equals(".")) {
             // only reachable through truncation, which keeps at least one character before an extension
             throw new InvalidTorrentException(where + " is unusable after sanitising");
         }
         return Optional.of(name);
+    }
+
+    /** Whether Windows would open {@code name} as a device: its part before the first dot is a reserved name. */
+    static boolean isWindowsDeviceName(String name) {
+        int dot = name.indexOf('.');
+        String stem = dot >= 0 ? name.substring(0, dot) : name;
+        // "CON .txt" is CON too: Windows drops the spaces before the extension
+        return WINDOWS_RESERVED.contains(stem.stripTrailing().toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -131,9 +196,5 @@ public final class PathRules {
 
     static int utf8Length(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

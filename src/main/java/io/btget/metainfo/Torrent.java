@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param pieceHashes   concatenated 20-byte SHA-1 piece hashes
  * @param files         files in piece-space order, padding files included (and flagged)
  * @param multiFile     whether the info dictionary has a {@code files} list (data goes under a folder)
- * @param trackerTiers  BEP 12 tiers (the single {@code announce} URL becomes one tier when no list is given)
- * @param webSeeds      BEP 19 {@code url-list}
+ * @param trackerTiers  BEP 12 tiers of http, https and udp URLs, no URL twice (the single {@code announce} URL
+ *                      becomes one tier when no usable list is given; see {@link TorrentParser} for repairs)
+ * @param webSeeds      BEP 19 {@code url-list}: http and https URLs only, no URL twice
  * @param isPrivate     BEP 27 {@code private=1}
  * @param infoBytes     the raw bencoded info dictionary (for BEP 9 metadata exchange)
+ * @param warnings      what the parser repaired or ignored in optional fields, one line each (empty for a clean
+ *                      torrent); see {@link TorrentParser}
  */
 public record Torrent(
         String name,
@@ -33,17 +36,33 @@ public record Torrent(
         Optional<String> comment,
         Optional<String> createdBy,
         Optional<Long> creationDate,
-        byte[] infoBytes) {
+        byte[] infoBytes,
+        List<String> warnings) {
 
     public Torrent {
         files = List.copyOf(files);
         trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
         webSeeds = List.copyOf(webSeeds);
+        warnings = List.copyOf(warnings);
     }
 
-    /** Parses and validates a .torrent file's bytes; see {@link TorrentParser}. */
+    /** A torrent with nothing repaired (no warnings). */
+    public Torrent(String name, InfoHash infoHash, Optional<byte[]> infoHashV2, int pieceLength, byte[] pieceHashes,
+            List<FileEntry> files, boolean multiFile, List<List<String>> trackerTiers, List<String> webSeeds,
+            boolean isPrivate, Optional<String> comment, Optional<String> createdBy, Optional<Long> creationDate,
+            byte[] infoBytes) {
+        this(name, infoHash, infoHashV2, pieceLength, pieceHashes, files, multiFile, trackerTiers, webSeeds, isPrivate,
+                comment, createdBy, creationDate, infoBytes, List.of());
+    }
+
+    /** Parses and validates a .torrent file's bytes with the running OS's path rules; see {@link TorrentParser}. */
     public static Torrent parse(byte[] torrentFile) {
         return TorrentParser.parse(torrentFile);
+    }
+
+    /** Parses and validates a .torrent file's bytes with the path rules of {@code platform}. */
+    public static Torrent parse(byte[] torrentFile, PathRules.Platform platform) {
+        return TorrentParser.parse(torrentFile, platform);
     }
 
     /** A magnet link (BEP 9) for this torrent: info hash(es), name and every tracker. */

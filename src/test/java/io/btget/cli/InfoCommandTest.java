@@ -85,4 +85,37 @@ class InfoCommandTest {
         Files.writeString(bad, "garbage");
         assertThat(run("info", bad.toString())).isEqualTo(ExitCode.BAD_TORRENT.code);
     }
+
+    /** Issue 8 item 2: a flat announce-list with a junk entry and a file: web seed (bencoded by hand). */
+    private static final String FLAT_ANNOUNCE_LIST = "d8:announce17:http://t/announce13:announce-list"
+            + "l17:http://t/announce17:http://u/announcei7ee"
+            + "4:infod6:lengthi1e4:name1:a12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaae"
+            + "8:url-list15:file:///etc/pwde";
+
+    @Test
+    void showsWhatWasRepairedInTextAndJson(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("flat.torrent");
+        Files.writeString(file, FLAT_ANNOUNCE_LIST);
+        assertThat(run("info", file.toString())).isZero();
+        assertThat(out.toString())
+                .contains("tier 0: http://t/announce", "tier 0: http://u/announce")
+                .doesNotContain("Web seeds:")
+                .contains("Warnings (optional fields repaired or ignored):")
+                .contains("  announce-list holds URLs where tiers (lists) belong")
+                .contains("  announce-list[2] is an integer, not a list: ignored")
+                .contains("  url-list 'file:///etc/pwd' is not an http or https URL: ignored");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("info", "--json", file.toString())).isZero();
+        assertThat(out.toString().trim())
+                .contains("\"trackers\":[[\"http://t/announce\",\"http://u/announce\"]]")
+                .contains("\"webSeeds\":[]")
+                .contains("\"warnings\":[\"announce-list holds URLs where tiers (lists) belong");
+    }
+
+    @Test
+    void printsAnEmptyWarningsArrayForACleanTorrent() {
+        assertThat(run("info", "--json", TESTDATA.resolve("torrents/mktorrent-multi.torrent").toString())).isZero();
+        assertThat(out.toString()).contains("\"warnings\":[]");
+    }
 }

@@ -113,7 +113,6 @@ class MalformedTorrentIT {
                 "pieces", new byte[20]))));
         cases.add(bad("a path is a string, not a list", torrent(multi("a.bin", 10))));
         cases.add(bad("a path component is an integer", torrent(multi(List.of(5), 10))));
-        cases.add(bad("announce-list is a string", Ben.encode(map("announce-list", "x", "info", single()))));
         // ---- missing and contradictory fields ----
         cases.add(bad("no info dictionary", Ben.encode(map("announce", "http://127.0.0.1:9/announce"))));
         cases.add(bad("no name", with(i -> i.remove("name"))));

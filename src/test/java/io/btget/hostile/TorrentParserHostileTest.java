@@ -39,10 +39,12 @@ class TorrentParserHostileTest {
     }
 
     @Test
-    void rejectsAnAnnounceListThatIsNotAList() {
+    void ignoresAnAnnounceListThatIsNotAListWithAWarning() {
+        // issue 8 item 2: an optional field of the wrong shape does not refuse the torrent
         byte[] bytes = Ben.encode(map("announce-list", "http://x/announce", "info", map("length", 10, "name", "a",
                 "piece length", 16384, "pieces", new byte[20])));
-        assertThatThrownBy(() -> Torrent.parse(bytes)).isInstanceOf(InvalidTorrentException.class)
-                .hasMessage("announce-list is a string, not a list");
+        Torrent t = Torrent.parse(bytes);
+        assertThat(t.trackerTiers()).isEmpty();
+        assertThat(t.warnings()).containsExactly("announce-list is a string, not a list: ignored");
     }
 }

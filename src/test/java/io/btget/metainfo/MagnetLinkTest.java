@@ -73,10 +73,72 @@ class MagnetLinkTest {
         assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:abc")).hasMessageContaining("40 hex or 32 base32");
         assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:" + "g".repeat(40))).hasMessageContaining("non-hex");
         assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:" + "1".repeat(32))).hasMessageContaining("base32");
-        assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:" + HEX + "&dn=%4")).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:" + HEX + "&dn=%zz")).hasMessageContaining("bad %-escape");
-        assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:" + HEX + "&so=3-1")).hasMessageContaining("bad range");
+        assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btih:%4")).hasMessageContaining("truncated");
         assertThatThrownBy(() -> MagnetLink.parse("magnet:?xt=urn:btmh:1114" + "0".repeat(64))).hasMessageContaining("1220");
         assertThatThrownBy(() -> MagnetLink.parse("magnet:?" + "a".repeat(MagnetLink.MAX_LENGTH))).hasMessageContaining("longer");
+    }
+
+    private static MagnetLink valid(String params) {
+        return MagnetLink.parse("magnet:?xt=urn:btih:" + HEX + "&" + params);
+    }
+
+    @Test
+    void ignoresJunkTrackersAndKeepsTheInfoHash() {
+        MagnetLink m = valid("tr=wss%3A%2F%2Fx%2F&tr=file:///etc/passwd&tr=%zz&tr=&tr=http://ok/a&tr=not+a+url"
+                + "&tr=http%3A%2F%2Fa%2F%0D%0AX:%20y&tr.7=udp://u:1");
+        assertThat(m.infoHash()).contains(InfoHash.fromHex(HEX));
+        assertThat(m.trackers()).containsExactly("http://ok/a", "udp://u:1");
+        assertThat(m.warnings()).hasSize(5).allSatisfy(w -> assertThat(w).endsWith(": ignored").doesNotContain("\n"));
+    }
+
+    @Test
+    void ignoresPeersThatAreNotHostAndPort() {
+        MagnetLink m = valid("x.pe=127.0.0.1:6881&x.pe=[::1]:6882&x.pe=host.example:80&x.pe=nonsense&x.pe=1.2.3.4:0"
+                + "&x.pe=1.2.3.4:99999&x.pe=:80&x.pe=a:b:c&x.pe=%4&x.pe=[::1&x.pe=h%0A:1");
+        assertThat(m.peers()).containsExactly("127.0.0.1:6881", "[::1]:6882", "host.example:80");
+        assertThat(m.warnings()).hasSize(8);
+    }
+
+    @Test
+    void ignoresADisplayNameWithABadEscape() {
+        MagnetLink m = valid("dn=%zz&tr=http://t/");
+        assertThat(m.displayName()).isEmpty();
+        assertThat(m.trackers()).containsExactly("http://t/");
+        assertThat(m.warnings()).containsExactly("magnet dn= has a bad %-escape: ignored");
+        assertThat(valid("dn=%4").displayName()).isEmpty();
+    }
+
+    @Test
+    void keepsTheGoodRangesOfASelection() {
+        MagnetLink m = valid("so=0,3-1,x,5-6,-2");
+        assertThat(m.selectOnly()).containsExactly(new MagnetLink.IndexRange(0, 0), new MagnetLink.IndexRange(5, 6));
+        assertThat(m.warnings()).hasSize(3);
+    }
+
+    @Test
+    void ignoresAMalformedV2HashWhenTheV1HashIsGoodAndViceVersa() {
+        MagnetLink m = valid("xt=urn:btmh:1114" + "0".repeat(64));
+        assertThat(m.infoHash()).contains(InfoHash.fromHex(HEX));
+        assertThat(m.infoHashV2()).isEmpty();
+        assertThat(m.warnings()).singleElement().asString().contains("1220");
+        String v2 = "4df22331ee864559b59828d3e3bfd758c7475f23a048b1d60fd88cf8451bb007";
+        MagnetLink onlyV2 = MagnetLink.parse("magnet:?xt=urn:btih:zz&xt=urn:btmh:1220" + v2);
+        assertThat(onlyV2.infoHash()).isEmpty();
+        assertThat(onlyV2.infoHashV2()).isPresent();
+    }
+
+    @Test
+    void keepsTheFirstOfTwoDifferentV1Hashes() {
+        MagnetLink m = valid("xt=urn:btih:" + "0".repeat(40));
+        assertThat(m.infoHash()).contains(InfoHash.fromHex(HEX));
+        assertThat(m.warnings()).singleElement().asString().contains("second, different");
+        assertThat(valid("xt=urn:btih:" + HEX).warnings()).isEmpty();
+    }
+
+    @Test
+    void ignoresUnknownParametersSilently() {
+        MagnetLink m = valid("ws=http://w/&kt=a+b&xl=12&as=x&foo&=bar&&xs=urn:x");
+        assertThat(m.warnings()).isEmpty();
+        assertThat(m.infoHash()).contains(InfoHash.fromHex(HEX));
     }
 }
