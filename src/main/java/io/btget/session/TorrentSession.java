@@ -237,6 +237,7 @@ public final class TorrentSession implements TorrentContext {
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then.
             if (announcer.everyTrackerFailedHard() && config.extraPeers().isEmpty() && pool.connections().isEmpty()
                     && pool.knownCount() == 0) {
+                lastTrackerError = String.join("; ", announcer.lastErrors());
                 return Outcome.NO_PEERS;
             }
         }

@@ -78,6 +78,8 @@ public final class Announcer implements AutoCloseable {
     private String inFlightUrl;
     /** URLs whose last announce failed hard ({@link TrackerException#isHard()}); a success or other failure clears it. */
     private final Set<String> hardFailed = new LinkedHashSet<>();
+    /** The last failure message of each URL whose last announce failed (with the URL in front). */
+    private final Map<String, String> lastErrors = new HashMap<>();
     private Thread thread;
     private long nextAnnounceNanos;
     private long lastAttemptNanos;
@@ -271,6 +273,19 @@ public final class Announcer implements AutoCloseable {
         return true;
     }
 
+    /** Each tracker's last failure (URL first), in tier order, for trackers whose last announce failed. */
+    public synchronized List<String> lastErrors() {
+        List<String> errors = new ArrayList<>();
+        for (List<String> tier : tiers) {
+            for (String url : tier) {
+                if (lastErrors.containsKey(url)) {
+                    errors.add(lastErrors.get(url));
+                }
+            }
+        }
+        return errors;
+    }
+
     /** Whether any tracker has answered an announce so far. */
     public boolean anyTrackerResponded() {
         return anyResponded;
@@ -347,6 +362,7 @@ public final class Announcer implements AutoCloseable {
                 } catch (TrackerException e) {
                     synchronized (this) {
                         inFlightUrl = null;
+                        lastErrors.put(url, e.getMessage().startsWith(url) ? e.getMessage() : url + ": " + e.getMessage());
                         if (e.isHard()) {
                             hardFailed.add(url);
                         } else {
@@ -361,6 +377,7 @@ public final class Announcer implements AutoCloseable {
                 synchronized (this) {
                     inFlightUrl = null;
                     hardFailed.remove(url);
+                    lastErrors.remove(url);
                     List<String> tier = tiers.get(t);
                     tier.remove(url);
                     tier.add(0, url); // BEP 12: a responding tracker moves to the front of its tier
