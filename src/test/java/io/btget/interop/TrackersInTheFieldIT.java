@@ -79,7 +79,7 @@ class TrackersInTheFieldIT extends InteropTestBase {
 
     @Test
     void downloadsThroughOpentrackerBehindNginxWithGzipARedirectAndNoUpgrades() throws Exception {
-        Tools.require(Nginx.BINARY);
+        Nginx.require();
         Opentracker tracker = opentracker();
         Nginx nginx = track(Nginx.start(dir, logs(), String.join("\n",
                 "    gzip on; gzip_types *; gzip_min_length 0; gzip_proxied any;",
