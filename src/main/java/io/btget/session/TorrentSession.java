@@ -255,6 +255,13 @@ public final class TorrentSession implements TorrentContext {
                 boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0;
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
+            // Every tracker failed hard (README "Trackers") and there is no other source of peers: waiting for the
+            // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then.
+            if (announcer.everyTrackerFailedHard() && config.extraPeers().isEmpty() && pool.connections().isEmpty()
+                    && pool.knownCount() == 0) {
+                lastTrackerError = String.join("; ", announcer.lastErrors());
+                return Outcome.NO_PEERS;
+            }
         }
     }
 

@@ -22,8 +22,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>BEP 12: each tier is shuffled once; an announce tries the tiers in order and the URLs of a tier in order,
  * stops at the first tracker that answers, and moves that tracker to the front of its tier. Each tracker gets
- * {@code started} the first time we reach it, {@code completed} once after {@link #completed()}, and
- * {@code stopped} on {@link #close()} if it got {@code started}.
+ * {@code started} the first time we reach it, {@code completed} once after {@link #completed()} (to the tracker in
+ * use), and {@code stopped} on {@link #close()} if it got {@code started}.
+ *
+ * <p>BEP 3 expects {@code completed} and {@code stopped} to reach the tracker, so {@link #close()} lets an announce
+ * in flight finish and then sends whatever is still owed ({@code completed} to the tracker in use if it was not
+ * answered yet, then {@code stopped}) to every tracker in parallel, all within {@link #STOP_BUDGET} in total: a
+ * hanging tracker makes an exit at most that much slower.
  */
 public final class Announcer implements AutoCloseable {
     /** Lower bound on the re-announce interval, whatever a tracker says: protects trackers and us. */
@@ -32,7 +37,8 @@ public final class Announcer implements AutoCloseable {
     public static final Duration MAX_INTERVAL = Duration.ofHours(1);
     /** After every tracker failed: wait this long, doubling on each further failure up to {@link #MAX_INTERVAL}. */
     public static final Duration FIRST_RETRY = Duration.ofSeconds(15);
-    /** {@link #close()} spends at most this long telling trackers we stopped. */
+    /** {@link #close()} spends at most this long, for all trackers together, finishing {@code completed} and
+     *  sending {@code stopped}. */
     public static final Duration STOP_BUDGET = Duration.ofSeconds(3);
 
     private static final Logger log = LoggerFactory.getLogger(Announcer.class);
@@ -55,6 +61,8 @@ public final class Announcer implements AutoCloseable {
     private final AnnouncerListener listener;
     private final ClientFactory factory;
     private final Timing timing;
+    /** BEP 3 dictionary peers may name a host: resolved off this thread, bounded (see PeerNameResolver). */
+    private final PeerNameResolver names;
 
     // Guarded by this. The tiers are only reordered on the announcer thread but read by close().
     private final List<List<String>> tiers = new ArrayList<>();
@@ -66,6 +74,12 @@ public final class Announcer implements AutoCloseable {
     private boolean moreRequested;
     private boolean closed;
     private boolean wakeRequested;
+    /** The URL the announcer thread is announcing to right now, if any. */
+    private String inFlightUrl;
+    /** URLs whose last announce failed hard ({@link TrackerException#isHard()}); a success or other failure clears it. */
+    private final Set<String> hardFailed = new LinkedHashSet<>();
+    /** The last failure message of each URL whose last announce failed (with the URL in front). */
+    private final Map<String, String> lastErrors = new HashMap<>();
     private Thread thread;
     private long nextAnnounceNanos;
     private long lastAttemptNanos;
@@ -93,6 +107,7 @@ public final class Announcer implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener);
         this.factory = factory;
         this.timing = timing;
+        this.names = new PeerNameResolver("peer-names-" + infoHash.hex().substring(0, 8));
         for (List<String> tier : tiers) {
             List<String> copy = new ArrayList<>();
             for (String url : tier) {
@@ -145,11 +160,14 @@ public final class Announcer implements AutoCloseable {
         }
     }
 
-    /** Stops the loop and sends {@code stopped} to every tracker that got {@code started}, within about 3 s. */
+    /**
+     * Stops the loop, lets an announce in flight finish, and sends {@code completed} (if still owed) and
+     * {@code stopped} to every tracker that got {@code started}, in parallel; returns within {@link #STOP_BUDGET}.
+     */
     @Override
     public void close() {
         Thread loop;
-        List<String> toStop;
+        List<String> toStop = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -157,24 +175,115 @@ public final class Announcer implements AutoCloseable {
             closed = true;
             notifyAll();
             loop = thread;
-            toStop = new ArrayList<>(startedUrls);
-        }
-        long deadline = System.nanoTime() + timing.stopBudget().toNanos();
-        if (loop != null) {
-            loop.interrupt(); // an HTTP request in flight ends at once; a UDP wait within a second or so
-            joinUntil(loop, deadline);
-            synchronized (this) {
-                toStop = new ArrayList<>(startedUrls);
+            for (List<String> tier : tiers) {
+                for (String url : tier) {
+                    if (startedUrls.contains(url) || url.equals(inFlightUrl)) {
+                        toStop.add(url);
+                    }
+                }
             }
         }
-        if (toStop.isEmpty()) {
-            return;
+        long deadline = System.nanoTime() + timing.stopBudget().toNanos();
+        List<Thread> farewells = new ArrayList<>();
+        for (String url : toStop) {
+            Thread t = new Thread(() -> farewell(url, loop, deadline), "announcer-stop-" + infoHash.hex().substring(0, 8));
+            t.setDaemon(true);
+            t.start();
+            farewells.add(t);
         }
-        List<String> urls = toStop;
-        Thread stopper = new Thread(() -> sendStopped(urls), "announcer-stop-" + infoHash.hex().substring(0, 8));
-        stopper.setDaemon(true);
-        stopper.start();
-        joinUntil(stopper, deadline);
+        if (loop != null) {
+            joinUntil(loop, deadline); // an idle loop ends at once; one in flight gets the budget to finish
+        }
+        for (Thread t : farewells) {
+            joinUntil(t, deadline);
+        }
+        if (loop != null && loop.isAlive()) {
+            loop.interrupt(); // a tracker that hangs: give up on it
+        }
+        for (Thread t : farewells) {
+            t.interrupt();
+        }
+        names.close();
+    }
+
+    /**
+     * What one tracker is still owed at close: {@code completed} if it is the tracker in use and that event was not
+     * answered yet, then {@code stopped}. Waits first for the announce in flight to this tracker, if any.
+     */
+    private void farewell(String url, Thread loop, long deadline) {
+        boolean waitForLoop;
+        synchronized (this) {
+            waitForLoop = url.equals(inFlightUrl);
+        }
+        if (waitForLoop && loop != null) {
+            joinUntil(loop, deadline);
+            if (loop.isAlive()) {
+                return; // still hanging on this tracker: nothing more will get through
+            }
+        }
+        boolean sendCompleted;
+        synchronized (this) {
+            if (!startedUrls.contains(url)) {
+                return;
+            }
+            sendCompleted = completedPending && url.equals(trackerInUse());
+            completedPending &= !sendCompleted;
+        }
+        if (sendCompleted) {
+            try {
+                client(url).announce(request(AnnounceEvent.COMPLETED, 0));
+                safely(() -> listener.announced(url, AnnounceEvent.COMPLETED, 0));
+            } catch (TrackerException e) {
+                log.debug("announce completed failed: {}", e.getMessage());
+            }
+        }
+        try {
+            client(url).announce(request(AnnounceEvent.STOPPED, 0));
+            safely(() -> listener.announced(url, AnnounceEvent.STOPPED, 0));
+        } catch (TrackerException e) {
+            log.debug("announce stopped failed: {}", e.getMessage());
+        }
+    }
+
+    /** Guarded by this: BEP 12, the first tracker in tier order that answered us. */
+    private String trackerInUse() {
+        for (List<String> tier : tiers) {
+            for (String url : tier) {
+                if (startedUrls.contains(url)) {
+                    return url;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether every tracker's last announce failed hard (see {@link TrackerException}): no tracker will give us
+     * peers however long we wait. False before each tracker was tried once, and false with no trackers at all.
+     */
+    public synchronized boolean everyTrackerFailedHard() {
+        if (tiers.isEmpty()) {
+            return false;
+        }
+        for (List<String> tier : tiers) {
+            if (!hardFailed.containsAll(tier)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each tracker's last failure (URL first), in tier order, for trackers whose last announce failed. */
+    public synchronized List<String> lastErrors() {
+        List<String> errors = new ArrayList<>();
+        for (List<String> tier : tiers) {
+            for (String url : tier) {
+                if (lastErrors.containsKey(url)) {
+                    errors.add(lastErrors.get(url));
+                }
+            }
+        }
+        return errors;
     }
 
     /** Whether any tracker has answered an announce so far. */
@@ -238,11 +347,12 @@ public final class Announcer implements AutoCloseable {
         }
         for (int t = 0; t < snapshot.size(); t++) {
             for (String url : snapshot.get(t)) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return Optional.empty();
-                }
                 AnnounceEvent event;
                 synchronized (this) {
+                    if (closed || Thread.currentThread().isInterrupted()) {
+                        return Optional.empty(); // close() sends what is still owed
+                    }
+                    inFlightUrl = url;
                     event = !startedUrls.contains(url) ? AnnounceEvent.STARTED
                             : completedPending ? AnnounceEvent.COMPLETED : AnnounceEvent.NONE;
                 }
@@ -250,12 +360,24 @@ public final class Announcer implements AutoCloseable {
                 try {
                     response = client(url).announce(request(event, AnnounceRequest.DEFAULT_NUM_WANT));
                 } catch (TrackerException e) {
+                    synchronized (this) {
+                        inFlightUrl = null;
+                        lastErrors.put(url, e.getMessage().startsWith(url) ? e.getMessage() : url + ": " + e.getMessage());
+                        if (e.isHard()) {
+                            hardFailed.add(url);
+                        } else {
+                            hardFailed.remove(url);
+                        }
+                    }
                     lastError = e.getMessage();
-                    log.debug("announce {} failed: {}", event, e.getMessage());
+                    log.debug("announce {} failed{}: {}", event, e.isHard() ? " (hard)" : "", e.getMessage());
                     safely(() -> listener.failed(url, e.getMessage()));
                     continue;
                 }
                 synchronized (this) {
+                    inFlightUrl = null;
+                    hardFailed.remove(url);
+                    lastErrors.remove(url);
                     List<String> tier = tiers.get(t);
                     tier.remove(url);
                     tier.add(0, url); // BEP 12: a responding tracker moves to the front of its tier
@@ -265,28 +387,21 @@ public final class Announcer implements AutoCloseable {
                     }
                 }
                 anyResponded = true;
-                log.debug("announce {} to {}: {} peers, interval {} s", event, url, response.peers().size(),
-                        response.intervalSeconds());
+                log.debug("announce {} to {}: {} peers, interval {} s", event, url,
+                        response.peers().size() + response.peerNames().size(), response.intervalSeconds());
                 response.warning().ifPresent(w -> safely(() -> listener.warning(url, w)));
                 if (!response.peers().isEmpty()) {
                     safely(() -> peerSink.accept(response.peers()));
                 }
-                safely(() -> listener.announced(url, event, response.peers().size()));
+                if (!response.peerNames().isEmpty()) {
+                    log.debug("tracker {} named {} peers by host name: resolving them", url, response.peerNames().size());
+                    names.resolve(response.peerNames(), peerSink);
+                }
+                safely(() -> listener.announced(url, event, response.peers().size() + response.peerNames().size()));
                 return Optional.of(response);
             }
         }
         return Optional.empty();
-    }
-
-    private void sendStopped(List<String> urls) {
-        for (String url : urls) {
-            try {
-                client(url).announce(request(AnnounceEvent.STOPPED, 0));
-                safely(() -> listener.announced(url, AnnounceEvent.STOPPED, 0));
-            } catch (TrackerException e) {
-                log.debug("announce stopped failed: {}", e.getMessage());
-            }
-        }
     }
 
     private AnnounceRequest request(AnnounceEvent event, int numWant) {

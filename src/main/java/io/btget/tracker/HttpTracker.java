@@ -1,32 +1,48 @@
 package io.btget.tracker;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** An HTTP or HTTPS tracker (BEP 3) reached through the JDK's HttpClient. */
+/**
+ * An HTTP or HTTPS tracker (BEP 3) reached through the JDK's HttpClient, speaking plain HTTP/1.1 as other clients
+ * do (no {@code Upgrade: h2c}, which some servers answer with 400). It asks for {@code gzip, deflate} and undoes
+ * them, follows up to {@link #MAX_REDIRECTS} redirects (relative or absolute, between http and https), and bounds
+ * each announce as a whole: {@link #REQUEST_TIMEOUT} from the first byte sent to the last body byte read over all
+ * redirects, and {@link #MAX_BODY} bytes before and after decompression.
+ */
 final class HttpTracker implements TrackerClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The whole announce: connect, redirects, headers and a body that may arrive byte by byte. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** Same bound as the bencode limit for network input: a reply never costs more memory than this. */
     static final int MAX_BODY = io.btget.bencode.BencodeLimits.NETWORK.maxInputBytes();
+    /** Redirects followed per announce; a small number, as in other clients and browsers. */
+    static final int MAX_REDIRECTS = 5;
 
     /**
-     * One client for all HTTP trackers: it pools connections and threads. {@code Redirect.NORMAL} follows at most
-     * five redirects (the JDK's {@code jdk.httpclient.redirects.retrylimit}) and never from HTTPS to HTTP.
+     * One client for all HTTP trackers: it pools connections and threads. HTTP/1.1 only: with the default
+     * (HTTP/2) the JDK adds {@code Connection: Upgrade, HTTP2-Settings} and {@code Upgrade: h2c} to every plain
+     * HTTP request. Redirects are followed here, not by the client, to allow https to http and to count them.
      */
     private static final HttpClient SHARED = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
     private final String url;
@@ -47,10 +63,10 @@ final class HttpTracker implements TrackerClient {
         try {
             this.uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new TrackerException(url + ": not a valid URL");
+            throw TrackerException.hard(url + ": not a valid URL");
         }
         if (uri.getHost() == null) {
-            throw new TrackerException(url + ": URL has no host");
+            throw TrackerException.hard(url + ": URL has no host");
         }
         this.http = http;
         this.requestTimeout = requestTimeout;
@@ -63,50 +79,121 @@ final class HttpTracker implements TrackerClient {
 
     @Override
     public AnnounceResponse announce(AnnounceRequest request) throws TrackerException {
-        String full = AnnounceUrl.build(url, request, key, Optional.ofNullable(trackerId.get()));
-        HttpRequest httpRequest;
+        URI target;
         try {
-            httpRequest = HttpRequest.newBuilder(URI.create(full)).timeout(requestTimeout)
-                    .header("User-Agent", "btget").GET().build();
+            target = URI.create(AnnounceUrl.build(url, request, key, Optional.ofNullable(trackerId.get())));
         } catch (IllegalArgumentException e) {
-            throw new TrackerException(url + ": not a valid URL");
+            throw TrackerException.hard(url + ": not a valid URL");
         }
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        HttpResponse<byte[]> response = fetch(target, deadline);
+        for (int redirects = 0; isRedirect(response.statusCode()); redirects++) {
+            if (redirects == MAX_REDIRECTS) {
+                throw new TrackerException(url + ": more than " + MAX_REDIRECTS + " redirects");
+            }
+            target = redirectTarget(response);
+            response = fetch(target, deadline);
+        }
+        int status = response.statusCode();
         byte[] body;
         try {
-            HttpResponse<InputStream> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                body = readBounded(in, url);
-                if (response.statusCode() != 200) {
-                    throw new TrackerException(url + ": HTTP status " + response.statusCode()
-                            + failureReasonIn(body).map(r -> " (" + r + ")").orElse(""));
-                }
-            }
-        } catch (java.net.http.HttpConnectTimeoutException e) {
-            throw new TrackerException(url + ": no connection within " + seconds(CONNECT_TIMEOUT), e);
-        } catch (HttpTimeoutException e) {
-            throw new TrackerException(url + ": no reply within " + seconds(requestTimeout), e);
-        } catch (IOException e) {
-            throw new TrackerException(url + ": " + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrackerException(url + ": interrupted", e);
-        }
-        AnnounceResponse response;
-        try {
-            response = HttpAnnounceParser.parse(body);
+            body = ContentCodings.decode(response.body(), response.headers().allValues("Content-Encoding"), MAX_BODY);
         } catch (TrackerException e) {
             throw e.at(url);
         }
-        response.trackerId().ifPresent(trackerId::set);
-        return response;
+        if (status / 100 != 2) {
+            // Some trackers send their failure reason with an error status; show it if there is one. A 4xx will
+            // not change by asking again; a 5xx may.
+            String text = url + ": HTTP status " + status + failureReasonIn(body).map(r -> " (" + r + ")").orElse("");
+            throw status / 100 == 4 ? TrackerException.hard(text) : new TrackerException(text);
+        }
+        AnnounceResponse parsed;
+        try {
+            parsed = HttpAnnounceParser.parse(body);
+        } catch (TrackerException e) {
+            String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            if (!e.isHard() && type.startsWith("text/html")) {
+                throw new TrackerException(url + ": reply is a web page (text/html), not bencode: " + e.getMessage(),
+                        e);
+            }
+            throw e.at(url);
+        }
+        parsed.trackerId().ifPresent(trackerId::set);
+        return parsed;
     }
 
-    private static byte[] readBounded(InputStream in, String url) throws IOException, TrackerException {
-        byte[] body = in.readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
-            throw new TrackerException(url + ": reply larger than " + MAX_BODY + " bytes");
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** The Location of a redirect, resolved against the URL that sent it (RFC 9110 section 10.2.2). */
+    private URI redirectTarget(HttpResponse<byte[]> response) throws TrackerException {
+        Optional<String> location = response.headers().firstValue("Location");
+        if (location.isEmpty()) {
+            throw new TrackerException(url + ": HTTP status " + response.statusCode() + " without a Location");
         }
-        return body;
+        URI next;
+        try {
+            next = response.uri().resolve(location.get().trim());
+        } catch (IllegalArgumentException e) {
+            throw new TrackerException(url + ": redirect to an invalid URL '"
+                    + TrackerException.printable(location.get(), 100) + "'");
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+            throw TrackerException.hard(url + ": redirect to an unsupported URL '"
+                    + TrackerException.printable(location.get(), 100) + "'");
+        }
+        return next;
+    }
+
+    /** One request and its whole body, within what is left of the announce's time. */
+    private HttpResponse<byte[]> fetch(URI target, long deadline) throws TrackerException {
+        long leftNanos = deadline - System.nanoTime();
+        if (leftNanos <= 0) {
+            throw new TrackerException(url + ": no reply within " + seconds(requestTimeout));
+        }
+        HttpRequest httpRequest;
+        try {
+            httpRequest = HttpRequest.newBuilder(target).timeout(Duration.ofNanos(leftNanos))
+                    .header("User-Agent", "btget")
+                    .header("Accept-Encoding", ContentCodings.ACCEPT_ENCODING)
+                    .GET().build();
+        } catch (IllegalArgumentException e) {
+            throw TrackerException.hard(url + ": not a valid URL");
+        }
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, info -> new BoundedBody(MAX_BODY));
+        try {
+            return future.get(leftNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true); // e.g. a body trickling in byte by byte: the request timeout only covers headers
+            throw new TrackerException(url + ": no reply within " + seconds(requestTimeout), e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TrackerException(url + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        }
+    }
+
+    private TrackerException failure(Throwable cause) {
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new TrackerException(url + ": " + cause.getMessage(), cause);
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new TrackerException(url + ": no connection within " + seconds(CONNECT_TIMEOUT), cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new TrackerException(url + ": no reply within " + seconds(requestTimeout), cause);
+        }
+        if (cause instanceof IOException io) {
+            String reason = describe(io);
+            // Nothing listens there, or the name does not exist: asking again soon will not help.
+            boolean hard = reason.startsWith("unknown host") || reason.startsWith("connection refused");
+            return hard ? TrackerException.hard(url + ": " + reason, io) : new TrackerException(url + ": " + reason, io);
+        }
+        return new TrackerException(url + ": " + cause, cause);
     }
 
     private static String describe(IOException e) {

@@ -22,7 +22,7 @@ public final class TrackerClients {
             case "udp":
                 return new UdpTracker(url, udpRetry);
             default:
-                throw new TrackerException(url + ": unsupported tracker scheme '" + scheme + "'");
+                throw TrackerException.hard(url + ": unsupported tracker scheme '" + scheme + "'");
         }
     }
 }

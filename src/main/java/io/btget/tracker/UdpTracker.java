@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -40,10 +41,10 @@ final class UdpTracker implements TrackerClient {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new TrackerException(url + ": not a valid URL");
+            throw TrackerException.hard(url + ": not a valid URL");
         }
         if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535) {
-            throw new TrackerException(url + ": a UDP tracker URL needs a host and a port");
+            throw TrackerException.hard(url + ": a UDP tracker URL needs a host and a port");
         }
         this.host = uri.getHost();
         this.port = uri.getPort();
@@ -60,10 +61,13 @@ final class UdpTracker implements TrackerClient {
         try {
             target = new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new TrackerException(url + ": unknown host " + host, e);
+            throw TrackerException.hard(url + ": unknown host " + host, e);
         }
         boolean ipv6 = target.getAddress() instanceof Inet6Address;
         try (DatagramSocket socket = new DatagramSocket()) {
+            // Connected, so that an ICMP port unreachable (nothing listens there) ends the wait at once as a
+            // PortUnreachableException instead of costing the whole retry budget.
+            socket.connect(target);
             long id = connectionId(socket, target, ipv6);
             int tx = RANDOM.nextInt();
             UdpTrackerCodec.Reply reply = exchange(socket, target, UdpTrackerCodec.announceRequest(id, tx, request, key),
@@ -75,6 +79,8 @@ final class UdpTracker implements TrackerClient {
                 forgetConnectionId();
             }
             throw new TrackerException(url + ": unexpected reply to announce");
+        } catch (PortUnreachableException e) {
+            throw TrackerException.hard(url + ": connection refused (port unreachable)", e);
         } catch (IOException e) {
             throw new TrackerException(url + ": " + e.getMessage(), e);
         }
@@ -142,7 +148,7 @@ final class UdpTracker implements TrackerClient {
                 }
                 if (reply instanceof UdpTrackerCodec.Failed failed) {
                     forgetConnectionId();
-                    throw new TrackerException(url + ": tracker error: " + failed.message());
+                    throw TrackerException.hard(url + ": tracker error: " + failed.message());
                 }
                 return reply;
             }

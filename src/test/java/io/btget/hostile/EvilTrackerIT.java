@@ -147,4 +147,137 @@ class EvilTrackerIT {
             assertThat(System.nanoTime() - started).isLessThan(20_000_000_000L);
         }
     }
+
+    private static int closedTcpPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int closedUdpPort() throws java.io.IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void whenEveryTrackerFailsHardTheRunEndsWithinSecondsNamingTheError() throws Exception {
+        FakeHttpTracker http = keep(new FakeHttpTracker());
+        String gone = http.add("gone", ex -> send(ex, 404, ascii("not here")));
+        String refusedHttp = "http://127.0.0.1:" + closedTcpPort() + "/announce";
+        String refusedUdp = "udp://127.0.0.1:" + closedUdpPort() + "/announce";
+        List<List<String>> tiers = List.of(List.of(refusedHttp), List.of(refusedUdp), List.of(gone));
+        long started = System.nanoTime();
+        // the default stall timeout (3 minutes): nothing waits for it
+        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("download",
+                SWARM.writeTorrent(dir, tiers).toString(), "-d", dir.resolve("out").toString(),
+                "--progress", "none", "--bind", "127.0.0.1", "-p", "0"))) {
+            int code = btget.waitFor(40);
+            String err = btget.stderr();
+            assertThat(code).as("exit code; stderr %s", err).isEqualTo(4);
+            List<String> lines = err.lines().toList();
+            // the last line names every tracker's error
+            assertThat(lines.get(lines.size() - 1)).startsWith("btget: no tracker answered")
+                    .contains(refusedHttp + ": connection refused").contains(refusedUdp + ": connection refused")
+                    .contains(gone + ": HTTP status 404");
+            assertThat(err).doesNotContain("\tat ");
+            assertThat(System.nanoTime() - started).isLessThan(30_000_000_000L);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerNamedByItsHostNameIsResolvedAndTheDownloadCompletes() throws Exception {
+        FakePeer seeder = keep(new FakePeer(SWARM, c -> {
+            c.acceptHandshake();
+            c.seed(Conn.HONEST);
+        }));
+        FakeHttpTracker http = keep(new FakeHttpTracker());
+        String named = http.add("named", ex -> send(ex, 200, ascii("d8:intervali1800e5:peersld2:ip9:localhost"
+                + "7:peer id20:-FK0001-abcdefghijkl4:porti" + seeder.port() + "eeee")));
+        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("download",
+                SWARM.writeTorrent(dir, List.of(List.of(named))).toString(), "-d", dir.resolve("out").toString(),
+                "--progress", "none", "--bind", "127.0.0.1", "-p", "0", "--stall-timeout", "30s"))) {
+            int code = btget.waitFor(45);
+            assertThat(code).as("exit code; stderr %s", btget.stderr()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("out").resolve(SWARM.name))).isEqualTo(SWARM.data);
+            // the tracker hears of the completed download, then that we stopped, before the process ends
+            assertThat(String.join("\n", http.queries("named"))).contains("event=started")
+                    .contains("event=completed").contains("event=stopped");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void theCompletedAnnounceIsAnsweredBeforeStoppedIsSentAndTheProcessEnds() throws Exception {
+        FakePeer seeder = keep(new FakePeer(SWARM, c -> {
+            c.acceptHandshake();
+            c.seed(Conn.HONEST);
+        }));
+        FakeHttpTracker http = keep(new FakeHttpTracker());
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String slow = http.add("slow", ex -> {
+            String q = String.valueOf(ex.getRequestURI().getRawQuery());
+            if (q.contains("event=completed")) {
+                seen.add("completed received");
+                Thread.sleep(1000); // a tracker a second away, as over a real network
+                seen.add("completed answered");
+                send(ex, 200, ascii("d8:intervali1800e5:peers0:e"));
+            } else {
+                seen.add(q.contains("event=stopped") ? "stopped received" : "other");
+                send(ex, 200, concat(ascii("d8:intervali1800e5:peers6:"), compactPeer(seeder.port()), ascii("e")));
+            }
+        });
+        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("download",
+                SWARM.writeTorrent(dir, List.of(List.of(slow))).toString(), "-d", dir.resolve("out").toString(),
+                "--progress", "none", "--bind", "127.0.0.1", "-p", "0", "--stall-timeout", "30s"))) {
+            int code = btget.waitFor(45);
+            assertThat(code).as("exit code; stderr %s", btget.stderr()).isZero();
+            assertThat(seen).containsSubsequence("completed received", "completed answered", "stopped received");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTrackerThatHangsOnTheLastAnnouncesDelaysTheExitByAtMostTheStopBudget() throws Exception {
+        FakePeer seeder = keep(new FakePeer(SWARM, c -> {
+            c.acceptHandshake();
+            c.seed(Conn.HONEST);
+        }));
+        FakeHttpTracker http = keep(new FakeHttpTracker());
+        String sticky = http.add("sticky", ex -> {
+            if (String.valueOf(ex.getRequestURI().getRawQuery()).contains("event=started")) {
+                send(ex, 200, concat(ascii("d8:intervali1800e5:peers6:"), compactPeer(seeder.port()), ascii("e")));
+            } else {
+                Thread.sleep(120_000); // completed and stopped are never answered
+            }
+        });
+        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("download",
+                SWARM.writeTorrent(dir, List.of(List.of(sticky))).toString(), "-d", dir.resolve("out").toString(),
+                "--json", "--bind", "127.0.0.1", "-p", "0", "--stall-timeout", "30s"))) {
+            int code = btget.waitFor(45);
+            assertThat(code).as("exit code; stderr %s", btget.stderr()).isZero();
+            long completeMs = elapsedMs(btget.stdout(), "download_complete");
+            long endMs = elapsedMs(btget.stdout(), "complete");
+            // the stop budget is 3 s for all trackers together; the rest is closing files and the JVM
+            assertThat(endMs - completeMs).as("ms from download_complete to the end").isLessThan(4_500);
+            assertThat(String.join("\n", http.queries("sticky"))).contains("event=completed");
+        }
+    }
+
+    /** The elapsedMs of the last JSON line of {@code event} (or the last progress before it when it has none). */
+    private static long elapsedMs(String json, String event) {
+        long last = -1;
+        for (String line : json.lines().toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"elapsedMs\":(\\d+)").matcher(line);
+            if (m.find()) {
+                last = Long.parseLong(m.group(1));
+            }
+            if (line.contains("\"event\":\"" + event + "\"")) {
+                return last;
+            }
+        }
+        throw new AssertionError("no " + event + " event in " + json);
+    }
 }

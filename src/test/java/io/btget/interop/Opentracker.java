@@ -94,6 +94,15 @@ final class Opentracker implements AutoCloseable {
         return Integer.parseInt(body.substring(start, body.indexOf('e', start)));
     }
 
+    /** How many {@code completed} announces the tracker counted for the info hash ("downloaded" in a scrape). */
+    int completedCount(String infoHashHex) {
+        return scrapeCount(infoHashHex, "10:downloadedi");
+    }
+
+    int port() {
+        return port;
+    }
+
     /** How many leechers ("incomplete") the tracker knows for the info hash, from an HTTP scrape. */
     int leechers(String infoHashHex) {
         return scrapeCount(infoHashHex, "10:incompletei");

@@ -30,6 +30,13 @@ class AnnouncerTest {
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final Set<String> failingHard = ConcurrentHashMap.newKeySet();
+    /** Events the fake trackers answered (a call that was interrupted or failed is not here). */
+    private final List<Call> answered = new CopyOnWriteArrayList<>();
+    private final List<Call> interrupted = new CopyOnWriteArrayList<>();
+    private volatile long completedDelayMillis;
+    private volatile long regularDelayMillis;
+    private volatile boolean hangOnCompleted;
     private final Map<String, Integer> intervals = new ConcurrentHashMap<>();
     private final List<List<InetSocketAddress>> received = new CopyOnWriteArrayList<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -60,6 +67,25 @@ class AnnouncerTest {
                 if (failing.contains(url)) {
                     throw new TrackerException(url + ": down");
                 }
+                if (failingHard.contains(url)) {
+                    throw TrackerException.hard(url + ": connection refused");
+                }
+                long delay = r.event() == AnnounceEvent.COMPLETED ? completedDelayMillis
+                        : r.event() == AnnounceEvent.NONE ? regularDelayMillis : 0;
+                if (delay > 0 || (hangOnCompleted && r.event() == AnnounceEvent.COMPLETED)) {
+                    try {
+                        if (delay == 0) {
+                            hang.await(30, TimeUnit.SECONDS);
+                        } else {
+                            Thread.sleep(delay); // a tracker a little slow to answer
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted.add(new Call(url, r.event()));
+                        Thread.currentThread().interrupt();
+                        throw new TrackerException(url + ": interrupted");
+                    }
+                }
+                answered.add(new Call(url, r.event()));
                 return new AnnounceResponse(intervals.getOrDefault(url, 3600), 0,
                         List.of(new InetSocketAddress("127.0.0.1", 7000)), Optional.of("hello"), Optional.empty(),
                         OptionalInt.empty(), OptionalInt.empty());
@@ -155,6 +181,60 @@ class AnnouncerTest {
         await(() -> announcer.anyTrackerResponded());
         announcer.close();
         assertThat(calls).last().isEqualTo(new Call("a", AnnounceEvent.STOPPED));
+    }
+
+    @Test
+    void aCompletedAnnounceInFlightAtCloseIsAnsweredBeforeStopped() throws Exception {
+        completedDelayMillis = 300;
+        announcer(List.of(List.of("a")), FAST).start();
+        await(() -> calls.size() == 1);
+        announcer.completed();
+        await(() -> calls.size() == 2); // COMPLETED sent, its answer 300 ms away
+        announcer.close();
+        assertThat(interrupted).isEmpty();
+        assertThat(answered).containsExactly(new Call("a", AnnounceEvent.STARTED), new Call("a", AnnounceEvent.COMPLETED),
+                new Call("a", AnnounceEvent.STOPPED));
+    }
+
+    @Test
+    void aCompletedAnnounceStillOwedAtCloseIsSentThenStopped() throws Exception {
+        announcer(List.of(List.of("a")), FAST).start();
+        await(() -> calls.size() == 1);
+        regularDelayMillis = 300;
+        announcer.announceNow();
+        await(() -> calls.size() == 2); // a regular announce in flight, its answer 300 ms away
+        announcer.completed(); // owed, but the loop is busy
+        announcer.close();
+        assertThat(interrupted).isEmpty();
+        assertThat(answered).containsExactly(new Call("a", AnnounceEvent.STARTED), new Call("a", AnnounceEvent.NONE),
+                new Call("a", AnnounceEvent.COMPLETED), new Call("a", AnnounceEvent.STOPPED));
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.SECONDS)
+    void closeReturnsWithinItsBudgetWhenTheCompletedAnnounceHangs() throws Exception {
+        hangOnCompleted = true;
+        announcer(List.of(List.of("a")), FAST).start();
+        await(() -> calls.size() == 1);
+        announcer.completed();
+        await(() -> calls.size() == 2);
+        announcer.close();
+        assertThat(answered).containsExactly(new Call("a", AnnounceEvent.STARTED));
+    }
+
+    @Test
+    void everyTrackerFailedHardOnlyOnceEachTrackersLastAnnounceFailedHard() throws Exception {
+        failingHard.add("a");
+        failing.add("b");
+        announcer(List.of(List.of("a"), List.of("b")), FAST).start();
+        await(() -> calls.size() >= 2);
+        assertThat(announcer.everyTrackerFailedHard()).as("b only timed out").isFalse();
+        failing.remove("b");
+        failingHard.add("b");
+        await(() -> announcer.everyTrackerFailedHard());
+        failingHard.remove("b");
+        await(() -> announcer.anyTrackerResponded());
+        assertThat(announcer.everyTrackerFailedHard()).isFalse();
     }
 
     @Test

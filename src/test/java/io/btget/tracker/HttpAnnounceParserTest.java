@@ -39,12 +39,66 @@ class HttpAnnounceParserTest {
     }
 
     @Test
-    void readsDictionaryPeersAndSkipsHostNamesWithoutResolvingThem() throws Exception {
+    void readsDictionaryPeersAndKeepsHostNamesUnresolved() throws Exception {
         byte[] body = b("d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:aaaaaaaaaaaaaaaaaaaa4:porti7000eed2:ip"
                 + "11:example.com4:porti1eed2:ip3:::14:porti9eeee");
         AnnounceResponse r = HttpAnnounceParser.parse(body);
         assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 7000),
                 new InetSocketAddress(InetAddress.getByName("::1"), 9));
+        assertThat(r.peerNames()).containsExactly(InetSocketAddress.createUnresolved("example.com", 1));
+    }
+
+    @Test
+    void readsEveryFormOfDictionaryPeerTheBepsAllow() throws Exception {
+        byte[] body = b("d8:intervali60e5:peersl"
+                + "d2:ip8:10.0.0.14:porti1ee" // IPv4, no peer id
+                + "d2:ip11:2001:db8::57:peer id20:bbbbbbbbbbbbbbbbbbbb4:porti2ee" // IPv6 literal, peer id
+                + "d2:ip13:[2001:db8::6]4:porti3ee" // IPv6 in brackets
+                + "d2:ip9:localhost4:porti4ee" // DNS names, any case, a final dot
+                + "d2:ip15:Peer-1.Example.4:porti5ee"
+                + "e6:peers6ld2:ip3:::14:porti6eeee"); // the dictionary model under peers6, as some trackers send
+        AnnounceResponse r = HttpAnnounceParser.parse(body);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("10.0.0.1", 1),
+                new InetSocketAddress(InetAddress.getByName("2001:db8::5"), 2),
+                new InetSocketAddress(InetAddress.getByName("2001:db8::6"), 3),
+                new InetSocketAddress(InetAddress.getByName("::1"), 6));
+        assertThat(r.peerNames()).containsExactly(InetSocketAddress.createUnresolved("localhost", 4),
+                InetSocketAddress.createUnresolved("peer-1.example.", 5));
+    }
+
+    @Test
+    void skipsJunkPeerEntriesAndKeepsTheRest() throws Exception {
+        byte[] body = b("d8:intervali60e5:peersl"
+                + "i42e" // not a dictionary
+                + "4:junk"
+                + "d2:ip8:10.0.0.14:porti0ee" // port 0
+                + "d2:ip8:10.0.0.14:porti70000ee" // port out of range
+                + "d2:ip8:10.0.0.14:port4:6881e" // port as a string
+                + "d2:ipi167772161e4:porti1ee" // ip as an integer
+                + "d4:porti1ee" // no ip
+                + "d2:ip9:999.1.1.14:porti1ee" // not an IPv4 address, not a name
+                + "d2:ip5:1.2.34:porti1ee"
+                + "d2:ip9:bad host!4:porti1ee"
+                + "d2:ip6:::zz:14:porti1ee"
+                + "d2:ip0:4:porti1ee"
+                + "d2:ip8:10.0.0.94:porti9ee" // the one good entry
+                + "ee");
+        AnnounceResponse r = HttpAnnounceParser.parse(body);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("10.0.0.9", 9));
+        assertThat(r.peerNames()).isEmpty();
+    }
+
+    @Test
+    void takesAtMostALimitedNumberOfHostNamesFromOneReply() throws Exception {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < HttpAnnounceParser.MAX_PEER_NAMES + 20; i++) {
+            String name = "peer" + i + ".example";
+            list.append("d2:ip").append(name.length()).append(':').append(name).append("4:porti1ee");
+        }
+        AnnounceResponse r = HttpAnnounceParser.parse(b("d8:intervali60e5:peersl" + list + "d2:ip8:10.0.0.1"
+                + "4:porti1eeee"));
+        assertThat(r.peerNames()).hasSize(HttpAnnounceParser.MAX_PEER_NAMES);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("10.0.0.1", 1));
     }
 
     @Test

@@ -150,6 +150,21 @@ class UdpTrackerTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aClosedPortIsAHardFailureReportedAtOnceNotAfterTheRetries() throws Exception {
+        int closed;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String url = "udp://127.0.0.1:" + closed + "/announce";
+        // retries long enough that only the port-unreachable answer can end the announce before the test timeout
+        UdpRetryPolicy patient = new UdpRetryPolicy(2, Duration.ofSeconds(30));
+        assertThatThrownBy(() -> new UdpTracker(url, patient).announce(request()))
+                .isInstanceOf(TrackerException.class).hasMessage(url + ": connection refused (port unreachable)")
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).isTrue());
+    }
+
+    @Test
     void rejectsGarbageRepliesWithTheUrl() throws Exception {
         String url = fake((p, len, n) -> List.of(new byte[] {0, 0, 0, 7, 1, 2, 3, 4}));
         assertThatThrownBy(() -> new UdpTracker(url, FAST).announce(request()))
