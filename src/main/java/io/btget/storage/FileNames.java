@@ -28,6 +28,11 @@ public final class FileNames {
         }
     }
 
+    /** The name of that charset as the JDK reports it (e.g. ANSI_X3.4-1968 under LC_ALL=C). */
+    public static String fileNameEncoding() {
+        return System.getProperty("sun.jnu.encoding", fileNameCharset().name());
+    }
+
     /** Whether file names in this JVM are UTF-8, so every torrent name maps to its exact bytes. */
     public static boolean utf8() {
         return fileNameCharset().equals(StandardCharsets.UTF_8);
@@ -51,7 +56,7 @@ public final class FileNames {
 
     static StorageException notRepresentable(String name) {
         return new StorageException("cannot name '" + name + "' on disk: the file-name encoding of this locale is "
-                + fileNameCharset().name() + ", not UTF-8 (run btget under a UTF-8 locale, e.g. LC_ALL=C.UTF-8)");
+                + fileNameEncoding() + ", not UTF-8 (run btget under a UTF-8 locale, e.g. LC_ALL=C.UTF-8)");
     }
 
     static boolean isAscii(String s) {
