@@ -89,10 +89,37 @@ public final class Storage implements Closeable {
         return paths[fileIndex];
     }
 
-    /** Writes {@code length} bytes of {@code data} at {@code offset} in the torrent's byte space. */
+    /**
+     * Writes {@code length} bytes of {@code data} at {@code offset} in the torrent's byte space (a whole verified
+     * piece, in the session). The part of it that falls in a file reached through a symbolic link is never written:
+     * it must already hold exactly those bytes (compared before anything is written), else the write is refused.
+     *
+     * @throws StorageException on a disk failure, or naming the link when its file holds other bytes
+     */
     public void write(long offset, byte[] data, int dataOffset, int length) {
-        for (FileSpan span : layout.spans(offset, length)) {
+        List<FileSpan> spans = layout.spans(offset, length);
+        boolean[] linked = new boolean[spans.size()];
+        for (int k = 0; k < spans.size(); k++) {
+            FileSpan span = spans.get(k);
             if (layout.files().get(span.fileIndex()).padding()) {
+                continue;
+            }
+            Path link = linkOf(span.fileIndex());
+            if (link != null) {
+                linked[k] = true;
+                byte[] onDisk = new byte[span.length()];
+                boolean same = readSpan(span, onDisk, 0) && java.util.Arrays.equals(onDisk, 0, span.length(),
+                        data, dataOffset + span.rangeOffset(), dataOffset + span.rangeOffset() + span.length());
+                if (!same) {
+                    throw new StorageException("cannot write " + paths[span.fileIndex()]
+                            + ": it is reached through the symbolic link " + link
+                            + " and holds other bytes; btget never writes through a link");
+                }
+            }
+        }
+        for (int k = 0; k < spans.size(); k++) {
+            FileSpan span = spans.get(k);
+            if (linked[k] || layout.files().get(span.fileIndex()).padding()) {
                 continue;
             }
             ByteBuffer buf = ByteBuffer.wrap(data, dataOffset + span.rangeOffset(), span.length());
@@ -128,33 +155,40 @@ public final class Storage implements Closeable {
                 Arrays.fill(dst, dstOffset + span.rangeOffset(), dstOffset + span.rangeOffset() + span.length(), (byte) 0);
                 continue;
             }
-            ByteBuffer buf = ByteBuffer.wrap(dst, dstOffset + span.rangeOffset(), span.length());
-            long pos = span.fileOffset();
-            int attempts = 0;
-            while (true) {
-                try {
-                    FileChannel ch = channel(span.fileIndex(), false);
-                    if (ch == null) {
-                        return false;
-                    }
-                    while (buf.hasRemaining()) {
-                        int n = ch.read(buf, pos);
-                        if (n < 0) {
-                            return false;
-                        }
-                        pos += n;
-                    }
-                    break;
-                } catch (ClosedChannelException e) {
-                    if (++attempts > 3) {
-                        throw failure("read", span.fileIndex(), e);
-                    }
-                } catch (IOException e) {
-                    throw failure("read", span.fileIndex(), e);
-                }
+            if (!readSpan(span, dst, dstOffset + span.rangeOffset())) {
+                return false;
             }
         }
         return true;
+    }
+
+    /** Reads one span into {@code dst[at..]}; false when the file is missing or too short. */
+    private boolean readSpan(FileSpan span, byte[] dst, int at) {
+        ByteBuffer buf = ByteBuffer.wrap(dst, at, span.length());
+        long pos = span.fileOffset();
+        int attempts = 0;
+        while (true) {
+            try {
+                FileChannel ch = channel(span.fileIndex(), false);
+                if (ch == null) {
+                    return false;
+                }
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, pos);
+                    if (n < 0) {
+                        return false;
+                    }
+                    pos += n;
+                }
+                return true;
+            } catch (ClosedChannelException e) {
+                if (++attempts > 3) {
+                    throw failure("read", span.fileIndex(), e);
+                }
+            } catch (IOException e) {
+                throw failure("read", span.fileIndex(), e);
+            }
+        }
     }
 
     /**
@@ -250,8 +284,9 @@ public final class Storage implements Closeable {
 
     /**
      * Refuses, before any data moves, a download that would have to write through a symbolic link: a file reached
-     * through a link that still misses a piece (or, when empty, does not exist). Linked files that are complete
-     * are only ever read, so a download around them goes ahead.
+     * through a link that is missing or shorter than the torrent says, or a missing piece that lies in linked files
+     * only (its bytes there are wrong). A missing piece shared with plain files goes ahead: its linked part is
+     * compared, never written ({@link #write}). Linked files that are complete are only ever read.
      *
      * @param have the pieces already verified on disk
      * @throws StorageException naming the file and the link (exit code 5)
@@ -267,23 +302,31 @@ public final class Storage implements Closeable {
             if (link == null) {
                 continue;
             }
-            boolean incomplete;
-            if (f.length() == 0) {
-                incomplete = !Files.isRegularFile(paths[i]);
-            } else {
+            boolean incomplete = f.length() == 0 ? !Files.isRegularFile(paths[i]) : sizeOnDisk(i) < f.length();
+            if (!incomplete && f.length() > 0) {
                 int first = (int) (f.offset() / pieceLength());
                 int last = (int) ((f.end() - 1) / pieceLength());
-                incomplete = false;
                 for (int p = first; p <= last && !incomplete; p++) {
-                    incomplete = !have.test(p);
+                    incomplete = !have.test(p) && onlyLinkedFilesIn(p);
                 }
             }
             if (incomplete) {
                 throw new StorageException(f.displayPath() + " is reached through the symbolic link " + link
-                        + " and is incomplete; btget never writes through a link (complete the data it points to,"
-                        + " or replace the link with a plain file or folder)");
+                        + " and is incomplete or wrong; btget never writes through a link (complete the data it points"
+                        + " to, or replace the link with a plain file or folder)");
             }
         }
+    }
+
+    private boolean onlyLinkedFilesIn(int piece) {
+        long offset = layout.pieceOffset(piece);
+        int size = (int) Math.min(layout.pieceLength(), layout.totalLength() - offset);
+        for (FileSpan s : layout.spans(offset, size)) {
+            if (!layout.files().get(s.fileIndex()).padding() && linkOf(s.fileIndex()) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private long pieceLength() {

@@ -109,13 +109,35 @@ class StorageTest {
         Files.createSymbolicLink(root.resolve("a.txt"), store.resolve("a.txt"));
         try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
             s.checkFileTypes(); // a link to a regular file is the user's data, not an error
-            assertThatThrownBy(() -> s.refuseWritesThroughLinks(piece -> false))
+            assertThatThrownBy(() -> s.refuseWritesThroughLinks(piece -> true))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("x/a.txt is reached through the symbolic link " + root.resolve("a.txt"));
-            // complete: the linked file is only read, the download goes ahead
-            s.refuseWritesThroughLinks(piece -> true);
         }
-        assertThat(Files.readString(store.resolve("a.txt"))).isEqualTo("ab");
+        Files.writeString(store.resolve("a.txt"), "abcd");
+        try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
+            // full length: piece 0 is shared with the plain b.txt, so it may be fetched; its a.txt part is compared
+            s.refuseWritesThroughLinks(piece -> false);
+        }
+        assertThat(Files.readString(store.resolve("a.txt"))).isEqualTo("abcd");
+    }
+
+    @Test
+    void aPieceOverALinkedFileWritesOnlyThePlainFilesAndOnlyWhenTheLinkedBytesMatch() throws Exception {
+        Path store = Files.createDirectory(dir.resolve("store"));
+        Files.writeString(store.resolve("a.txt"), "abcd");
+        Path root = Files.createDirectories(dir.resolve("root/x"));
+        Files.createSymbolicLink(root.resolve("a.txt"), store.resolve("a.txt"));
+        byte[] wrong = "abcX\0\0efghij".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] right = "abcd\0\0efghij".getBytes(StandardCharsets.ISO_8859_1);
+        try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
+            assertThatThrownBy(() -> s.write(0, wrong, 0, 8))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("holds other bytes");
+            assertThat(root.resolve("y")).doesNotExist(); // nothing of the piece was written
+            s.write(0, right, 0, 12);
+        }
+        assertThat(Files.readString(store.resolve("a.txt"))).isEqualTo("abcd");
+        assertThat(Files.isSymbolicLink(root.resolve("a.txt"))).isTrue();
+        assertThat(Files.readString(root.resolve("y/b.txt"))).isEqualTo("efghij");
     }
 
     @Test
