@@ -87,9 +87,16 @@ final class LocaleRestart {
         }
         command.add(javaBin);
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
+        String classPath = System.getProperty("java.class.path", "");
+        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+            // started as java -jar (its class path is then the jar alone): keep -jar, so the manifest's attributes apply
+            command.add("-jar");
+            command.add(classPath);
+        } else {
+            command.add("-cp");
+            command.add(classPath);
+            command.add(Main.class.getName());
+        }
         for (String a : args) {
             // the child takes the exact bytes from ARGS; these only keep the count and read well in ps
             command.add(a);

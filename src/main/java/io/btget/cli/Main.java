@@ -144,6 +144,10 @@ public final class Main {
         if (ex instanceof UncheckedIOException || ex instanceof FileSystemException) {
             return ExitCode.DISK;
         }
+        if (ex instanceof java.nio.file.InvalidPathException) {
+            // a name this JVM's file-name encoding cannot express (see LocaleRestart): a disk problem, not a bug
+            return ExitCode.DISK;
+        }
         if (ex instanceof java.io.IOException) {
             return ExitCode.DISK;
         }
@@ -158,6 +162,11 @@ public final class Main {
             msg = "no such file: " + nsf.getFile();
         } else if (t instanceof AccessDeniedException ade) {
             msg = "permission denied: " + ade.getFile();
+        } else if (t instanceof java.nio.file.InvalidPathException ipe) {
+            msg = "cannot use the file name '" + ipe.getInput() + "': " + ipe.getReason()
+                    + (io.btget.storage.FileNames.utf8() ? "" : " (the file-name encoding of this locale is "
+                    + io.btget.storage.FileNames.fileNameEncoding() + ", not UTF-8; run btget under a UTF-8 locale,"
+                    + " e.g. LC_ALL=C.UTF-8)");
         } else if (t instanceof FileSystemException fse) {
             msg = fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
         } else {
