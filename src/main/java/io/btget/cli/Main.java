@@ -13,13 +13,46 @@ import picocli.CommandLine;
 
 /** Entry point: builds the picocli command tree, runs it, and turns every failure into one line and an exit code. */
 public final class Main {
-    private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /** Not a static field: a JVM that only hands over to a UTF-8 one ({@link LocaleRestart}) never starts logging. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
+    }
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        if (LocaleRestart.wanted()) {
+            int code = LocaleRestart.run(args);
+            if (code >= 0) {
+                System.exit(code);
+            }
+        }
+        String[] exact = LocaleRestart.arguments(args);
+        String unusable = unusableArgument(exact);
+        if (unusable != null) {
+            System.err.println("btget: cannot use the argument '" + unusable + "' exactly: the file-name encoding of this"
+                    + " locale is " + io.btget.storage.FileNames.fileNameEncoding() + ", not UTF-8 (run btget under a"
+                    + " UTF-8 locale, e.g. LC_ALL=C.UTF-8)");
+            System.exit(ExitCode.DISK.code);
+        }
+        System.exit(run(exact));
+    }
+
+    /**
+     * Under a locale whose file-name encoding is not UTF-8 (and no restart under one), the first non-ASCII argument:
+     * the JVM has read it as other characters, or would turn it into other bytes as a file name.
+     */
+    static String unusableArgument(String[] args) {
+        if (io.btget.storage.FileNames.utf8()) {
+            return null;
+        }
+        for (String a : args) {
+            if (a.chars().anyMatch(c -> c >= 0x80)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     public static int run(String... args) {
@@ -78,7 +111,7 @@ public final class Main {
                 if (LoggingOptions.debug()) {
                     ex.printStackTrace(err);
                 } else {
-                    log.debug("internal error", ex);
+                    log().debug("internal error", ex);
                     err.println("btget: (run with -vv for the stack trace)");
                 }
             }
@@ -111,6 +144,10 @@ public final class Main {
         if (ex instanceof UncheckedIOException || ex instanceof FileSystemException) {
             return ExitCode.DISK;
         }
+        if (ex instanceof java.nio.file.InvalidPathException) {
+            // a name this JVM's file-name encoding cannot express (see LocaleRestart): a disk problem, not a bug
+            return ExitCode.DISK;
+        }
         if (ex instanceof java.io.IOException) {
             return ExitCode.DISK;
         }
@@ -125,6 +162,11 @@ public final class Main {
             msg = "no such file: " + nsf.getFile();
         } else if (t instanceof AccessDeniedException ade) {
             msg = "permission denied: " + ade.getFile();
+        } else if (t instanceof java.nio.file.InvalidPathException ipe) {
+            msg = "cannot use the file name '" + ipe.getInput() + "': " + ipe.getReason()
+                    + (io.btget.storage.FileNames.utf8() ? "" : " (the file-name encoding of this locale is "
+                    + io.btget.storage.FileNames.fileNameEncoding() + ", not UTF-8; run btget under a UTF-8 locale,"
+                    + " e.g. LC_ALL=C.UTF-8)");
         } else if (t instanceof FileSystemException fse) {
             msg = fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
         } else {

@@ -4,6 +4,7 @@ import io.btget.cli.progress.ProgressView;
 import io.btget.cli.progress.ProgressViews;
 import io.btget.metainfo.FileEntry;
 import io.btget.metainfo.Torrent;
+import io.btget.storage.FileStatus;
 import io.btget.storage.Storage;
 import io.btget.storage.StorageException;
 import io.btget.storage.Verifier;
@@ -20,13 +21,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Hash-check the data on disk against a torrent, in parallel.",
             "Exit 0 when every piece is present and correct, 6 otherwise."})
 final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
     String torrent;
@@ -54,9 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         BitSet good;
-        List<FileEntry> files = t.files();
-        long[] sizes = new long[files.size()];
-        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, new java.io.PrintWriter(System.out))) {
+        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, spec.commandLine().getOut())) {
             LongAdder checked = new LongAdder();
             AtomicBoolean done = new AtomicBoolean();
             Thread reporter = new Thread(() -> {
@@ -87,25 +90,15 @@ final class VerifyCommand implements Callable<Integer> {
                 reporter.interrupt();
                 reporter.join();
             }
-            for (int i = 0; i < files.size(); i++) {
-                sizes[i] = files.get(i).padding() ? files.get(i).length() : storage.sizeOnDisk(i);
-            }
-            boolean complete = report(t, storage, good, sizes, view, (System.nanoTime() - started) / 1e9);
+            BitSet present = new Verifier(t, storage).presentPieces();
+            boolean complete = report(t, storage, good, present, view, (System.nanoTime() - started) / 1e9);
             return complete ? ExitCode.OK.code : ExitCode.INCOMPLETE.code;
         }
     }
 
     /** Prints the per-file and total report; true when every piece and every file is as the torrent says. */
-    private boolean report(Torrent t, Storage storage, BitSet good, long[] sizes, ProgressView view, double seconds) {
+    private boolean report(Torrent t, Storage storage, BitSet good, BitSet present, ProgressView view, double seconds) {
         List<FileEntry> files = t.files();
-        int[] badPieces = new int[files.size()];
-        for (int p = 0; p < t.pieceCount(); p++) {
-            if (!good.get(p)) {
-                for (int f : storage.layout().filesOfPiece(p, t.pieceSize(p))) {
-                    badPieces[f]++;
-                }
-            }
-        }
         List<Map<String, Object>> fileReports = new ArrayList<>();
         int okFiles = 0;
         int userFiles = 0;
@@ -115,11 +108,9 @@ final class VerifyCommand implements Callable<Integer> {
                 continue;
             }
             userFiles++;
-            java.nio.file.Path onDisk = storage.path(i);
-            String status = java.nio.file.Files.isSymbolicLink(onDisk) ? "link"
-                    : java.nio.file.Files.exists(onDisk) && !java.nio.file.Files.isRegularFile(onDisk) ? "not-a-file"
-                    : sizes[i] < 0 ? "missing" : sizes[i] < f.length() ? "short"
-                    : badPieces[i] > 0 ? "corrupt" : sizes[i] > f.length() ? "long" : "ok";
+            FileStatus.Finding finding = FileStatus.of(storage, i, good, present);
+            String status = finding.status().label();
+            int badPieces = finding.badPieces();
             if (status.equals("ok")) {
                 okFiles++;
             }
@@ -128,15 +119,18 @@ final class VerifyCommand implements Callable<Integer> {
             r.put("path", f.displayPath());
             r.put("length", f.length());
             r.put("status", status);
-            r.put("badPieces", badPieces[i]);
+            r.put("badPieces", badPieces);
             fileReports.add(r);
             if (!json && (!status.equals("ok") || LoggingOptions.verbosity() >= 1)) {
                 String detail = switch (status) {
-                    case "short", "corrupt" -> " (" + badPieces[i] + " bad pieces)";
-                    case "long" -> " (" + sizes[i] + " bytes on disk, " + f.length() + " in the torrent)";
+                    case "short", "corrupt" -> " (" + badPieces + " bad pieces)";
+                    case "suspect" -> " (" + badPieces + " bad pieces, each shared with another file)";
+                    case "unchecked" -> " (" + badPieces + " pieces shared with a missing or short file)";
+                    case "broken-link" -> " (through " + storage.linkOf(i) + ")";
+                    case "long" -> " (" + finding.sizeOnDisk() + " bytes on disk, " + f.length() + " in the torrent)";
                     default -> "";
                 };
-                view.event("file", String.format(Locale.ROOT, "%-7s %s%s", status.toUpperCase(Locale.ROOT), f.displayPath(), detail), r);
+                view.event("file", String.format(Locale.ROOT, "%-9s %s%s", status.toUpperCase(Locale.ROOT), f.displayPath(), detail), r);
             }
         }
         int goodPieces = good.cardinality();

@@ -145,18 +145,27 @@ public final class TorrentBuilder {
         }
         List<Listed> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            walk.filter(p -> Files.isRegularFile(p)).forEach(p -> {
-                List<String> components = new ArrayList<>();
-                for (Path c : root.relativize(p)) {
-                    components.add(c.toString());
-                }
+            walk.forEach(p -> {
                 try {
+                    if (!Files.isRegularFile(p)) {
+                        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+                            throw new IOException("broken symbolic link: " + p + " -> " + Files.readSymbolicLink(p));
+                        }
+                        return;
+                    }
+                    List<String> components = new ArrayList<>();
+                    for (Path c : root.relativize(p)) {
+                        components.add(exactName(c, p));
+                    }
                     files.add(new Listed(components, p, Files.size(p)));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
         } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.FileSystemLoopException loop) {
+                throw new IOException("symbolic link loop: " + loop.getFile() + " leads back to a folder above it", loop);
+            }
             throw e.getCause();
         }
         files.sort((a, b) -> Arrays.compareUnsigned(joined(a), joined(b)));
@@ -176,7 +185,44 @@ public final class TorrentBuilder {
         if (fn == null) {
             throw new IllegalArgumentException("cannot name a torrent after " + p);
         }
-        return fn.toString();
+        try {
+            return exactName(fn, abs);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The text of one file-name component, when it stands for exactly the bytes on disk as UTF-8 (BEP 3 names are
+     * UTF-8). The JDK decodes names with {@code sun.jnu.encoding}: a name that is not valid UTF-8 on disk, or any
+     * non-ASCII name under a locale whose encoding is not UTF-8, would come out as other bytes (U+FFFD, '?', Latin-1
+     * read as UTF-8) and give the torrent names, and an info hash, that do not match the data. mktorrent 1.1 copies
+     * such bytes into the torrent unchecked; we refuse instead.
+     *
+     * @throws IOException naming the file (exit code 5)
+     */
+    static String exactName(Path component, Path where) throws IOException {
+        String text = component.toString();
+        boolean ascii = text.chars().allMatch(ch -> ch < 0x80);
+        if (ascii) {
+            return text;
+        }
+        String jnu = System.getProperty("sun.jnu.encoding", "");
+        if (!jnu.equalsIgnoreCase("UTF-8") && !jnu.equalsIgnoreCase("UTF8")) {
+            throw new IOException("cannot read the name of " + where + " exactly: the file-name encoding of this locale is "
+                    + jnu + ", not UTF-8 (run btget under a UTF-8 locale, e.g. LC_ALL=C.UTF-8)");
+        }
+        boolean same;
+        try {
+            same = component.getFileSystem().getPath(text).equals(component);
+        } catch (java.nio.file.InvalidPathException e) {
+            same = false;
+        }
+        if (!same) {
+            throw new IOException("file name is not valid UTF-8: " + where + " (a torrent names its files in UTF-8;"
+                    + " rename the file or leave it out)");
+        }
+        return text;
     }
 
     /**

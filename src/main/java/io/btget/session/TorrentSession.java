@@ -144,6 +144,9 @@ public final class TorrentSession implements TorrentContext {
         }
         checkExisting();
         try {
+            if (!config.seedOnly()) {
+                storage.refuseWritesThroughLinks(copyOfHave()::get);
+            }
             storage.createEmptyFiles();
             if (isComplete()) {
                 storage.trimToTorrentLengths();

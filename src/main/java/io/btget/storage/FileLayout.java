@@ -34,6 +34,11 @@ public final class FileLayout {
         return totalLength;
     }
 
+    /** Bytes per piece (the last piece may be shorter). */
+    public int pieceLength() {
+        return pieceLength;
+    }
+
     public long pieceOffset(int piece) {
         return (long) piece * pieceLength;
     }

@@ -4,13 +4,13 @@ import io.btget.metainfo.FileEntry;
 import io.btget.metainfo.Torrent;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,13 +18,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Positional reads and writes of the torrent's byte space, spread over its files through RandomAccessFile
- * channels. Files are opened lazily and at most {@link #MAX_OPEN_FILES} stay open (least recently used closed
+ * Positional reads and writes of the torrent's byte space, spread over its files through FileChannels. Files are opened lazily and at most {@link #MAX_OPEN_FILES} stay open (least recently used closed
  * first). Padding files (BEP 47) are never created: writes to them are dropped, reads give zeros.
  *
  * <p>Every path is built from the torrent's sanitised components under {@link #root()}, and checked once more
- * here: a path that would leave the root, or that goes through a symbolic link, is refused. That keeps a hostile
- * torrent, or a link planted in the output directory, from making us write elsewhere.
+ * here: a path that would leave the root is refused. Symbolic links below the root follow one policy:
+ * <ul>
+ *   <li><b>reads follow them</b>: data the user linked into place on purpose (a file linked from a store, a
+ *       linked sub-folder) is checked and seeded like any other, as {@code btget create} reads it. A read can
+ *       never leak anything: a piece is used only after its bytes match the torrent's SHA-1.</li>
+ *   <li><b>writes never go through them</b>: nothing is created, written, or truncated through a link, whether it
+ *       points inside the output folder or out of it. That keeps a hostile torrent, or a link planted in the output
+ *       directory, from making us write elsewhere. A download that would have to write into a file reached through
+ *       a link is refused before it starts ({@link #refuseWritesThroughLinks}).</li>
+ * </ul>
  */
 public final class Storage implements Closeable {
     public static final int MAX_OPEN_FILES = 256;
@@ -34,7 +41,8 @@ public final class Storage implements Closeable {
     private final boolean writable;
     private final Path[] paths;
     private final Map<Integer, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
-    private final boolean[] checked;
+    /** Whether the cached channel of a file was opened for writing (a file reached through a link never is). */
+    private final boolean[] openForWrite;
 
     private Storage(Path root, FileLayout layout, boolean writable) {
         this.root = root.toAbsolutePath().normalize();
@@ -42,11 +50,11 @@ public final class Storage implements Closeable {
         this.writable = writable;
         List<FileEntry> files = layout.files();
         this.paths = new Path[files.size()];
-        this.checked = new boolean[files.size()];
+        this.openForWrite = new boolean[files.size()];
         for (int i = 0; i < files.size(); i++) {
             Path p = this.root;
             for (String component : files.get(i).path()) {
-                p = p.resolve(component);
+                p = FileNames.resolve(p, component);
             }
             p = p.normalize();
             if (!p.startsWith(this.root) || p.equals(this.root)) {
@@ -61,7 +69,7 @@ public final class Storage implements Closeable {
      * {@code outputDir/name}, a single-file torrent is the file {@code outputDir/name}.
      */
     public static Storage open(Path outputDir, Torrent torrent, boolean writable) {
-        Path root = torrent.multiFile() ? outputDir.resolve(torrent.name()) : outputDir;
+        Path root = torrent.multiFile() ? FileNames.resolve(outputDir, torrent.name()) : outputDir;
         return new Storage(root, new FileLayout(torrent), writable);
     }
 
@@ -81,10 +89,37 @@ public final class Storage implements Closeable {
         return paths[fileIndex];
     }
 
-    /** Writes {@code length} bytes of {@code data} at {@code offset} in the torrent's byte space. */
+    /**
+     * Writes {@code length} bytes of {@code data} at {@code offset} in the torrent's byte space (a whole verified
+     * piece, in the session). The part of it that falls in a file reached through a symbolic link is never written:
+     * it must already hold exactly those bytes (compared before anything is written), else the write is refused.
+     *
+     * @throws StorageException on a disk failure, or naming the link when its file holds other bytes
+     */
     public void write(long offset, byte[] data, int dataOffset, int length) {
-        for (FileSpan span : layout.spans(offset, length)) {
+        List<FileSpan> spans = layout.spans(offset, length);
+        boolean[] linked = new boolean[spans.size()];
+        for (int k = 0; k < spans.size(); k++) {
+            FileSpan span = spans.get(k);
             if (layout.files().get(span.fileIndex()).padding()) {
+                continue;
+            }
+            Path link = linkOf(span.fileIndex());
+            if (link != null) {
+                linked[k] = true;
+                byte[] onDisk = new byte[span.length()];
+                boolean same = readSpan(span, onDisk, 0) && java.util.Arrays.equals(onDisk, 0, span.length(),
+                        data, dataOffset + span.rangeOffset(), dataOffset + span.rangeOffset() + span.length());
+                if (!same) {
+                    throw new StorageException("cannot write " + paths[span.fileIndex()]
+                            + ": it is reached through the symbolic link " + link
+                            + " and holds other bytes; btget never writes through a link");
+                }
+            }
+        }
+        for (int k = 0; k < spans.size(); k++) {
+            FileSpan span = spans.get(k);
+            if (linked[k] || layout.files().get(span.fileIndex()).padding()) {
                 continue;
             }
             ByteBuffer buf = ByteBuffer.wrap(data, dataOffset + span.rangeOffset(), span.length());
@@ -120,39 +155,49 @@ public final class Storage implements Closeable {
                 Arrays.fill(dst, dstOffset + span.rangeOffset(), dstOffset + span.rangeOffset() + span.length(), (byte) 0);
                 continue;
             }
-            ByteBuffer buf = ByteBuffer.wrap(dst, dstOffset + span.rangeOffset(), span.length());
-            long pos = span.fileOffset();
-            int attempts = 0;
-            while (true) {
-                try {
-                    FileChannel ch = channel(span.fileIndex(), false);
-                    if (ch == null) {
-                        return false;
-                    }
-                    while (buf.hasRemaining()) {
-                        int n = ch.read(buf, pos);
-                        if (n < 0) {
-                            return false;
-                        }
-                        pos += n;
-                    }
-                    break;
-                } catch (ClosedChannelException e) {
-                    if (++attempts > 3) {
-                        throw failure("read", span.fileIndex(), e);
-                    }
-                } catch (IOException e) {
-                    throw failure("read", span.fileIndex(), e);
-                }
+            if (!readSpan(span, dst, dstOffset + span.rangeOffset())) {
+                return false;
             }
         }
         return true;
     }
 
-    /** The size of a file on disk, or -1 when there is no regular file (no file, or a directory or link in its place). */
+    /** Reads one span into {@code dst[at..]}; false when the file is missing or too short. */
+    private boolean readSpan(FileSpan span, byte[] dst, int at) {
+        ByteBuffer buf = ByteBuffer.wrap(dst, at, span.length());
+        long pos = span.fileOffset();
+        int attempts = 0;
+        while (true) {
+            try {
+                FileChannel ch = channel(span.fileIndex(), false);
+                if (ch == null) {
+                    return false;
+                }
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, pos);
+                    if (n < 0) {
+                        return false;
+                    }
+                    pos += n;
+                }
+                return true;
+            } catch (ClosedChannelException e) {
+                if (++attempts > 3) {
+                    throw failure("read", span.fileIndex(), e);
+                }
+            } catch (IOException e) {
+                throw failure("read", span.fileIndex(), e);
+            }
+        }
+    }
+
+    /**
+     * The size of a file on disk, following the user's links, or -1 when no regular file is there (no file, a
+     * directory, a device, a dangling link or a link loop).
+     */
     public long sizeOnDisk(int fileIndex) {
         try {
-            if (!Files.isRegularFile(paths[fileIndex], LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(paths[fileIndex])) {
                 return -1;
             }
             return Files.size(paths[fileIndex]);
@@ -166,6 +211,9 @@ public final class Storage implements Closeable {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
             if (files.get(i).length() == 0 && !files.get(i).padding()) {
+                if (Files.isRegularFile(paths[i])) {
+                    continue; // already there, perhaps through the user's link: nothing to create
+                }
                 try {
                     channel(i, true);
                 } catch (IOException e) {
@@ -184,8 +232,8 @@ public final class Storage implements Closeable {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
-            if (f.padding() || sizeOnDisk(i) <= f.length()) {
-                continue;
+            if (f.padding() || sizeOnDisk(i) <= f.length() || linkOf(i) != null) {
+                continue; // a file reached through a link is the user's: never cut
             }
             try {
                 channel(i, true).truncate(f.length());
@@ -197,48 +245,130 @@ public final class Storage implements Closeable {
 
     /**
      * Refuses, before any checking or downloading, a torrent file whose place is taken by something that is not a
-     * regular file (a directory, a link, a device): otherwise the check would call it "missing" and the download
-     * would fail only when the first piece is written.
+     * regular file (a directory, a device, or a link to one of those): otherwise the check would call it "missing"
+     * and the download would fail only when the first piece is written. A link to a regular file is data the user
+     * put there and is read through; a dangling link is data that is missing.
      */
     public void checkFileTypes() {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
             Path p = paths[i];
-            if (files.get(i).padding() || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (files.get(i).padding() || !Files.exists(p)) {
                 continue;
             }
-            if (Files.isSymbolicLink(p)) {
-                throw new StorageException(p + " is a symbolic link; refusing to follow it");
-            }
-            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new StorageException(p + " is " + (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-                        ? "a directory" : "not a regular file") + ", where the torrent has a file");
+            if (!Files.isRegularFile(p)) {
+                Path link = linkOf(i);
+                throw new StorageException(p + " is " + (Files.isDirectory(p) ? "a directory" : "not a regular file")
+                        + (link != null ? " (through the symbolic link " + link + ")" : "")
+                        + ", where the torrent has a file");
             }
         }
+    }
+
+    /**
+     * The first symbolic link on the way from the root to a file (the file itself included), or null when the
+     * path holds none. The root itself (the output folder, or the torrent's folder in it) may be a link: that is
+     * where the user asked the data to go.
+     */
+    public Path linkOf(int fileIndex) {
+        Path rel = root.relativize(paths[fileIndex]);
+        Path q = root;
+        for (Path component : rel) {
+            q = q.resolve(component);
+            if (Files.isSymbolicLink(q)) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses, before any data moves, a download that would have to write through a symbolic link: a file reached
+     * through a link that is missing or shorter than the torrent says, or a missing piece that lies in linked files
+     * only (its bytes there are wrong). A missing piece shared with plain files goes ahead: its linked part is
+     * compared, never written ({@link #write}). Linked files that are complete are only ever read.
+     *
+     * @param have the pieces already verified on disk
+     * @throws StorageException naming the file and the link (exit code 5)
+     */
+    public void refuseWritesThroughLinks(java.util.function.IntPredicate have) {
+        List<FileEntry> files = layout.files();
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            if (f.padding()) {
+                continue;
+            }
+            Path link = linkOf(i);
+            if (link == null) {
+                continue;
+            }
+            boolean incomplete = f.length() == 0 ? !Files.isRegularFile(paths[i]) : sizeOnDisk(i) < f.length();
+            if (!incomplete && f.length() > 0) {
+                int first = (int) (f.offset() / pieceLength());
+                int last = (int) ((f.end() - 1) / pieceLength());
+                for (int p = first; p <= last && !incomplete; p++) {
+                    incomplete = !have.test(p) && onlyLinkedFilesIn(p);
+                }
+            }
+            if (incomplete) {
+                throw new StorageException(f.displayPath() + " is reached through the symbolic link " + link
+                        + " and is incomplete or wrong; btget never writes through a link (complete the data it points"
+                        + " to, or replace the link with a plain file or folder)");
+            }
+        }
+    }
+
+    private boolean onlyLinkedFilesIn(int piece) {
+        long offset = layout.pieceOffset(piece);
+        int size = (int) Math.min(layout.pieceLength(), layout.totalLength() - offset);
+        for (FileSpan s : layout.spans(offset, size)) {
+            if (!layout.files().get(s.fileIndex()).padding() && linkOf(s.fileIndex()) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long pieceLength() {
+        return layout.pieceLength();
     }
 
     private FileChannel channel(int fileIndex, boolean forWrite) throws IOException {
         synchronized (open) {
             FileChannel ch = open.get(fileIndex);
-            if (ch != null && ch.isOpen()) {
+            if (ch != null && ch.isOpen() && (!forWrite || openForWrite[fileIndex])) {
                 return ch;
             }
+            if (ch != null) {
+                // closed by eviction, or opened read-only through the user's link: open again (and check again)
+                open.remove(fileIndex);
+                ch.close();
+            }
             Path p = paths[fileIndex];
-            if (!checked[fileIndex]) {
-                checkNoLinks(p);
-            }
-            if (!forWrite && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
             if (forWrite && !writable) {
                 throw new IOException("storage opened read-only");
             }
-            if (forWrite || writable) {
-                Files.createDirectories(p.getParent());
+            // Checked on every open, not once: a link may appear between two opens.
+            Path link = linkOf(fileIndex);
+            if (forWrite && link != null) {
+                throw new IOException("refusing to write through the symbolic link " + link);
             }
-            RandomAccessFile raf = new RandomAccessFile(p.toFile(), writable ? "rw" : "r");
-            ch = raf.getChannel();
-            checked[fileIndex] = true;
+            if (!forWrite && !Files.exists(p)) {
+                return null;
+            }
+            boolean canWrite = writable && link == null;
+            if (forWrite) {
+                Files.createDirectories(p.getParent());
+                if (linkOf(fileIndex) != null) {
+                    throw new IOException("refusing to write through the symbolic link " + linkOf(fileIndex));
+                }
+            }
+            // NOFOLLOW_LINKS: a link put in the file's place after the check above still fails the open (ELOOP).
+            ch = canWrite
+                    ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                            LinkOption.NOFOLLOW_LINKS)
+                    : FileChannel.open(p, StandardOpenOption.READ);
+            openForWrite[fileIndex] = canWrite;
             open.put(fileIndex, ch);
             if (open.size() > MAX_OPEN_FILES) {
                 Iterator<Map.Entry<Integer, FileChannel>> it = open.entrySet().iterator();
@@ -247,15 +377,6 @@ public final class Storage implements Closeable {
                 eldest.close();
             }
             return ch;
-        }
-    }
-
-    /** Refuses a file path that runs through a symbolic link anywhere below the root. */
-    private void checkNoLinks(Path p) throws IOException {
-        for (Path q = p; q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {
-            if (Files.isSymbolicLink(q)) {
-                throw new IOException("refusing to follow the symbolic link " + q);
-            }
         }
     }
 

@@ -100,8 +100,11 @@ public final class Verifier {
         return java.util.Arrays.equals(digest, 0, 20, hashes, piece * 20, piece * 20 + 20);
     }
 
-    /** Pieces all of whose (non-padding) bytes lie within files that exist and are long enough. */
-    private BitSet presentPieces() {
+    /**
+     * Pieces all of whose (non-padding) bytes lie within files that exist and are long enough: the pieces a check
+     * reads and hashes. The others fail without being read.
+     */
+    public BitSet presentPieces() {
         List<FileEntry> files = storage.layout().files();
         long[] size = new long[files.size()];
         for (int i = 0; i < files.size(); i++) {

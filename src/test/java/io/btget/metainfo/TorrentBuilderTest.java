@@ -157,4 +157,42 @@ class TorrentBuilderTest {
         assertThatThrownBy(() -> new TorrentBuilder(dir).pieceLength(Optional.of((128 << 20) + 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Files made by /bin/sh so the name's bytes are exact whatever this JVM's locale. */
+    private static void shell(Path dir, String script) throws Exception {
+        Process p = new ProcessBuilder("/bin/sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
+    void refusesAFileWhoseNameIsNotValidUtf8() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("nu"));
+        Files.writeString(root.resolve("ok.txt"), "fine");
+        shell(root, "printf hello > \"$(printf 'caf\\351.txt')\"");
+        assertThatThrownBy(() -> new TorrentBuilder(root).build((d, t) -> { }))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("file name is not valid UTF-8: " + root);
+    }
+
+    @Test
+    void readsValidNonAsciiNamesAsTheirUtf8Bytes() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("u"));
+        shell(root, "printf hello > \"$(printf 'caf\\303\\251.txt')\"");
+        TorrentBuilder.Result r = new TorrentBuilder(root).build((d, t) -> { });
+        assertThat(r.torrent().files().get(0).path()).containsExactly("caf\u00e9.txt");
+    }
+
+    @Test
+    void namesABrokenLinkAndALinkLoopInsteadOfSkippingThem() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("l"));
+        Files.writeString(root.resolve("a.txt"), "data");
+        Files.createSymbolicLink(root.resolve("gone"), dir.resolve("nowhere"));
+        assertThatThrownBy(() -> new TorrentBuilder(root).build((d, t) -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("broken symbolic link: " + root.resolve("gone"));
+        Files.delete(root.resolve("gone"));
+        Files.createSymbolicLink(root.resolve("up"), root);
+        assertThatThrownBy(() -> new TorrentBuilder(root).build((d, t) -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("symbolic link loop: " + root.resolve("up"));
+    }
 }

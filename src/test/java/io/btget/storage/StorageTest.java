@@ -79,4 +79,96 @@ class StorageTest {
                     .hasMessageContaining("a.txt");
         }
     }
+
+    @Test
+    void readsThroughTheUsersLinkedFolderButNeverWritesThroughIt() throws Exception {
+        Path store = Files.createDirectory(dir.resolve("store"));
+        Files.writeString(store.resolve("a.txt"), "abcd");
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Files.createSymbolicLink(root.resolve("x"), store);
+        try (Storage s = Storage.open(root, layout(), true)) {
+            byte[] buf = new byte[4];
+            assertThat(s.read(0, buf, 0, 4)).isTrue();
+            assertThat(new String(buf, StandardCharsets.US_ASCII)).isEqualTo("abcd");
+            assertThat(s.sizeOnDisk(0)).isEqualTo(4);
+            assertThat(s.linkOf(0)).isEqualTo(root.resolve("x"));
+            assertThat(s.linkOf(3)).isNull();
+            // the channel opened for that read must not serve a write
+            assertThatThrownBy(() -> s.write(0, "wxyz".getBytes(StandardCharsets.US_ASCII), 0, 4))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("symbolic link " + root.resolve("x"));
+        }
+        assertThat(Files.readString(store.resolve("a.txt"))).isEqualTo("abcd");
+    }
+
+    @Test
+    void refusesADownloadThatWouldWriteIntoALinkedFileBeforeAnyDataMoves() throws Exception {
+        Path store = Files.createDirectory(dir.resolve("store"));
+        Files.writeString(store.resolve("a.txt"), "ab");
+        Path root = Files.createDirectories(dir.resolve("root/x"));
+        Files.createSymbolicLink(root.resolve("a.txt"), store.resolve("a.txt"));
+        try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
+            s.checkFileTypes(); // a link to a regular file is the user's data, not an error
+            assertThatThrownBy(() -> s.refuseWritesThroughLinks(piece -> true))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("x/a.txt is reached through the symbolic link " + root.resolve("a.txt"));
+        }
+        Files.writeString(store.resolve("a.txt"), "abcd");
+        try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
+            // full length: piece 0 is shared with the plain b.txt, so it may be fetched; its a.txt part is compared
+            s.refuseWritesThroughLinks(piece -> false);
+        }
+        assertThat(Files.readString(store.resolve("a.txt"))).isEqualTo("abcd");
+    }
+
+    @Test
+    void aPieceOverALinkedFileWritesOnlyThePlainFilesAndOnlyWhenTheLinkedBytesMatch() throws Exception {
+        Path store = Files.createDirectory(dir.resolve("store"));
+        Files.writeString(store.resolve("a.txt"), "abcd");
+        Path root = Files.createDirectories(dir.resolve("root/x"));
+        Files.createSymbolicLink(root.resolve("a.txt"), store.resolve("a.txt"));
+        byte[] wrong = "abcX\0\0efghij".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] right = "abcd\0\0efghij".getBytes(StandardCharsets.ISO_8859_1);
+        try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
+            assertThatThrownBy(() -> s.write(0, wrong, 0, 8))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("holds other bytes");
+            assertThat(root.resolve("y")).doesNotExist(); // nothing of the piece was written
+            s.write(0, right, 0, 12);
+        }
+        assertThat(Files.readString(store.resolve("a.txt"))).isEqualTo("abcd");
+        assertThat(Files.isSymbolicLink(root.resolve("a.txt"))).isTrue();
+        assertThat(Files.readString(root.resolve("y/b.txt"))).isEqualTo("efghij");
+    }
+
+    @Test
+    void neverCreatesOrCutsAFileThroughALink() throws Exception {
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Files.createSymbolicLink(root.resolve("empty.txt"), outside.resolve("created"));
+        try (Storage s = Storage.open(root, layout(), true)) {
+            assertThatThrownBy(s::createEmptyFiles).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("symbolic link");
+            assertThatThrownBy(() -> s.refuseWritesThroughLinks(piece -> true))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("empty.txt");
+        }
+        assertThat(outside).isEmptyDirectory();
+
+        Files.writeString(outside.resolve("long.txt"), "abcd-and-more");
+        Files.createDirectories(root.resolve("x"));
+        Files.createSymbolicLink(root.resolve("x/a.txt"), outside.resolve("long.txt"));
+        try (Storage s = Storage.open(root, layout(), true)) {
+            s.trimToTorrentLengths();
+        }
+        assertThat(Files.readString(outside.resolve("long.txt"))).isEqualTo("abcd-and-more");
+    }
+
+    @Test
+    void aLinkToAFolderWhereTheTorrentHasAFileIsRefused() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root/x"));
+        Files.createSymbolicLink(root.resolve("a.txt"), Files.createDirectory(dir.resolve("d")));
+        try (Storage s = Storage.open(dir.resolve("root"), layout(), true)) {
+            assertThatThrownBy(s::checkFileTypes).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("is a directory (through the symbolic link");
+        }
+    }
 }
