@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """A python3-libtorrent seeder on loopback, for benchmarks and interop tests.
 
-usage: lt-seed.py TORRENT SAVE_DIR PORT [--trust]
+usage: lt-seed.py TORRENT SAVE_DIR PORT [--trust] [--default-settings]
 
 Seeds TORRENT from SAVE_DIR, listening on 127.0.0.1:PORT over TCP only (no DHT, LSD, UPnP, uTP), with libtorrent's
 high-performance seed settings. Prints "READY" once it is seeding, then runs until SIGTERM/SIGINT.
 --trust skips the initial hash check (seed mode) for large benchmark files.
+--default-settings starts from libtorrent's default settings instead of high_performance_seed().
 """
 import signal
 import sys
@@ -17,7 +18,7 @@ import libtorrent as lt
 def main():
     torrent, save_dir, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     trust = "--trust" in sys.argv[4:]
-    settings = lt.high_performance_seed()
+    settings = lt.default_settings() if "--default-settings" in sys.argv[4:] else lt.high_performance_seed()
     settings.update({
         "listen_interfaces": "127.0.0.1:%d" % port,
         "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -46,6 +45,7 @@ final class PieceHasher {
         }
         int pieceCount = (int) pieceCountLong;
         byte[] hashes = new byte[pieceCount * 20];
+        Sha1.warmUp();
         if (threads <= 1) {
             hashInline(sources, pieceLength, hashes, progress);
             return hashes;
@@ -73,9 +73,7 @@ final class PieceHasher {
                 }
                 pending.add(pool.submit(() -> {
                     try {
-                        MessageDigest sha1 = sha1();
-                        sha1.update(buffer, 0, size);
-                        System.arraycopy(sha1.digest(), 0, hashes, index * 20, 20);
+                        Sha1.digest(sha1(), buffer, 0, size, hashes, index * 20);
                     } finally {
                         free.add(buffer); // always returned, or the reader would wait forever
                     }
@@ -100,8 +98,7 @@ final class PieceHasher {
         try (PieceReader reader = new PieceReader(sources)) {
             for (int piece = 0; piece < hashes.length / 20; piece++) {
                 int size = reader.readPiece(buffer, (int) Math.min(pieceLength, total - done));
-                sha1.update(buffer, 0, size);
-                System.arraycopy(sha1.digest(), 0, hashes, piece * 20, 20);
+                Sha1.digest(sha1, buffer, 0, size, hashes, piece * 20);
                 done += size;
                 progress.accept(done);
             }
@@ -117,11 +114,7 @@ final class PieceHasher {
     }
 
     static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
-        }
+        return Sha1.newDigest();
     }
 
     /** Reads the concatenation of the sources, piece by piece, checking each file is as long as listed. */

@@ -1,9 +1,9 @@
 package io.btget.storage;
 
 import io.btget.metainfo.FileEntry;
+import io.btget.metainfo.Sha1;
 import io.btget.metainfo.Torrent;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -28,6 +28,7 @@ public final class Verifier {
     public Verifier(Torrent torrent, Storage storage) {
         this.torrent = torrent;
         this.storage = storage;
+        Sha1.warmUp(); // before any piece is hashed, here or by the session that checks existing data first
     }
 
     /**
@@ -92,12 +93,12 @@ public final class Verifier {
         }
     }
 
-    /** Whether a piece's hash matches {@code data[0..size)}. */
+    /**
+     * Whether a piece's hash (BEP 3) matches {@code data[0..size)}. Hashes through {@link Sha1}, which keeps SHA-1 on
+     * the JDK's intrinsic (see there).
+     */
     public static boolean hashMatches(Torrent torrent, MessageDigest sha1, byte[] data, int size, int piece) {
-        sha1.update(data, 0, size);
-        byte[] digest = sha1.digest();
-        byte[] hashes = torrent.pieceHashes();
-        return java.util.Arrays.equals(digest, 0, 20, hashes, piece * 20, piece * 20 + 20);
+        return Sha1.matches(sha1, data, 0, size, torrent.pieceHashes(), piece * Sha1.LENGTH);
     }
 
     /**
@@ -125,10 +126,6 @@ public final class Verifier {
     }
 
     public static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-1", e);
-        }
+        return Sha1.newDigest();
     }
 }
