@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
             "Exit 0 when every piece is present and correct, 6 otherwise."})
 final class VerifyCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
     String torrent;
 
     @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Where the data is (default: current directory).")
@@ -45,9 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (threads < 1) {
-            throw new UserError(ExitCode.USAGE, "--threads must be at least 1");
-        }
+        SessionOptions.checkThreads("--threads", threads);
         Torrent t = TorrentInput.load(torrent);
         if (!Files.isDirectory(dir)) {
             throw new UserError(ExitCode.USAGE, "not a directory: " + dir);
@@ -56,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
         BitSet good;
         List<FileEntry> files = t.files();
         long[] sizes = new long[files.size()];
-        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, new java.io.PrintWriter(System.out))) {
+        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, LoggingOptions.quiet(), new java.io.PrintWriter(System.out))) {
             LongAdder checked = new LongAdder();
             AtomicBoolean done = new AtomicBoolean();
             Thread reporter = new Thread(() -> {
@@ -132,7 +130,7 @@ final class VerifyCommand implements Callable<Integer> {
             fileReports.add(r);
             if (!json && (!status.equals("ok") || LoggingOptions.verbosity() >= 1)) {
                 String detail = switch (status) {
-                    case "short", "corrupt" -> " (" + badPieces[i] + " bad pieces)";
+                    case "short", "corrupt" -> " (" + Units.count(badPieces[i], "bad piece") + ")";
                     case "long" -> " (" + sizes[i] + " bytes on disk, " + f.length() + " in the torrent)";
                     default -> "";
                 };
@@ -151,9 +149,18 @@ final class VerifyCommand implements Callable<Integer> {
         summary.put("fileCount", userFiles);
         summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
         summary.put("files", fileReports);
-        double mbps = t.totalLength() / Math.max(0.001, seconds) / 1e6;
-        view.finish(String.format(Locale.ROOT, "%s: %d of %d pieces OK, %d of %d files OK (%s in %.2fs, %.0f MB/s)%s",
-                t.name(), goodPieces, t.pieceCount(), okFiles, userFiles, Units.bytes(t.totalLength()), seconds, mbps,
+        // the rate is that of the bytes actually read: files that are missing or short are not "verified" at any speed
+        long onDisk = 0;
+        for (int i = 0; i < files.size(); i++) {
+            if (!files.get(i).padding() && sizes[i] > 0) {
+                onDisk += Math.min(sizes[i], files.get(i).length());
+            }
+        }
+        summary.put("bytesRead", onDisk);
+        String read = onDisk == 0 ? "no data on disk" : String.format(Locale.ROOT, "%s read in %.2fs, %s",
+                Units.bytes(onDisk), seconds, Units.rate(onDisk / Math.max(0.001, seconds)));
+        view.finish(String.format(Locale.ROOT, "%s: %d of %s OK, %d of %s OK (%s)%s",
+                t.name(), goodPieces, Units.count(t.pieceCount(), "piece"), okFiles, Units.count(userFiles, "file"), read,
                 goodPieces == t.pieceCount() && okFiles == userFiles ? "" : " - INCOMPLETE"), summary);
         return goodPieces == t.pieceCount() && okFiles == userFiles;
     }
