@@ -163,7 +163,7 @@ public final class Main {
         return msg.replace('\n', ' ').replace('\r', ' ');
     }
 
-    /** Why an I/O operation failed, without the path ("permission denied"): see {@link io.btget.storage.IoReason}. */
+    /** Why an I/O operation failed, without the path ("Permission denied"): see {@link io.btget.storage.IoReason}. */
     static String reason(java.io.IOException e) {
         return io.btget.storage.IoReason.of(e);
     }

@@ -94,20 +94,20 @@ class UserFacingOutputTest {
         Result r = run("download", t.toString(), "-d", file.toString(), "--peer", "127.0.0.1:9", "--bind", "127.0.0.1",
                 "-p", "0");
         assertThat(r.code()).isEqualTo(5);
-        assertThat(r.err()).contains("cannot create output directory " + file + ": exists and is not a directory")
+        assertThat(r.err()).contains("cannot create output directory " + file + ": File exists and is not a directory")
                 .doesNotContain(file + ": " + file);
         Result under = run("download", t.toString(), "-d", file.resolve("sub").toString(), "--peer", "127.0.0.1:9",
                 "--bind", "127.0.0.1", "-p", "0");
-        assertThat(under.err()).contains(": not a directory");
+        assertThat(under.err()).contains(": Not a directory");
     }
 
     @Test
     void fileSystemErrorsKeepTheirReason() {
-        assertThat(Main.oneLine(new AccessDeniedException("/srv/data/x"))).isEqualTo("/srv/data/x: permission denied");
+        assertThat(Main.oneLine(new AccessDeniedException("/srv/data/x"))).isEqualTo("/srv/data/x: Permission denied");
         assertThat(Main.oneLine(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/a"))))
-                .isEqualTo("/a: no such file or directory");
+                .isEqualTo("/a: No such file or directory");
         assertThat(Main.oneLine(new java.nio.file.FileSystemException("/a", null, "No space left on device")))
-                .isEqualTo("/a: no space left on device");
-        assertThat(io.btget.storage.IoReason.of(new AccessDeniedException("/x"))).isEqualTo("permission denied");
+                .isEqualTo("/a: No space left on device");
+        assertThat(io.btget.storage.IoReason.of(new AccessDeniedException("/x"))).isEqualTo("Permission denied");
     }
 }
