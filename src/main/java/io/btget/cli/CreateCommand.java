@@ -54,7 +54,8 @@ public final class CreateCommand implements Runnable {
                     + "(the smallest power of two from 16K to 16M giving at most 2000 pieces). Default: ${DEFAULT-VALUE}.")
     String pieceSize;
 
-    @Option(names = {"-p", "--private"}, description = "Set the private flag (BEP 27): trackers only, no DHT/PEX.")
+    // No -p: everywhere else in btget -p is --port (mktorrent and transmission-create use -p for private).
+    @Option(names = "--private", description = "Set the private flag (BEP 27): trackers only, no DHT/PEX.")
     boolean isPrivate;
 
     @Option(names = {"-c", "--comment"}, paramLabel = "TEXT", description = "A comment stored in the torrent.")
@@ -63,7 +64,8 @@ public final class CreateCommand implements Runnable {
     @Option(names = {"-w", "--web-seed"}, paramLabel = "URL", description = "A web seed URL (BEP 19); repeatable.")
     List<String> webSeeds = new ArrayList<>();
 
-    @Option(names = {"-d", "--no-date"}, description = "Leave out the creation date (reproducible output).")
+    // No -d: everywhere else in btget -d is --dir (mktorrent uses -d for no date).
+    @Option(names = "--no-date", description = "Leave out the creation date (reproducible output).")
     boolean noDate;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Torrent name (default: the file or directory name).")
@@ -83,6 +85,11 @@ public final class CreateCommand implements Runnable {
         if (!Files.exists(path)) {
             throw new UserError(ExitCode.USAGE, "no such file or directory: " + path);
         }
+        for (List<String> tier : tiers(trackers)) {
+            tier.forEach(url -> AnnounceUrls.checkTracker("--tracker", url));
+        }
+        webSeeds.forEach(url -> AnnounceUrls.checkWebSeed("--web-seed", url));
+        SessionOptions.checkThreads("--threads", threads);
         if (name != null) {
             Optional<String> safe;
             try {
@@ -117,7 +124,7 @@ public final class CreateCommand implements Runnable {
         TorrentBuilder.Result result;
         long hashStart = System.nanoTime();
         double hashSeconds;
-        try (ProgressView view = ProgressViews.choose(json, progressMode, out)) {
+        try (ProgressView view = ProgressViews.choose(json, progressMode, LoggingOptions.quiet(), out)) {
             try {
                 result = builder.build((hashed, total) -> showProgress(view, hashStart, hashed, total));
                 hashSeconds = Math.max(1e-6, (System.nanoTime() - hashStart) / 1e9);
@@ -140,9 +147,10 @@ public final class CreateCommand implements Runnable {
             fields.put("pieceCount", t.pieceCount());
             fields.put("output", target.toString());
             fields.put("hashSeconds", Math.round(hashSeconds * 1000) / 1000.0);
-            view.finish(String.format(Locale.ROOT, "%s: %s, %d pieces of %s, info hash %s -> %s (hashed in %.2fs, %.0f MB/s)",
-                    t.name(), Units.bytes(t.totalLength()), t.pieceCount(), Units.bytes(t.pieceLength()),
-                    t.infoHash().hex(), target, hashSeconds, t.totalLength() / hashSeconds / 1e6), fields);
+            view.finish(String.format(Locale.ROOT, "%s: %s, %s of %s, info hash %s -> %s (hashed in %.2fs, %s)",
+                    t.name(), Units.bytes(t.totalLength()), Units.count(t.pieceCount(), "piece"),
+                    Units.bytes(t.pieceLength()), t.infoHash().hex(), target, hashSeconds,
+                    Units.rate(t.totalLength() / hashSeconds)), fields);
         }
     }
 
@@ -221,12 +229,30 @@ public final class CreateCommand implements Runnable {
         }
     }
 
-    /** Never leaves a half-written .torrent behind: write beside the target, then move into place. */
+    /**
+     * Never leaves a half-written .torrent behind: write beside the target, then move into place. The file is
+     * created as any other (mode 0666 less the umask, like mktorrent's), not with the 0600 of a temporary file.
+     */
     private static void writeAtomically(Path target, byte[] data, boolean replace) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ".btget-", ".torrent.tmp");
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        Path tmp = null;
+        for (int attempt = 0; tmp == null; attempt++) {
+            Path candidate = dir.resolve(".btget-" + Long.toUnsignedString(random.nextLong(), 36) + ".torrent.tmp");
+            try (java.io.OutputStream out = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                tmp = candidate;
+                out.write(data);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                Files.deleteIfExists(candidate);
+                throw e;
+            }
+        }
         try {
-            Files.write(tmp, data, StandardOpenOption.TRUNCATE_EXISTING);
             if (replace) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {

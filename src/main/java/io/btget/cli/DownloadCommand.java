@@ -16,25 +16,21 @@ final class DownloadCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
     String torrent;
 
-    @Option(names = "--seed", description = "Keep seeding after the download completes, until interrupted.")
+    @Option(names = "--seed", description = "Keep seeding after the download completes, until interrupted or a limit below.")
     boolean seed;
 
-    @Option(names = "--seed-ratio", paramLabel = "R", description = "Seed until uploaded/size reaches R (implies --seed).")
-    Double seedRatio;
+    @Option(names = "--seed-ratio", paramLabel = "R", description = "Seed until uploaded/size reaches R, or inf (implies --seed).")
+    String seedRatio;
 
-    @Option(names = "--seed-time", paramLabel = "DURATION", description = "Seed for this long at most (implies --seed).")
+    @Option(names = "--seed-time", paramLabel = "DURATION", description = "Seed for this long at most, or inf (implies --seed); 0: do not seed.")
     String seedTime;
 
     @Override
     public Integer call() {
-        Config.SeedPolicy policy = Config.SeedPolicy.NONE;
-        if (seed || seedRatio != null || seedTime != null) {
-            policy = SessionOptions.seedPolicy(seedRatio, seedTime);
-        }
-        Config config = session.toConfig(policy);
+        Config config = session.toConfig(SessionOptions.seedPolicy(seed, seedRatio, seedTime, false));
         Torrent t = TorrentInput.load(torrent);
         return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
     }

@@ -24,24 +24,21 @@ import picocli.CommandLine.Spec;
         description = "Show what a .torrent file holds: name, info hash, size, pieces, files, trackers, magnet link.",
         footerHeading = "%n", footer = {"Exits 3 when the file is not a valid .torrent."})
 public final class InfoCommand implements Runnable {
-    /** The bencode decoder's own limit for .torrent files. */
-    static final int MAX_TORRENT_BYTES = 64 << 20;
-
     @Spec
     CommandSpec spec;
 
     // -v/-q/--log-file come from BtgetCommand's LoggingOptions (inherited scope); mixing them in again here
     // would declare them twice.
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .torrent file.")
-    Path file;
+    @Parameters(index = "0", paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
+    String file;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
     @Override
     public void run() {
-        Torrent torrent = TorrentInput.load(file.toString());
+        Torrent torrent = TorrentInput.load(file);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.object(asJson(torrent)));
@@ -118,6 +115,4 @@ public final class InfoCommand implements Runnable {
     private static String oneLine(String s) {
         return s.replaceAll("\\p{Cntrl}", " ");
     }
-
-    /** Reads a .torrent with the size bound and the errors users should see (2: no such file, 3: unreadable). */
 }

@@ -58,6 +58,11 @@ public final class LoggingOptions {
         return verbosity >= 2;
     }
 
+    /** {@code -q}: errors only (on stderr); stdout stays empty but for {@code --json}. */
+    public static boolean quiet() {
+        return quiet;
+    }
+
     public static int verbosity() {
         return quiet ? -1 : verbosity;
     }

@@ -4,9 +4,7 @@ import io.btget.bencode.BencodeException;
 import io.btget.metainfo.InvalidTorrentException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -57,7 +55,36 @@ public final class Main {
 
     public static int run(String... args) {
         CommandLine cmd = commandLine();
+        String first = firstPositional(args);
+        if (first != null) {
+            var meant = CommandSuggestions.misspelled(first, cmd.getSubcommands().keySet());
+            if (meant.isPresent()) {
+                PrintWriter err = cmd.getErr();
+                err.println("btget: '" + first + "' is not a btget command (nor a file); did you mean '" + meant.get() + "'?");
+                err.println("Try 'btget --help' for more information.");
+                err.flush();
+                return ExitCode.USAGE.code;
+            }
+        }
         return cmd.execute(withDefaultCommand(cmd, args));
+    }
+
+    /** The first argument that is neither an option of the root command nor its value; null if none. */
+    static String firstPositional(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.startsWith("-")) {
+                if (ROOT_OPTIONS_WITH_VALUE.contains(a)) {
+                    i++;
+                }
+                continue;
+            }
+            return a;
+        }
+        return null;
     }
 
     /** Options of the root command that take a value (so that value is not taken for the torrent). */
@@ -100,6 +127,8 @@ public final class Main {
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("btget: " + ex.getMessage());
+            // "--sed-time": picocli knows the options, and says which one was meant
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE.code;
         });
@@ -158,17 +187,13 @@ public final class Main {
     static String oneLine(Throwable ex) {
         Throwable t = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
         String msg;
-        if (t instanceof NoSuchFileException nsf) {
-            msg = "no such file: " + nsf.getFile();
-        } else if (t instanceof AccessDeniedException ade) {
-            msg = "permission denied: " + ade.getFile();
-        } else if (t instanceof java.nio.file.InvalidPathException ipe) {
+        if (t instanceof java.nio.file.InvalidPathException ipe) {
             msg = "cannot use the file name '" + ipe.getInput() + "': " + ipe.getReason()
                     + (io.btget.storage.FileNames.utf8() ? "" : " (the file-name encoding of this locale is "
                     + io.btget.storage.FileNames.fileNameEncoding() + ", not UTF-8; run btget under a UTF-8 locale,"
                     + " e.g. LC_ALL=C.UTF-8)");
         } else if (t instanceof FileSystemException fse) {
-            msg = fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
+            msg = io.btget.storage.IoReason.describe(fse);
         } else {
             msg = t.getMessage();
             if (msg == null || msg.isBlank() || !(t instanceof UserError || t instanceof BencodeException
@@ -178,5 +203,10 @@ public final class Main {
             }
         }
         return msg.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** Why an I/O operation failed, without the path ("Permission denied"): see {@link io.btget.storage.IoReason}. */
+    static String reason(java.io.IOException e) {
+        return io.btget.storage.IoReason.of(e);
     }
 }

@@ -16,18 +16,18 @@ final class SeedCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
     String torrent;
 
-    @Option(names = "--seed-ratio", paramLabel = "R", description = "Stop when uploaded/size reaches R (default: never).")
-    Double seedRatio;
+    @Option(names = "--seed-ratio", paramLabel = "R", description = "Stop when uploaded/size reaches R (default: inf, never).")
+    String seedRatio;
 
-    @Option(names = "--seed-time", paramLabel = "DURATION", description = "Stop after seeding this long (default: never).")
+    @Option(names = "--seed-time", paramLabel = "DURATION", description = "Stop after seeding this long (default: inf, never); 0: check the data and stop.")
     String seedTime;
 
     @Override
     public Integer call() {
-        Config config = session.toConfig(SessionOptions.seedPolicy(seedRatio, seedTime), true);
+        Config config = session.toConfig(SessionOptions.seedPolicy(true, seedRatio, seedTime, true), true);
         Torrent t = TorrentInput.load(torrent);
         return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
     }

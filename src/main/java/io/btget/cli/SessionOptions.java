@@ -35,7 +35,7 @@ final class SessionOptions {
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "A peer to connect to directly (repeatable).")
     List<String> peers = new ArrayList<>();
 
-    @Option(names = "--stall-timeout", paramLabel = "DURATION", description = "Give up (exit 4) when nothing progresses for this long: 90, 30s, 5m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", description = "Give up (exit 4) when nothing progresses for this long: 90, 30s, 5m; 0 or inf: never (default: ${DEFAULT-VALUE}).")
     String stallTimeout = "3m";
 
     @Option(names = "--download-limit", paramLabel = "RATE", description = "Bytes per second over all peers: 500K, 2M (default: no limit).")
@@ -67,9 +67,7 @@ final class SessionOptions {
         if (port != null && (port < 0 || port > 65535)) {
             throw new UserError(ExitCode.USAGE, "--port must be 0..65535");
         }
-        if (hashThreads < 1) {
-            throw new UserError(ExitCode.USAGE, "--hash-threads must be at least 1");
-        }
+        checkThreads("--hash-threads", hashThreads);
         InetAddress bindAddress;
         try {
             bindAddress = InetAddress.getByName(bind);
@@ -80,25 +78,57 @@ final class SessionOptions {
         for (String p : peers) {
             peerAddresses.add(parsePeer(p));
         }
-        for (String t : trackers) {
-            String lower = t.toLowerCase(java.util.Locale.ROOT);
-            if (!(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("udp://"))) {
-                throw new UserError(ExitCode.USAGE, "--tracker must be an http://, https:// or udp:// URL: " + t);
-            }
-        }
+        trackers.forEach(t -> AnnounceUrls.checkTracker("--tracker", t));
         Config config = new Config(dir, bindAddress, port == null ? 6881 : port, maxPeers, maxUploads, trackers, peerAddresses,
-                duration("--stall-timeout", stallTimeout), size("--download-limit", downloadLimit),
+                stallTimeout(stallTimeout), size("--download-limit", downloadLimit),
                 size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
         return port == null ? config : config.withExplicitPort();
     }
 
-    /** Seeding until {@code --seed-ratio} or {@code --seed-time} (either may be absent: then until a signal). */
-    static Config.SeedPolicy seedPolicy(Double seedRatio, String seedTime) {
-        if (seedRatio != null && !(seedRatio > 0)) {
-            throw new UserError(ExitCode.USAGE, "--seed-ratio must be positive");
+    /** The most threads a hashing option takes: more only adds memory (a piece buffer each) and contention. */
+    static final int MAX_THREADS = 256;
+
+    static void checkThreads(String flag, int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new UserError(ExitCode.USAGE, flag + " must be 1.." + MAX_THREADS + ", got " + n);
         }
-        return new Config.SeedPolicy(true, seedRatio == null ? 0 : seedRatio,
-                seedTime == null ? Duration.ZERO : duration("--seed-time", seedTime));
+    }
+
+    /** {@code --stall-timeout}: a duration; 0 or inf mean never give up ({@link Duration#ZERO} in {@link Config}). */
+    static Duration stallTimeout(String text) {
+        return Units.isUnlimited(text) ? Duration.ZERO : duration("--stall-timeout", text);
+    }
+
+    /**
+     * What to do once the download is complete, from {@code --seed}, {@code --seed-ratio R|inf} and
+     * {@code --seed-time DURATION|inf}, as aria2c reads them: none of them: do not seed (unless {@code seedByDefault},
+     * for {@code seed}); {@code --seed-time 0}: do not seed, whatever else is given; otherwise seed until the ratio
+     * or the time is reached, whichever comes first, and without a limit when neither is given or both are inf.
+     */
+    static Config.SeedPolicy seedPolicy(boolean seed, String seedRatio, String seedTime, boolean seedByDefault) {
+        double ratio = 0;
+        if (seedRatio != null && !Units.isUnlimited(seedRatio)) {
+            try {
+                ratio = Double.parseDouble(seedRatio.trim());
+            } catch (NumberFormatException e) {
+                ratio = Double.NaN;
+            }
+            if (!(ratio > 0) || Double.isInfinite(ratio) || seedRatio.toLowerCase(java.util.Locale.ROOT).contains("x")) {
+                throw new UserError(ExitCode.USAGE, "--seed-ratio must be a positive number or inf, got '" + seedRatio
+                        + "' (--seed-time 0 means do not seed)");
+            }
+        }
+        Duration time = Duration.ZERO;
+        if (seedTime != null && !Units.isUnlimited(seedTime)) {
+            time = duration("--seed-time", seedTime);
+            if (time.isZero()) {
+                return Config.SeedPolicy.NONE;
+            }
+        }
+        if (!seed && seedRatio == null && seedTime == null && !seedByDefault) {
+            return Config.SeedPolicy.NONE;
+        }
+        return new Config.SeedPolicy(true, ratio, time);
     }
 
     static Duration duration(String flag, String text) {

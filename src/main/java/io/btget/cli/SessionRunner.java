@@ -2,6 +2,7 @@ package io.btget.cli;
 
 import io.btget.cli.progress.ProgressView;
 import io.btget.cli.progress.ProgressViews;
+import io.btget.cli.progress.StatusLine;
 import io.btget.metainfo.Torrent;
 import io.btget.session.Config;
 import io.btget.session.Outcome;
@@ -24,7 +25,7 @@ final class SessionRunner {
     }
 
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out) {
-        try (ProgressView view = ProgressViews.choose(options.json, options.progress, out)) {
+        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out)) {
             Listener listener = new Listener(view, torrent);
             io.btget.session.TorrentSession session = new io.btget.session.TorrentSession(torrent, config, listener);
             Signals.onStop(code -> session.requestStop(Outcome.INTERRUPTED));
@@ -44,12 +45,13 @@ final class SessionRunner {
             try {
                 outcome = session.run();
             } catch (io.btget.peer.PeerPool.ListenException e) {
-                fail(view, options.json, "btget: " + e.getMessage(), summary("error", session.stats(), e.getMessage()));
+                fail(view, options.json, "btget: " + e.getMessage(), summary("error", session.stats(), e.getMessage(), 0));
                 return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
             } catch (SessionException | StorageException e) {
                 Stats s = session.stats();
-                fail(view, options.json, "btget: " + e.getMessage() + " (" + s.piecesHave() + " of " + s.pieceCount()
-                        + " pieces verified and kept on disk)", summary("error", s, e.getMessage()));
+                fail(view, options.json, "btget: " + Main.oneLine(e) + " (" + s.piecesHave() + " of "
+                        + Units.count(s.pieceCount(), "piece") + " verified and kept on disk)",
+                        summary("error", s, Main.oneLine(e), listener.downloadMillis(s)));
                 return ExitCode.DISK.code;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -58,31 +60,32 @@ final class SessionRunner {
             Stats s = session.stats();
             return switch (outcome) {
                 case COMPLETE -> {
-                    view.finish(completeLine(torrent, s), summary("complete", s, null));
+                    view.finish(completeLine(torrent, s, listener.downloadMillis(s)), summary("complete", s, null, listener.downloadMillis(s)));
                     yield ExitCode.OK.code;
                 }
                 case STALLED -> {
-                    String msg = "no progress for " + options.stallTimeout + " (" + s.peersConnected() + " peers connected, "
-                            + s.peersKnown() + " known); " + s.piecesHave() + " of " + s.pieceCount() + " pieces verified";
-                    fail(view, options.json, "btget: stalled: " + msg, summary("stalled", s, msg));
+                    String msg = "no progress for " + Units.duration(config.stallTimeout().toSeconds()) + " (" + Units.count(s.peersConnected(), "peer")
+                            + " connected, " + s.peersKnown() + " known); " + s.piecesHave() + " of "
+                            + Units.count(s.pieceCount(), "piece") + " verified";
+                    fail(view, options.json, "btget: stalled: " + msg, summary("stalled", s, msg, listener.downloadMillis(s)));
                     yield ExitCode.NETWORK.code;
                 }
                 case NO_PEERS -> {
                     String msg = "no tracker answered and no peer could be reached"
                             + session.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("");
-                    fail(view, options.json, "btget: " + msg, summary("no_peers", s, msg));
+                    fail(view, options.json, "btget: " + msg, summary("no_peers", s, msg, listener.downloadMillis(s)));
                     yield ExitCode.NETWORK.code;
                 }
                 case INCOMPLETE -> {
                     String msg = "data in " + config.outputDir() + " is incomplete: " + s.piecesHave() + " of "
-                            + s.pieceCount() + " pieces verified (use 'btget download --seed' to fetch the rest)";
-                    fail(view, options.json, "btget: " + msg, summary("incomplete", s, msg));
+                            + Units.count(s.pieceCount(), "piece") + " verified (use 'btget download --seed' to fetch the rest)";
+                    fail(view, options.json, "btget: " + msg, summary("incomplete", s, msg, listener.downloadMillis(s)));
                     yield ExitCode.INCOMPLETE.code;
                 }
                 case INTERRUPTED -> {
                     ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
-                    fail(view, options.json, "btget: stopped (" + s.piecesHave() + " of " + s.pieceCount()
-                            + " pieces verified and kept)", summary("stopped", s, null));
+                    fail(view, options.json, "btget: stopped (" + s.piecesHave() + " of "
+                            + Units.count(s.pieceCount(), "piece") + " verified and kept)", summary("stopped", s, null, listener.downloadMillis(s)));
                     yield code.code;
                 }
             };
@@ -99,11 +102,16 @@ final class SessionRunner {
         }
     }
 
-    private static String completeLine(Torrent torrent, Stats s) {
-        double seconds = Math.max(0.001, s.elapsedMillis() / 1000.0);
-        return String.format(Locale.ROOT, "%s: %s complete in %.1fs, %s down (%s), %s up, %d of %d pieces verified",
+    /**
+     * "NAME: 64.0 MiB complete in 12.3s, 64.0 MiB down (5.20 MiB/s), 0 B up, 256 of 256 pieces verified": the time
+     * and the rate are those of the download phase (not the check before it nor the seeding after it).
+     */
+    static String completeLine(Torrent torrent, Stats s, long downloadMillis) {
+        double seconds = Math.max(0.001, downloadMillis / 1000.0);
+        return String.format(Locale.ROOT, "%s: %s complete in %.1fs, %s down (%s), %s up, %d of %s verified",
                 torrent.name(), Units.bytes(s.totalBytes()), seconds, Units.bytes(s.downloaded()),
-                Units.rate(s.downloaded() / seconds), Units.bytes(s.uploaded()), s.piecesHave(), s.pieceCount());
+                Units.rate(s.downloaded() / seconds), Units.bytes(s.uploaded()), s.piecesHave(),
+                Units.count(s.pieceCount(), "piece"));
     }
 
     static Map<String, Object> fields(Stats s) {
@@ -128,21 +136,29 @@ final class SessionRunner {
         return f;
     }
 
-    private static Map<String, Object> summary(String event, Stats s, String message) {
+    /** The closing JSON object; {@code meanRate} is bytes/s over the download phase ({@code downloadMs}). */
+    private static Map<String, Object> summary(String event, Stats s, String message, long downloadMillis) {
         Map<String, Object> f = fields(s);
         f.put("event", event);
         if (message != null) {
             f.put("message", message);
         }
-        double seconds = Math.max(0.001, s.elapsedMillis() / 1000.0);
+        double seconds = Math.max(0.001, downloadMillis / 1000.0);
+        f.put("downloadMs", downloadMillis);
         f.put("meanRate", Math.round(s.downloaded() / seconds));
         return f;
     }
 
     /** Turns session events into view updates. */
-    private static final class Listener implements SessionListener {
+    static final class Listener implements SessionListener {
         private final ProgressView view;
         private final Torrent torrent;
+        /** Session time (Stats.elapsedMillis) when the download phase began and ended; -1 until then. */
+        private volatile long downloadStart = -1;
+        private volatile long downloadEnd = -1;
+        /** The last tracker trouble, shown on the live line while no peer is connected; null when none. */
+        private volatile String trackerTrouble;
+        private final Map<String, String> lastNoticeByTracker = new java.util.concurrent.ConcurrentHashMap<>();
 
         Listener(ProgressView view, Torrent torrent) {
             this.view = view;
@@ -151,37 +167,75 @@ final class SessionRunner {
 
         @Override
         public void stats(Stats s) {
+            if (downloadStart < 0 && s.phase().equals("downloading")) {
+                downloadStart = s.elapsedMillis();
+            }
+            if (downloadStart >= 0 && downloadEnd < 0 && s.verifiedBytes() >= s.totalBytes()) {
+                downloadEnd = s.elapsedMillis();
+            }
             view.update(line(s), fields(s));
         }
 
-        /** One line that fits 80 columns: "36.9% [####------] 23.6 MiB/64.0 MiB DL 3.2 MB/s UL 0 B/s peers 1/3 ETA 12s". */
-        private String line(Stats s) {
+        /** Milliseconds spent downloading (from the end of the check to completion, or to now if not complete). */
+        long downloadMillis(Stats s) {
+            if (downloadStart < 0) {
+                return 0;
+            }
+            long end = downloadEnd >= 0 ? downloadEnd : s.elapsedMillis();
+            return Math.max(0, end - downloadStart);
+        }
+
+        /**
+         * The live line, as parts the view drops from the least important when the terminal is narrow:
+         * "36.9% [####------] 23.6 MiB/64.0 MiB DL 3.20 MiB/s UL 0 B/s peers 1/3 ETA 12s tracker: refused".
+         */
+        StatusLine line(Stats s) {
             int barWidth = 10;
             int filled = (int) Math.round(s.fraction() * barWidth);
             String bar = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "]";
             String pct = String.format(Locale.ROOT, "%5.1f%%", s.fraction() * 100);
+            StatusLine.Builder b = StatusLine.builder();
             if (s.phase().equals("checking")) {
-                return String.format(Locale.ROOT, "checking %s %s %s/%s", pct, bar, Units.bytes(s.verifiedBytes()),
-                        Units.bytes(s.totalBytes()));
+                return b.add("checking", 90).add(pct, 100).add(bar, 20)
+                        .add(Units.bytes(s.verifiedBytes()) + "/" + Units.bytes(s.totalBytes()), 50).build();
             }
+            String trouble = s.peersConnected() == 0 ? trackerTrouble : null;
             if (s.phase().equals("seeding")) {
                 double ratio = s.totalBytes() == 0 ? 0 : s.uploaded() / (double) s.totalBytes();
-                return String.format(Locale.ROOT, "seeding %s UL %s, %s sent (ratio %.2f) peers %d/%d",
-                        Units.bytes(s.totalBytes()), Units.rate(s.uploadRate()), Units.bytes(s.uploaded()), ratio,
-                        s.peersConnected(), s.peersKnown());
+                return b.add("seeding", 100).add(Units.bytes(s.totalBytes()), 40).add("UL " + Units.rate(s.uploadRate()), 90)
+                        .add(Units.bytes(s.uploaded()) + " sent", 50)
+                        .add(String.format(Locale.ROOT, "ratio %.2f", ratio), 60)
+                        .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
+                        .add(trouble == null ? "" : trouble, 80).build();
             }
-            return String.format(Locale.ROOT, "%s %s %s/%s DL %s UL %s peers %d/%d ETA %s",
-                    pct, bar, Units.bytes(s.verifiedBytes()), Units.bytes(s.totalBytes()),
-                    Units.rate(s.downloadRate()), Units.rate(s.uploadRate()), s.peersConnected(), s.peersKnown(),
-                    Units.duration(s.etaSeconds()));
+            return b.add(pct, 100).add(bar, 20).add(Units.bytes(s.verifiedBytes()) + "/" + Units.bytes(s.totalBytes()), 50)
+                    .add("DL " + Units.rate(s.downloadRate()), 90).add("UL " + Units.rate(s.uploadRate()), 30)
+                    .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
+                    .add("ETA " + Units.duration(s.etaSeconds()), 60)
+                    .add(trouble == null ? "" : trouble, 85).build();
         }
 
         @Override
         public void event(String type, String message, Map<String, Object> fields) {
-            if (type.equals("tracker_error") || type.equals("peer_banned") || type.equals("piece_failed")
-                    || type.equals("listening")) {
+            if (type.equals("tracker_error")) {
+                String reason = shortReason(String.valueOf(fields.getOrDefault("message", message)));
+                trackerTrouble = "tracker: " + reason;
+                log.info(message);
+                // a plain line when it happens (with --json: the event); the same trouble again stays quiet
+                String tracker = String.valueOf(fields.getOrDefault("tracker", ""));
+                if (!message.equals(lastNoticeByTracker.put(tracker, message))) {
+                    view.notice(type, "btget: " + message, fields);
+                }
+                return;
+            }
+            if (type.equals("tracker_warning")) {
+                log.info(message);
+                view.notice(type, "btget: " + message, fields);
+                return;
+            }
+            if (type.equals("peer_banned") || type.equals("piece_failed") || type.equals("listening")) {
                 // Routine in a real swarm: a JSON event with --json, otherwise a log line (stderr, shown with -v).
-                if (view.getClass().getSimpleName().startsWith("Json")) {
+                if (view.machineReadable()) {
                     view.event(type, message, fields);
                 } else {
                     log.info(message);
@@ -190,6 +244,36 @@ final class SessionRunner {
             }
             view.event(type, message, fields);
         }
+    }
 
+    /**
+     * A tracker's failure in a word or two for the live line: "refused", "no reply", "unknown host", "HTTP 404",
+     * "failure" (the tracker said why: see -v or the plain line), else "error".
+     */
+    static String shortReason(String message) {
+        String m = message.toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher http = java.util.regex.Pattern.compile("http (?:status )?(\\d{3})").matcher(m);
+        if (m.contains("refused")) {
+            return "refused";
+        }
+        if (m.contains("unknown host") || m.contains("unresolved") || m.contains("name or service not known")) {
+            return "unknown host";
+        }
+        if (m.contains("timed out") || m.contains("timeout") || m.contains("no reply")) {
+            return "no reply";
+        }
+        if (m.contains("unreachable")) {
+            return "unreachable";
+        }
+        if (http.find()) {
+            return "HTTP " + http.group(1);
+        }
+        if (m.contains("tracker failure") || m.contains("tracker error")) {
+            return "failure";
+        }
+        if (m.contains("not valid bencode") || m.contains("bencode")) {
+            return "bad reply";
+        }
+        return "error";
     }
 }

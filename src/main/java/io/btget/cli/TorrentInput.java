@@ -4,12 +4,35 @@ import io.btget.bencode.BencodeLimits;
 import io.btget.metainfo.Torrent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
 
-/** Reads the .torrent a user names, with a size limit and one-line errors. */
+/**
+ * Reads the .torrent a user names: a file, or an http(s) URL of one (as aria2c does), always bounded by the
+ * .torrent size limit, with one-line errors: 2 for a path that is not a readable regular file, 3 for a body that is
+ * too large or not a torrent, 4 for a URL that cannot be fetched.
+ */
 final class TorrentInput {
+    /**
+     * The whole request: connecting, headers and body, redirects included. (No separate connect timeout: with one,
+     * JDK 17's HttpClient keeps retrying a refused connection for seconds instead of failing at once.)
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     private TorrentInput() {
     }
 
@@ -18,26 +41,7 @@ final class TorrentInput {
             throw new UserError(ExitCode.BAD_TORRENT,
                     "downloading from a magnet link is not supported yet; give the .torrent file");
         }
-        Path path = Path.of(arg);
-        byte[] bytes;
-        try {
-            if (Files.isDirectory(path)) {
-                throw new UserError(ExitCode.USAGE, arg + " is a directory, not a .torrent file");
-            }
-            long size = Files.size(path);
-            int limit = BencodeLimits.TORRENT_FILE.maxInputBytes();
-            if (size > limit) {
-                throw new UserError(ExitCode.BAD_TORRENT, arg + ": " + size + " bytes is too large for a .torrent (limit "
-                        + limit + ")");
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                bytes = in.readNBytes(limit + 1);
-            }
-        } catch (NoSuchFileException e) {
-            throw new UserError(ExitCode.USAGE, "no such file: " + arg);
-        } catch (IOException e) {
-            throw new UserError(ExitCode.BAD_TORRENT, "cannot read " + arg + ": " + Main.oneLine(e));
-        }
+        byte[] bytes = isUrl(arg) ? fetch(arg) : readFile(arg);
         try {
             return Torrent.parse(bytes);
         } catch (RuntimeException e) {
@@ -46,5 +50,124 @@ final class TorrentInput {
             }
             throw new UserError(ExitCode.BAD_TORRENT, arg + ": " + Main.oneLine(e), e);
         }
+    }
+
+    /** Whether {@code arg} is a URL (scheme "://") rather than a path; an existing file of that name stays a file. */
+    static boolean isUrl(String arg) {
+        int colon = arg.indexOf("://");
+        return colon > 1 && arg.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") && !Files.exists(Path.of(arg));
+    }
+
+    private static int limit() {
+        return BencodeLimits.TORRENT_FILE.maxInputBytes();
+    }
+
+    private static byte[] readFile(String arg) {
+        Path path = Path.of(arg);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (attrs.isDirectory()) {
+                throw new UserError(ExitCode.USAGE, arg + " is a directory, not a .torrent file");
+            }
+            if (!attrs.isRegularFile()) {
+                // a FIFO would block until someone writes to it, /dev/zero would never end
+                throw new UserError(ExitCode.USAGE, arg + " is not a regular file (" + kind(path)
+                        + "), not a .torrent file");
+            }
+            long size = attrs.size();
+            if (size > limit()) {
+                throw new UserError(ExitCode.BAD_TORRENT, arg + ": " + size + " bytes is too large for a .torrent (limit "
+                        + limit() + ")");
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                return in.readNBytes(limit() + 1);
+            }
+        } catch (NoSuchFileException e) {
+            throw new UserError(ExitCode.USAGE, "no such file: " + arg);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.BAD_TORRENT, "cannot read " + arg + ": " + Main.reason(e));
+        }
+    }
+
+    private static String kind(Path path) {
+        try {
+            Object type = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            int fmt = ((Integer) type) & 0170000;
+            return switch (fmt) {
+                case 0010000 -> "a FIFO";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return "a special file";
+        }
+    }
+
+    /** GET with HTTP/1.1, redirects (never https to http), gzip accepted, the body bounded as a file is. */
+    private static byte[] fetch(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new UserError(ExitCode.USAGE, "not a valid URL: " + url + " (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new UserError(ExitCode.USAGE, "cannot fetch a .torrent over " + scheme + "://: only http and https ("
+                    + url + ")");
+        }
+        if (uri.getHost() == null) {
+            throw new UserError(ExitCode.USAGE, "no host in " + url);
+        }
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept-Encoding", "gzip")
+                .header("User-Agent", "btget")
+                .GET().build();
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new UserError(ExitCode.NETWORK, url + ": HTTP " + response.statusCode());
+                }
+                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (length > limit()) {
+                    throw tooLarge(url);
+                }
+                boolean gzip = response.headers().firstValue("Content-Encoding")
+                        .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+                InputStream in = gzip ? new GZIPInputStream(body) : body;
+                byte[] bytes = in.readNBytes(limit() + 1);
+                if (bytes.length > limit()) {
+                    throw tooLarge(url);
+                }
+                return bytes;
+            }
+        } catch (UserError e) {
+            throw e;
+        } catch (HttpTimeoutException e) {
+            throw new UserError(ExitCode.NETWORK, url + ": no complete reply within " + REQUEST_TIMEOUT.toSeconds() + " s");
+        } catch (ConnectException e) {
+            throw new UserError(ExitCode.NETWORK, url + ": connection refused or unreachable");
+        } catch (UnknownHostException e) {
+            throw new UserError(ExitCode.NETWORK, url + ": unknown host " + uri.getHost());
+        } catch (java.util.zip.ZipException e) {
+            throw new UserError(ExitCode.BAD_TORRENT, url + ": bad gzip body (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UserError(ExitCode.NETWORK, url + ": " + Main.reason(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(ExitCode.INTERRUPTED, url + ": interrupted");
+        }
+    }
+
+    private static UserError tooLarge(String url) {
+        return new UserError(ExitCode.BAD_TORRENT, url + ": more than " + limit() + " bytes is too large for a .torrent");
     }
 }

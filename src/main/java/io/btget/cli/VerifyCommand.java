@@ -33,7 +33,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file.")
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
     String torrent;
 
     @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Where the data is (default: current directory).")
@@ -50,16 +50,15 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (threads < 1) {
-            throw new UserError(ExitCode.USAGE, "--threads must be at least 1");
-        }
+        SessionOptions.checkThreads("--threads", threads);
         Torrent t = TorrentInput.load(torrent);
         if (!Files.isDirectory(dir)) {
             throw new UserError(ExitCode.USAGE, "not a directory: " + dir);
         }
         long started = System.nanoTime();
         BitSet good;
-        try (Storage storage = Storage.open(dir, t, false); ProgressView view = ProgressViews.choose(json, progress, spec.commandLine().getOut())) {
+        try (Storage storage = Storage.open(dir, t, false);
+                ProgressView view = ProgressViews.choose(json, progress, LoggingOptions.quiet(), spec.commandLine().getOut())) {
             LongAdder checked = new LongAdder();
             AtomicBoolean done = new AtomicBoolean();
             Thread reporter = new Thread(() -> {
@@ -100,6 +99,7 @@ final class VerifyCommand implements Callable<Integer> {
     private boolean report(Torrent t, Storage storage, BitSet good, BitSet present, ProgressView view, double seconds) {
         List<FileEntry> files = t.files();
         List<Map<String, Object>> fileReports = new ArrayList<>();
+        long onDisk = 0;
         int okFiles = 0;
         int userFiles = 0;
         for (int i = 0; i < files.size(); i++) {
@@ -110,6 +110,9 @@ final class VerifyCommand implements Callable<Integer> {
             userFiles++;
             FileStatus.Finding finding = FileStatus.of(storage, i, good, present);
             String status = finding.status().label();
+            if (finding.sizeOnDisk() > 0) {
+                onDisk += Math.min(finding.sizeOnDisk(), f.length());
+            }
             int badPieces = finding.badPieces();
             if (status.equals("ok")) {
                 okFiles++;
@@ -123,9 +126,9 @@ final class VerifyCommand implements Callable<Integer> {
             fileReports.add(r);
             if (!json && (!status.equals("ok") || LoggingOptions.verbosity() >= 1)) {
                 String detail = switch (status) {
-                    case "short", "corrupt" -> " (" + badPieces + " bad pieces)";
-                    case "suspect" -> " (" + badPieces + " bad pieces, each shared with another file)";
-                    case "unchecked" -> " (" + badPieces + " pieces shared with a missing or short file)";
+                    case "short", "corrupt" -> " (" + Units.count(badPieces, "bad piece") + ")";
+                    case "suspect" -> " (" + Units.count(badPieces, "bad piece") + ", each shared with another file)";
+                    case "unchecked" -> " (" + Units.count(badPieces, "piece") + " shared with a missing or short file)";
                     case "broken-link" -> " (through " + storage.linkOf(i) + ")";
                     case "long" -> " (" + finding.sizeOnDisk() + " bytes on disk, " + f.length() + " in the torrent)";
                     default -> "";
@@ -145,9 +148,12 @@ final class VerifyCommand implements Callable<Integer> {
         summary.put("fileCount", userFiles);
         summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
         summary.put("files", fileReports);
-        double mbps = t.totalLength() / Math.max(0.001, seconds) / 1e6;
-        view.finish(String.format(Locale.ROOT, "%s: %d of %d pieces OK, %d of %d files OK (%s in %.2fs, %.0f MB/s)%s",
-                t.name(), goodPieces, t.pieceCount(), okFiles, userFiles, Units.bytes(t.totalLength()), seconds, mbps,
+        // the rate is that of the bytes actually read: files that are missing or short are not "verified" at any speed
+        summary.put("bytesRead", onDisk);
+        String read = onDisk == 0 ? "no data on disk" : String.format(Locale.ROOT, "%s read in %.2fs, %s",
+                Units.bytes(onDisk), seconds, Units.rate(onDisk / Math.max(0.001, seconds)));
+        view.finish(String.format(Locale.ROOT, "%s: %d of %s OK, %d of %s OK (%s)%s",
+                t.name(), goodPieces, Units.count(t.pieceCount(), "piece"), okFiles, Units.count(userFiles, "file"), read,
                 goodPieces == t.pieceCount() && okFiles == userFiles ? "" : " - INCOMPLETE"), summary);
         return goodPieces == t.pieceCount() && okFiles == userFiles;
     }

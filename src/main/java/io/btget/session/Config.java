@@ -17,7 +17,8 @@ import java.util.List;
  * @param maxUploads    peers unchoked at once (including the optimistic one)
  * @param extraTrackers trackers added to the torrent's own (each its own tier, tried after the torrent's)
  * @param extraPeers    peers to dial directly, tracker or not
- * @param stallTimeout  give up (exit 4) when nothing progresses for this long
+ * @param stallTimeout  give up (exit 4) when nothing progresses for this long; {@link Duration#ZERO}: never give up;
+ *                      at most 100 years (so that it fits a long of nanoseconds)
  * @param downloadLimit bytes per second over all peers, 0 for no limit
  * @param uploadLimit   bytes per second over all peers, 0 for no limit
  * @param seed          what to do once complete
@@ -44,6 +45,17 @@ public record Config(
     public Config {
         extraTrackers = List.copyOf(extraTrackers);
         extraPeers = List.copyOf(extraPeers);
+        if (stallTimeout.isNegative() || stallTimeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("stall timeout " + stallTimeout + " outside 0 .. " + MAX_TIMEOUT);
+        }
+    }
+
+    /** The longest stall timeout: 100 years. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(36_500);
+
+    /** Whether {@code nanosWithoutProgress} of no progress means giving up ({@link #stallTimeout}). */
+    public boolean stalledAfter(long nanosWithoutProgress) {
+        return !stallTimeout.isZero() && nanosWithoutProgress > stallTimeout.toNanos();
     }
 
     /** As the canonical constructor, with the port a default that may fall forward when taken. */
@@ -61,8 +73,12 @@ public record Config(
     }
 
     /**
-     * When to stop seeding after the download completes: never start ({@link #NONE}), never stop, or when the
-     * ratio or the time is reached, whichever comes first.
+     * When to stop seeding after the download completes: never start ({@link #NONE}), never stop
+     * ({@link #FOREVER}), or when the ratio or the time is reached, whichever comes first.
+     *
+     * @param enabled whether to seed at all once complete
+     * @param ratio   uploaded / torrent size to reach; 0: no ratio limit
+     * @param time    how long to seed; {@link Duration#ZERO}: no time limit (not seeding is {@code enabled=false})
      */
     public record SeedPolicy(boolean enabled, double ratio, Duration time) {
         public static final SeedPolicy NONE = new SeedPolicy(false, 0, Duration.ZERO);

@@ -254,7 +254,7 @@ public final class TorrentSession implements TorrentContext {
                 }
                 continue;
             }
-            if (now - lastProgressAt > config.stallTimeout().toNanos()) {
+            if (config.stalledAfter(now - lastProgressAt)) {
                 boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0;
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
@@ -610,9 +610,6 @@ public final class TorrentSession implements TorrentContext {
     }
 
     private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return io.btget.storage.IoReason.of(e);
     }
 }

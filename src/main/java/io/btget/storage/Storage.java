@@ -381,13 +381,7 @@ public final class Storage implements Closeable {
     }
 
     private StorageException failure(String op, int fileIndex, IOException e) {
-        String reason = e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            reason = fse.getReason();
-        }
-        if (reason == null || reason.isBlank()) {
-            reason = e.getClass().getSimpleName();
-        }
+        String reason = IoReason.of(e);
         return new StorageException("cannot " + op + " " + paths[fileIndex] + ": " + reason, e);
     }
 

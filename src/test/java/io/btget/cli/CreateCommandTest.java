@@ -103,4 +103,75 @@ class CreateCommandTest {
         assertThat(CreateCommand.parsePieceSize("auto")).isEmpty();
         assertThat(CreateCommand.tiers(List.of("a,b", "c", " , "))).containsExactly(List.of("a", "b"), List.of("c"));
     }
+
+    @Test
+    void shortFlagsDoNotContradictTheRestOfBtget() throws Exception {
+        Path output = dir.resolve("s.torrent");
+        // -d is --dir and -p is --port everywhere else: create has neither, and says so
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "-d", "-o", output.toString()))
+                .isEqualTo(2);
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "-p", "-o", output.toString()))
+                .isEqualTo(2);
+        assertThat(Files.exists(output)).isFalse();
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "--private", "--no-date", "-o",
+                output.toString())).isZero();
+        Torrent t = Torrent.parse(Files.readAllBytes(output));
+        assertThat(t.isPrivate()).isTrue();
+        assertThat(t.creationDate()).isEmpty();
+    }
+
+    @Test
+    void trackerAndWebSeedUrlsAreCheckedBeforeHashing() {
+        String data = TESTDATA.resolve("payload/small.bin").toString();
+        for (String bad : new String[] {"notaurl", "udp://127.0.0.1/announce", "http://127.0.0.1:70000/a",
+                "ftp://127.0.0.1/a", "http:///announce"}) {
+            assertThat(run("create", data, "-t", bad, "-o", dir.resolve("x.torrent").toString())).as(bad).isEqualTo(2);
+        }
+        assertThat(run("create", data, "-t", "http://127.0.0.1:1/a,notaurl", "-o", dir.resolve("x.torrent").toString()))
+                .isEqualTo(2);
+        assertThat(run("create", data, "-w", "udp://127.0.0.1:1/file", "-o", dir.resolve("x.torrent").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--tracker must be an http://, https:// or udp:// URL: 'notaurl'");
+        assertThat(Files.exists(dir.resolve("x.torrent"))).isFalse();
+    }
+
+    @Test
+    void theTorrentFileHonoursTheUmaskLikeMktorrent() throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "umask").start();
+        String umaskText = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor()).isZero();
+        int umask = Integer.parseInt(umaskText, 8);
+        Path output = dir.resolve("m.torrent");
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "-o", output.toString())).isZero();
+        int mode = 0;
+        for (java.nio.file.attribute.PosixFilePermission perm : Files.getPosixFilePermissions(output)) {
+            mode |= 1 << (8 - perm.ordinal());
+        }
+        assertThat(Integer.toOctalString(mode)).isEqualTo(Integer.toOctalString(0666 & ~umask));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("m.torrent");
+        }
+    }
+
+    @Test
+    void theSummaryPluralisesAndUsesBinaryRates() throws Exception {
+        Path output = dir.resolve("s.torrent");
+        assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "--piece-size", "64K", "-o",
+                output.toString())).isZero();
+        assertThat(out.toString()).containsPattern("1 piece of [0-9.]+ KiB").containsPattern("[0-9.]+ (B|KiB|MiB|GiB)/s\\)")
+                .doesNotContain("MB/s");
+    }
+
+    @Test
+    void quietPrintsNothing() throws Exception {
+        Path output = dir.resolve("q.torrent");
+        try {
+            assertThat(run("create", "-q", TESTDATA.resolve("payload/small.bin").toString(), "-o", output.toString()))
+                    .isZero();
+        } finally {
+            LoggingOptionsReset.reset();
+        }
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEmpty();
+    }
 }

@@ -18,6 +18,11 @@ final class JsonLinesView implements ProgressView {
     }
 
     @Override
+    public boolean machineReadable() {
+        return true;
+    }
+
+    @Override
     public synchronized void update(String line, Map<String, Object> fields) {
         long now = System.nanoTime();
         if (lastProgress != 0 && now - lastProgress < 1_000_000_000L) {

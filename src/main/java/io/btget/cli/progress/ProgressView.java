@@ -16,6 +16,24 @@ public interface ProgressView extends AutoCloseable {
      */
     void update(String line, Map<String, Object> fields);
 
+    /** The current state as parts the view may drop to fit a narrow terminal; plain views print it whole. */
+    default void update(StatusLine line, Map<String, Object> fields) {
+        update(line.full(), fields);
+    }
+
+    /**
+     * Routine trouble (a tracker that does not answer): a JSON event, a plain line in plain mode; the live line
+     * shows it in the line itself, so it prints nothing here.
+     */
+    default void notice(String type, String line, Map<String, Object> fields) {
+        event(type, line, fields);
+    }
+
+    /** Whether this view is for programs ({@code --json}): it wants every event, however routine. */
+    default boolean machineReadable() {
+        return false;
+    }
+
     /** Something that happened (a piece failed, a tracker error...): human text and JSON fields. */
     void event(String type, String line, Map<String, Object> fields);
 

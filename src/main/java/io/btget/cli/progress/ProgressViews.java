@@ -12,13 +12,23 @@ public final class ProgressViews {
     /** How progress is shown: picked automatically unless the user forces one with {@code --progress}. */
     public enum Mode { AUTO, LIVE, PLAIN, NONE }
 
-    public static ProgressView choose(boolean json, Mode mode, PrintWriter out) {
+    /**
+     * The view for this run: JSON lines with {@code --json}; nothing on stdout with {@code -q} ({@code quiet}: errors
+     * only, and they go to stderr); otherwise {@code mode}, where auto means live on a terminal, plain lines if not.
+     */
+    public static ProgressView choose(boolean json, Mode mode, boolean quiet, PrintWriter out) {
         if (json) {
             return new JsonLinesView(out);
         }
+        if (quiet) {
+            return new QuietView(out);
+        }
         Mode m = mode == Mode.AUTO ? (stdoutIsTerminal() ? Mode.LIVE : Mode.PLAIN) : mode;
         return switch (m) {
-            case LIVE -> new LiveLineView(out, terminalWidth());
+            case LIVE -> {
+                TerminalWidth width = TerminalWidth.open();
+                yield new LiveLineView(out, width, width);
+            }
             case PLAIN -> new PlainLinesView(out, 5_000);
             case NONE, AUTO -> new PlainLinesView(out, Long.MAX_VALUE);
         };
@@ -40,20 +50,5 @@ public final class ProgressViews {
         } catch (ReflectiveOperationException e) {
             return true;
         }
-    }
-
-    static int terminalWidth() {
-        String columns = System.getenv("COLUMNS");
-        if (columns != null) {
-            try {
-                int w = Integer.parseInt(columns.trim());
-                if (w >= 20 && w <= 1000) {
-                    return w;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall through to the default
-            }
-        }
-        return 80;
     }
 }

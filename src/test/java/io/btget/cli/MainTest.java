@@ -1,0 +1,76 @@
+package io.btget.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class MainTest {
+    @TempDir
+    Path dir;
+
+    /** Runs Main.run with stderr captured (Main prints its own errors through picocli's err writer). */
+    private static Result run(String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Result(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    record Result(int code, String err) {
+    }
+
+    @Test
+    void aMisspelledCommandIsNamedNotTakenForAFile() {
+        Result r = run("verfy");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("did you mean 'verify'?").doesNotContain("no such file");
+        assertThat(run("downlaod", "x.torrent").err()).contains("did you mean 'download'?")
+                .doesNotContain("Unmatched argument");
+        assertThat(run("-v", "sed", "x.torrent").err()).contains("did you mean 'seed'?");
+        assertThat(run("craete", "x").err()).contains("did you mean 'create'?");
+    }
+
+    @Test
+    void aWordFarFromEveryCommandOrAnythingThatLooksLikeATorrentIsStillADownload() {
+        assertThat(run("foo").err()).contains("no such file: foo").doesNotContain("did you mean");
+        assertThat(run("verfy.torrent").err()).contains("no such file: verfy.torrent");
+    }
+
+    @Test
+    void anExistingFileNamedLikeACommandTypoIsDownloaded() throws Exception {
+        Path file = dir.resolve("verfy");
+        Files.writeString(file, "not a torrent");
+        Result r = run(file.toString());
+        assertThat(r.err()).doesNotContain("did you mean");
+        assertThat(r.code()).isEqualTo(3);
+    }
+
+    @Test
+    void aMisspelledOptionGetsSuggestions() {
+        Result r = run("download", "x.torrent", "--sed-time", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--seed-time");
+    }
+
+    @Test
+    void typoDistanceCountsASwapAsOneEdit() {
+        assertThat(CommandSuggestions.distance("downlaod", "download")).isEqualTo(1);
+        assertThat(CommandSuggestions.distance("verfy", "verify")).isEqualTo(1);
+        assertThat(CommandSuggestions.misspelled("x", List.of("info", "seed"))).isEmpty();
+        assertThat(CommandSuggestions.misspelled("inof", List.of("info", "seed"))).hasValue("info");
+    }
+}

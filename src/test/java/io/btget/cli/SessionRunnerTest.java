@@ -1,0 +1,93 @@
+package io.btget.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btget.cli.progress.ProgressView;
+import io.btget.cli.progress.ProgressViews;
+import io.btget.metainfo.Torrent;
+import io.btget.session.Stats;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SessionRunnerTest {
+    private static final Path TORRENT = Path.of(System.getProperty("btget.testdata", "testdata"), "torrents",
+            "mktorrent-single.torrent");
+
+    private static Stats stats(String phase, long verified, int peers, long elapsedMs) {
+        return new Stats(phase, 3L << 30, verified, verified, 0, 120e6, 0, peers, 5, 0, 10, 3072, 0, 0, elapsedMs);
+    }
+
+    private static Torrent torrent() throws Exception {
+        return Torrent.parse(Files.readAllBytes(TORRENT));
+    }
+
+    @Test
+    void theLiveLineFitsEveryWidthWithTrackerTrouble() throws Exception {
+        StringWriter sink = new StringWriter();
+        ProgressView view = ProgressViews.choose(false, ProgressViews.Mode.NONE, false, new PrintWriter(sink));
+        SessionRunner.Listener listener = new SessionRunner.Listener(view, torrent());
+        listener.event("tracker_error", "tracker http://127.0.0.1:1/announce: connection refused or unreachable",
+                Map.of("tracker", "http://127.0.0.1:1/announce", "message", "connection refused or unreachable"));
+        for (String phase : new String[] {"checking", "downloading", "seeding"}) {
+            var line = listener.line(stats(phase, 1L << 30, 0, 1000));
+            for (int width = 20; width <= 200; width++) {
+                assertThat(line.fit(width).length()).as("%s at %d", phase, width).isLessThan(width);
+            }
+        }
+        assertThat(listener.line(stats("downloading", 1L << 30, 0, 1000)).fit(80))
+                .startsWith(" 33.3%").contains("DL 114 MiB/s").endsWith("tracker: refused");
+        assertThat(listener.line(stats("downloading", 1L << 30, 0, 1000)).fit(40)).contains("tracker: refused");
+        // once peers are connected the tracker matters less than the room on the line
+        assertThat(listener.line(stats("downloading", 1L << 30, 2, 1000)).full()).doesNotContain("tracker");
+    }
+
+    @Test
+    void trackerTroubleIsAPlainLineWhenItHappensAndOnceWhileItStaysTheSame() throws Exception {
+        StringWriter sink = new StringWriter();
+        ProgressView view = ProgressViews.choose(false, ProgressViews.Mode.PLAIN, false, new PrintWriter(sink));
+        SessionRunner.Listener listener = new SessionRunner.Listener(view, torrent());
+        Map<String, Object> f = Map.of("tracker", "udp://127.0.0.1:1", "message", "no reply");
+        listener.event("tracker_error", "tracker udp://127.0.0.1:1: no reply after 3 tries", f);
+        listener.event("tracker_error", "tracker udp://127.0.0.1:1: no reply after 3 tries", f);
+        assertThat(sink.toString()).isEqualTo("btget: tracker udp://127.0.0.1:1: no reply after 3 tries\n");
+        assertThat(listener.line(stats("downloading", 0, 0, 1000)).full()).endsWith("tracker: no reply");
+    }
+
+    @Test
+    void quietShowsNoTrackerTrouble() throws Exception {
+        StringWriter sink = new StringWriter();
+        ProgressView view = ProgressViews.choose(false, ProgressViews.Mode.PLAIN, true, new PrintWriter(sink));
+        new SessionRunner.Listener(view, torrent()).event("tracker_error", "tracker x: refused",
+                Map.of("tracker", "x", "message", "refused"));
+        view.finish("done", Map.of());
+        assertThat(sink.toString()).isEmpty();
+    }
+
+    @Test
+    void theMeanRateCoversTheDownloadPhaseOnly() throws Exception {
+        ProgressView view = ProgressViews.choose(false, ProgressViews.Mode.NONE, false, new PrintWriter(new StringWriter()));
+        SessionRunner.Listener listener = new SessionRunner.Listener(view, torrent());
+        listener.stats(stats("checking", 0, 0, 5_000));
+        listener.stats(stats("downloading", 0, 1, 10_000));
+        listener.stats(stats("downloading", 3L << 30, 1, 40_000));
+        Stats seeded = new Stats("seeding", 3L << 30, 3L << 30, 3L << 30, 1L << 30, 0, 1e6, 1, 5, 0, 3072, 3072, 0, 0,
+                600_000);
+        listener.stats(seeded);
+        assertThat(listener.downloadMillis(seeded)).isEqualTo(30_000);
+        assertThat(SessionRunner.completeLine(torrent(), seeded, listener.downloadMillis(seeded)))
+                .contains("complete in 30.0s").contains("(102 MiB/s)").contains("3072 of 3072 pieces verified");
+    }
+
+    @Test
+    void trackerMessagesShrinkToAWord() {
+        assertThat(SessionRunner.shortReason("http://x/a: connection refused or unreachable")).isEqualTo("refused");
+        assertThat(SessionRunner.shortReason("udp://x:1: no reply to connect after 3 tries (7 s)")).isEqualTo("no reply");
+        assertThat(SessionRunner.shortReason("http://x/a: unknown host x")).isEqualTo("unknown host");
+        assertThat(SessionRunner.shortReason("http://x/a: HTTP 404")).isEqualTo("HTTP 404");
+        assertThat(SessionRunner.shortReason("tracker failure: unregistered torrent")).isEqualTo("failure");
+    }
+}
