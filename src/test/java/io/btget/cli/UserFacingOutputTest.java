@@ -72,7 +72,7 @@ class UserFacingOutputTest {
         bytes[0] ^= 1;
         Files.write(data.resolve("small.bin"), bytes);
         Result r = run("verify", t.toString(), "-d", data.toString());
-        assertThat(r.out()).contains("CORRUPT small.bin (1 bad piece)").contains("2 of 3 pieces OK")
+        assertThat(r.out()).containsPattern("CORRUPT +small\\.bin \\(1 bad piece\\)").contains("2 of 3 pieces OK")
                 .containsPattern("KiB read in [0-9.]+s, [0-9.]+ (KiB|MiB|GiB)/s");
     }
 
@@ -84,7 +84,8 @@ class UserFacingOutputTest {
         Result r = run("-q", "verify", t.toString(), "-d", data.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEmpty();
+        // the Jazzer agent of the fuzz tests, loaded in this JVM, reports the classes it instruments on stderr
+        assertThat(r.err().lines().filter(l -> !l.startsWith("INFO: Instrumented ")).toList()).isEmpty();
     }
 
     @Test
