@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * unchoke it and serves them from disk on the writer thread, honouring CANCEL.
  *
  * <p>Lifecycle: {@link PeerPool} is the one owner. It builds the connection, registers it with the picker, lists
- * it, and only then calls {@link #start()}; {@link #close} (from any thread, any number of times) marks it closed
+ * it, and only then calls {@link #start()}. Between listing and start, other threads can already choke, unchoke or
+ * announce HAVEs to it: those messages wait in a pre-start buffer until start has queued our BITFIELD (BEP 3: the
+ * bitfield may only be the first message after the handshake). {@link #close} (from any thread, any number of times) marks it closed
  * once and hands it back to its {@link Owner}, which takes it off every list at once. A closed connection ignores
  * {@link #tick()}, choking and HAVEs, so a caller holding a stale snapshot of the list does no harm.
  *
@@ -67,6 +69,16 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private final Set<Message.Request> pendingUploads = ConcurrentHashMap.newKeySet();
     /** Set once, by whoever closes first. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Messages sent before {@link #start()} queued our BITFIELD (the connection is listed a moment before it
+     * starts). Guarded by {@code preStartLock}, which is taken innermost and never held while calling out. Bounded
+     * by what the session can send in that window: at most one HAVE per piece (and those folded into the
+     * bitfield are dropped), plus a few choke and interest changes.
+     */
+    private final List<Message> preStart = new ArrayList<>();
+    private final Object preStartLock = new Object();
+    /** False until start has queued our BITFIELD; written under {@code preStartLock}, read anywhere. */
+    private volatile boolean started;
 
     /** Our requests still unanswered. Guarded by {@code this}. */
     private final Set<BlockRequest> outstanding = new HashSet<>();
@@ -138,12 +150,29 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /**
      * Starts the writer and reader threads; the pool calls it once the connection is registered with the picker
-     * and listed. The first message is our bitfield (BEP 3: only right after the handshake).
+     * and listed. The first message is our bitfield (BEP 3: only right after the handshake; none when we have no
+     * piece), then whatever was sent to the connection since it was listed, in order, less the HAVEs the bitfield
+     * already carries.
+     *
+     * <p>The bitfield is taken here, after listing, so no piece is lost: the session marks a piece ours before it
+     * announces it to the listed connections, so a piece is either in this snapshot or announced to us by a HAVE.
      */
     void start() {
         byte[] bits = ctx.ourBitfieldWire();
-        if (bits != null) {
-            send(new Message.BitfieldMessage(bits));
+        Bitfield sent = bits == null ? null : Bitfield.fromWireBytes(bits, ctx.pieceCount());
+        synchronized (preStartLock) {
+            if (!closed.get()) {
+                if (bits != null) {
+                    outbox.add(new Message.BitfieldMessage(bits));
+                }
+                for (Message m : preStart) {
+                    if (!(m instanceof Message.Have h && sent != null && sent.get(h.piece()))) {
+                        outbox.add(m);
+                    }
+                }
+            }
+            preStart.clear();
+            started = true;
         }
         Threads.start("peer-out " + address, this::writeLoop);
         Threads.start("peer-in " + address, this::readLoop);
@@ -385,7 +414,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             outstanding.addAll(picked);
         }
         for (BlockRequest b : picked) {
-            outbox.add(new Message.Request(b.piece(), b.offset(), b.length()));
+            send(new Message.Request(b.piece(), b.offset(), b.length()));
         }
         if (picked.isEmpty() && !picker.isInteresting(this)) {
             updateInterest();
@@ -466,7 +495,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             again = new ArrayList<>(outstanding);
         }
         for (BlockRequest b : again) {
-            outbox.add(new Message.Request(b.piece(), b.offset(), b.length()));
+            send(new Message.Request(b.piece(), b.offset(), b.length()));
         }
     }
 
@@ -541,10 +570,20 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     // ---- writing ----
 
+    /** Queues {@code m} for the writer; before {@link #start()}, holds it back until our BITFIELD is queued. */
     private void send(Message m) {
-        if (!closed.get()) {
-            outbox.add(m);
+        if (closed.get()) {
+            return;
         }
+        if (!started) {
+            synchronized (preStartLock) {
+                if (!started) {
+                    preStart.add(m);
+                    return;
+                }
+            }
+        }
+        outbox.add(m);
     }
 
     private void writeLoop() {
@@ -609,6 +648,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             // already closing
         }
         outbox.clear();
+        synchronized (preStartLock) {
+            preStart.clear();
+        }
         pendingUploads.clear();
         synchronized (this) {
             outstanding.clear();

@@ -352,7 +352,8 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
     /**
      * Final checks after a handshake (not ourselves, not a duplicate, not banned, room left), then the connection is
      * made whole and visible in one step under {@code lock}: registered with the picker, then listed. Only then do
-     * its threads start, so nothing can close it before it is on every list.
+     * its threads start, so nothing can close it before it is on every list. What others send it between listing
+     * and start waits until start has queued our BITFIELD (see {@link PeerConnection#start()}).
      */
     private boolean admit(Socket s, Handshake theirs, InetSocketAddress dialedAddress, boolean incoming) throws IOException {
         PeerId peerId = theirs.peerId();
