@@ -26,7 +26,14 @@ public final class Main {
                 System.exit(code);
             }
         }
-        String[] exact = LocaleRestart.arguments(args);
+        String[] exact;
+        try {
+            exact = LocaleRestart.arguments(args);
+        } catch (LocaleRestart.NotUtf8Argument e) {
+            System.err.println("btget: " + e.getMessage());
+            System.exit(ExitCode.DISK.code);
+            return;
+        }
         String unusable = unusableArgument(exact);
         if (unusable != null) {
             System.err.println("btget: cannot use the argument '" + unusable + "' exactly: the file-name encoding of this"

@@ -225,4 +225,90 @@ class LocaleIT extends InteropTestBase {
             assertThat(p.awaitExit(Duration.ofSeconds(5))).as(p.describe()).isEqualTo(143);
         }
     }
+
+    /** The restarted JVM's download, started under {@code LC_ALL=C} through {@code java -jar}, stalled on a dead peer. */
+    private ManagedProcess restartedDownload(String name) throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        makeTree("src");
+        mktorrentInfoHash("src/" + ROOT);
+        List<String> cmd = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "LC_ALL=C",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", BtgetProcess.jar().toString(),
+                "download", "mk.torrent", "-d", "out", "--peer", "127.0.0.1:9", "--bind", "127.0.0.1",
+                "--stall-timeout", "120s", "--json"));
+        ManagedProcess p = track(ManagedProcess.start(name, logs(), dir, cmd));
+        ProcessHandle parent = ProcessHandle.of(p.pid()).orElseThrow();
+        p.await(() -> parent.children().findAny().isPresent() && p.stdout().contains("\"event\""),
+                Duration.ofSeconds(60), "the restarted JVM to start");
+        return p;
+    }
+
+    /** systemd's control-group kill: SIGTERM to both JVMs at once; the restarted one gets it twice, and stops cleanly. */
+    @Test
+    void aSigtermToBothJvmsAtOnceStillStopsTheRestartedOneCleanly() throws Exception {
+        try (ManagedProcess p = restartedDownload("btget-term-both")) {
+            ProcessHandle parent = ProcessHandle.of(p.pid()).orElseThrow();
+            ProcessHandle child = parent.children().findAny().orElseThrow();
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(parent.pid()), Long.toString(child.pid()))
+                    .inheritIO().start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).as(p.describe()).isEqualTo(143);
+            assertThat(child.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+            // the clean stop's summary: a halt (the second signal taken as "exit at once") prints none
+            assertThat(p.stdout()).as(p.describe()).contains("stopped");
+        }
+    }
+
+    /** The first JVM SIGKILLed (OOM killer, timeout -k): the restarted one, in its own session, must not run on. */
+    @Test
+    void killingTheFirstJvmOutrightStopsTheRestartedOne() throws Exception {
+        try (ManagedProcess p = restartedDownload("btget-kill-first")) {
+            ProcessHandle parent = ProcessHandle.of(p.pid()).orElseThrow();
+            ProcessHandle child = parent.children().findAny().orElseThrow();
+            parent.destroyForcibly();
+            try {
+                assertThat(child.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** A locale whose charmap is ISO-8859-1, built into the test folder (LOCPATH); skipped where localedef cannot. */
+    private String latin1Env() throws IOException, InterruptedException {
+        Run r = sh("mkdir -p loc && localedef -i de_DE -f ISO-8859-1 loc/de_DE.ISO-8859-1 >/dev/null 2>&1;"
+                + " LOCPATH=loc LC_ALL=de_DE.ISO-8859-1 locale charmap");
+        org.junit.jupiter.api.Assumptions.assumeTrue(r.stdout().strip().equals("ISO-8859-1"), "no Latin-1 locale: " + r);
+        return "LOCPATH=" + dir.resolve("loc") + " LC_ALL=de_DE.ISO-8859-1";
+    }
+
+    /** "src/Müll" as typed under Latin-1: its bytes (FC for the u-umlaut) are not UTF-8. */
+    private static final String LATIN1_WORD = "\"$(printf 'src/M\\374ll')\"";
+
+    @Test
+    void anArgumentTypedUnderLatin1IsRefusedNotReadAsAnotherName() throws Exception {
+        String env = latin1Env();
+        assertThat(sh("mkdir -p src && mkdir " + LATIN1_WORD + " && head -c 1000 /dev/urandom > " + LATIN1_WORD + "/f")
+                .code()).isZero();
+        Run r = sh("exec env -i PATH=/usr/bin:/bin " + env + " '" + System.getProperty("java.home") + "/bin/java' -jar '"
+                + BtgetProcess.jar() + "' create " + LATIN1_WORD + " -o x.torrent --progress none");
+        assertThat(r.code()).as(r.stderr()).isEqualTo(5);
+        assertThat(r.stderr().strip().lines()).as(r.stderr()).hasSize(1);
+        assertThat(r.stderr()).contains("not UTF-8").contains("\\xFC").doesNotContain("Exception");
+        assertThat(dir.resolve("x.torrent")).doesNotExist();
+    }
+
+    @Test
+    void theLauncherScriptRefusesNonAsciiArgumentsUnderAnEightBitLocale() throws Exception {
+        String env = latin1Env();
+        Path script = Tools.repositoryRoot().resolve("scripts/btget");
+        String run = "exec env -i PATH=/usr/bin:/bin:" + Path.of(System.getProperty("java.home"), "bin") + " BTGET_NO_CDS=1 "
+                + env + " '" + script + "' create ";
+        Run r = sh(run + LATIN1_WORD + " -o x.torrent --progress none");
+        assertThat(r.code()).as(r.stderr()).isEqualTo(5);
+        assertThat(r.stderr().strip().lines()).as(r.stderr()).hasSize(1);
+        assertThat(r.stderr()).contains("ISO-8859-1").contains("UTF-8");
+        // ASCII arguments are the same bytes in every locale: they still run (here: no such folder, exit 5 from btget)
+        Run ascii = sh(run + "nothing-here -o y.torrent --progress none");
+        assertThat(ascii.stderr()).doesNotContain("ISO-8859-1");
+    }
 }
