@@ -481,7 +481,7 @@ public final class TorrentSession implements TorrentContext {
         List<io.btget.metainfo.FileEntry> files = storage.layout().files();
         for (int i = 0; i < files.size(); i++) {
             io.btget.metainfo.FileEntry f = files.get(i);
-            if (!f.padding() && storage.sizeOnDisk(i) < f.length()) {
+            if (!f.padding() && !storage.intact(i)) {
                 return new StorageException(storage.path(i) + " was deleted or replaced during the download;"
                         + " what was written to it is lost");
             }

@@ -11,8 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,9 @@ import java.util.Map;
  * first). Padding files (BEP 47) are never created: writes to them are dropped, reads give zeros.
  *
  * <p>Every path is built from the torrent's sanitised components under {@link #root()}, and checked once more
- * here: a path that would leave the root is refused. Symbolic links below the root follow one policy:
+ * here: a path that would leave the root is refused. Symbolic links on the way from the output folder to a file
+ * (the torrent's own folder {@code outputDir/name} included; the output folder itself is the user's choice) follow
+ * one policy:
  * <ul>
  *   <li><b>reads follow them</b>: data the user linked into place on purpose (a file linked from a store, a
  *       linked sub-folder) is checked and seeded like any other, as {@code btget create} reads it. A read can
@@ -37,27 +40,42 @@ public final class Storage implements Closeable {
     public static final int MAX_OPEN_FILES = 256;
 
     private final Path root;
+    /** The folder links are checked from: the output folder (root, or the parent of the torrent's own folder). */
+    private final Path base;
     private final FileLayout layout;
     private final boolean writable;
     private final Path[] paths;
     private final Map<Integer, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
     /** Whether the cached channel of a file was opened for writing (a file reached through a link never is). */
     private final boolean[] openForWrite;
+    /**
+     * The identity ({@link BasicFileAttributes#fileKey()}: device and inode on Unix) of each file when this storage
+     * first opened it for writing; null until then, or where the file system has no keys.
+     */
+    private final Object[] fileKeys;
+    /**
+     * The modification time of each file when its writable channel was last closed (evicted), null while open or
+     * never closed: a file deleted while closed frees its inode, which a replacement may get again.
+     */
+    private final FileTime[] closedModified;
 
-    private Storage(Path root, FileLayout layout, boolean writable) {
+    private Storage(Path base, Path root, FileLayout layout, boolean writable) {
         this.root = root.toAbsolutePath().normalize();
+        this.base = base.toAbsolutePath().normalize();
         this.layout = layout;
         this.writable = writable;
         List<FileEntry> files = layout.files();
         this.paths = new Path[files.size()];
         this.openForWrite = new boolean[files.size()];
+        this.fileKeys = new Object[files.size()];
+        this.closedModified = new FileTime[files.size()];
         for (int i = 0; i < files.size(); i++) {
             Path p = this.root;
             for (String component : files.get(i).path()) {
                 p = FileNames.resolve(p, component);
             }
             p = p.normalize();
-            if (!p.startsWith(this.root) || p.equals(this.root)) {
+            if (!p.startsWith(this.root) || p.equals(this.root) || !this.root.startsWith(this.base)) {
                 throw new StorageException("refusing path outside the output directory: " + files.get(i).displayPath());
             }
             paths[i] = p;
@@ -66,15 +84,17 @@ public final class Storage implements Closeable {
 
     /**
      * Opens the storage of {@code torrent} under {@code outputDir}: a multi-file torrent lives in the folder
-     * {@code outputDir/name}, a single-file torrent is the file {@code outputDir/name}.
+     * {@code outputDir/name}, a single-file torrent is the file {@code outputDir/name}. The torrent's folder is
+     * part of the torrent's tree: a link there is read through, never written through.
      */
     public static Storage open(Path outputDir, Torrent torrent, boolean writable) {
         Path root = torrent.multiFile() ? FileNames.resolve(outputDir, torrent.name()) : outputDir;
-        return new Storage(root, new FileLayout(torrent), writable);
+        return new Storage(outputDir, root, new FileLayout(torrent), writable);
     }
 
+    /** Storage of {@code layout} directly under {@code root}, which is the user's folder (it may be a link). */
     public static Storage open(Path root, FileLayout layout, boolean writable) {
-        return new Storage(root, layout, writable);
+        return new Storage(root, root, layout, writable);
     }
 
     public Path root() {
@@ -266,13 +286,13 @@ public final class Storage implements Closeable {
     }
 
     /**
-     * The first symbolic link on the way from the root to a file (the file itself included), or null when the
-     * path holds none. The root itself (the output folder, or the torrent's folder in it) may be a link: that is
-     * where the user asked the data to go.
+     * The first symbolic link on the way from the output folder to a file (the torrent's own folder and the file
+     * itself included), or null when the path holds none. The output folder itself may be a link: that is where
+     * the user asked the data to go.
      */
     public Path linkOf(int fileIndex) {
-        Path rel = root.relativize(paths[fileIndex]);
-        Path q = root;
+        Path rel = base.relativize(paths[fileIndex]);
+        Path q = base;
         for (Path component : rel) {
             q = q.resolve(component);
             if (Files.isSymbolicLink(q)) {
@@ -353,15 +373,17 @@ public final class Storage implements Closeable {
             if (forWrite && link != null) {
                 throw new IOException("refusing to write through the symbolic link " + link);
             }
+            if (fileKeys[fileIndex] != null && !sameFile(fileIndex)) {
+                // Re-creating it would leave zeros where verified pieces were, and reading another file would serve
+                // other bytes: the loss must end the run.
+                throw lost(fileIndex);
+            }
             if (!forWrite && !Files.exists(p)) {
                 return null;
             }
             boolean canWrite = writable && link == null;
             if (forWrite) {
-                Files.createDirectories(p.getParent());
-                if (linkOf(fileIndex) != null) {
-                    throw new IOException("refusing to write through the symbolic link " + linkOf(fileIndex));
-                }
+                createParents(fileIndex);
             }
             // NOFOLLOW_LINKS: a link put in the file's place after the check above still fails the open (ELOOP).
             ch = canWrite
@@ -369,14 +391,95 @@ public final class Storage implements Closeable {
                             LinkOption.NOFOLLOW_LINKS)
                     : FileChannel.open(p, StandardOpenOption.READ);
             openForWrite[fileIndex] = canWrite;
+            if (canWrite) {
+                closedModified[fileIndex] = null;
+                if (fileKeys[fileIndex] == null) {
+                    fileKeys[fileIndex] = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey();
+                }
+            }
             open.put(fileIndex, ch);
             if (open.size() > MAX_OPEN_FILES) {
-                Iterator<Map.Entry<Integer, FileChannel>> it = open.entrySet().iterator();
-                FileChannel eldest = it.next().getValue();
-                it.remove();
-                eldest.close();
+                closeChannel(open.entrySet().iterator().next().getKey());
             }
             return ch;
+        }
+    }
+
+    /** Closes the cached channel of a file (least recently used, or from a test), remembering its write time. */
+    void closeChannel(int fileIndex) throws IOException {
+        synchronized (open) {
+            FileChannel ch = open.remove(fileIndex);
+            if (ch == null) {
+                return;
+            }
+            ch.close();
+            if (openForWrite[fileIndex] && fileKeys[fileIndex] != null) {
+                try {
+                    closedModified[fileIndex] = Files.getLastModifiedTime(paths[fileIndex], LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    closedModified[fileIndex] = FileTime.fromMillis(Long.MIN_VALUE); // already gone: any reopen fails
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the file at the path is still the one this storage wrote: same key, a regular file (not a link), and,
+     * when its channel was closed since, not modified after that.
+     */
+    private boolean sameFile(int fileIndex) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(paths[fileIndex], BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() && fileKeys[fileIndex].equals(a.fileKey())
+                    && (closedModified[fileIndex] == null || closedModified[fileIndex].equals(a.lastModifiedTime()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private StorageException lost(int fileIndex) {
+        return new StorageException(paths[fileIndex] + " was deleted or replaced during the download;"
+                + " what was written to it is lost");
+    }
+
+    /**
+     * Whether a file is still whole on disk: a regular file (through the user's links) at least as long as the
+     * torrent says and, once this storage has written to it, still the same file (same {@code fileKey}, so a
+     * replacement of the same length is caught). The session checks every file before calling a download complete.
+     */
+    public boolean intact(int fileIndex) {
+        synchronized (open) {
+            if (sizeOnDisk(fileIndex) < layout.files().get(fileIndex).length()) {
+                return false;
+            }
+            return fileKeys[fileIndex] == null || sameFile(fileIndex);
+        }
+    }
+
+    /**
+     * Creates the missing folders from the output folder down to a file's parent, one at a time, refusing a link at
+     * any of them: {@code Files.createDirectories} would follow a link it finds on the way.
+     */
+    private void createParents(int fileIndex) throws IOException {
+        Files.createDirectories(base); // the user's output folder: a link there is where they want the data
+        Path q = base;
+        for (Path component : base.relativize(paths[fileIndex].getParent())) {
+            q = q.resolve(component);
+            if (!Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(q); // mkdir: never follows a link in the last component
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // made by another thread or process meanwhile: checked below like any other
+                }
+            }
+            if (Files.isSymbolicLink(q)) {
+                throw new IOException("refusing to write through the symbolic link " + q);
+            }
+            if (!Files.isDirectory(q, LinkOption.NOFOLLOW_LINKS)) {
+                throw new java.nio.file.NotDirectoryException(q.toString());
+            }
         }
     }
 

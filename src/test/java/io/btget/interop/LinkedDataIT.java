@@ -107,4 +107,39 @@ class LinkedDataIT extends InteropTestBase {
             assertThat(left).containsExactly(tree.resolve("a.txt"));
         }
     }
+
+    @Test
+    void theTorrentsOwnFolderLinkedOutOfTheOutputFolderIsReadThroughButNeverWrittenThrough() throws Exception {
+        Path src = newDir("src");
+        Path full = Payloads.tree(src.resolve("tree"), 23);
+        Path torrent = create(full);
+
+        // out/tree (the torrent's own folder) links to an empty folder elsewhere: nothing may land there
+        Path outside = newDir("outside");
+        Path out = newDir("out");
+        Files.createSymbolicLink(out.resolve("tree"), outside);
+        BtgetProcess leecher = btget("btget-get", "download", torrent.toString(), "-d", out.toString(), "--peer",
+                "127.0.0.1:9", "-p", Integer.toString(Ports.free()));
+        assertThat(leecher.awaitExit(Duration.ofSeconds(60))).as(leecher.process().describe()).isEqualTo(5);
+        assertThat(leecher.process().stdout()).contains("symbolic link " + out.resolve("tree"));
+        assertThat(outside).isEmptyDirectory();
+
+        // the same link to the complete data: verify and seed read through it
+        Path seedDir = newDir("seed");
+        Path store = Payloads.tree(dir.resolve("store/tree"), 23);
+        Files.createSymbolicLink(seedDir.resolve("tree"), store);
+        assertThat(BtgetProcess.run(logs(), dir, Duration.ofSeconds(60), "verify", torrent.toString(), "-d",
+                seedDir.toString())).as("verify through the linked torrent folder").isZero();
+        int port = Ports.free();
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(), "-p",
+                Integer.toString(port));
+        seeder.awaitEvent(e -> "progress".equals(e.get("event")) && "seeding".equals(e.get("phase")),
+                Duration.ofSeconds(60), "seeding");
+        Path got = newDir("got");
+        BtgetProcess getter = btget("btget-get2", "download", torrent.toString(), "-d", got.toString(), "--peer",
+                "127.0.0.1:" + port, "-p", Integer.toString(Ports.free()), "--stall-timeout", "60s");
+        assertThat(getter.awaitExit(Duration.ofSeconds(120))).as(getter.process().describe()).isZero();
+        Payloads.assertSameTree(full, got.resolve("tree"));
+        Payloads.assertSameTree(full, store);
+    }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.btget.metainfo.FileEntry;
+import io.btget.metainfo.InfoHash;
+import io.btget.metainfo.Torrent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,5 +173,131 @@ class StorageTest {
             assertThatThrownBy(s::checkFileTypes).isInstanceOf(StorageException.class)
                     .hasMessageContaining("is a directory (through the symbolic link");
         }
+    }
+
+    /** A multi-file torrent named {@code name} over {@link #layout()}'s files (hashes unused here). */
+    private Torrent torrent(String name) {
+        return new Torrent(name, new InfoHash(new byte[20]), Optional.empty(), 8, new byte[40], layout().files(), true,
+                List.of(), List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), new byte[0]);
+    }
+
+    @Test
+    void theTorrentsOwnFolderIsReadThroughWhenALinkButNeverWrittenThrough() throws Exception {
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path www = out.resolve("www");
+        Files.createSymbolicLink(www, outside);
+        try (Storage s = Storage.open(out, torrent("www"), true)) {
+            assertThat(s.linkOf(0)).isEqualTo(www);
+            assertThatThrownBy(() -> s.refuseWritesThroughLinks(piece -> false))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("symbolic link " + www);
+            assertThatThrownBy(() -> s.write(0, "abcd\0\0efghij".getBytes(StandardCharsets.ISO_8859_1), 0, 12))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("symbolic link " + www);
+            assertThatThrownBy(s::createEmptyFiles).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("symbolic link");
+        }
+        assertThat(outside).isEmptyDirectory();
+
+        // complete data behind the link: read, never touched
+        Files.createDirectories(outside.resolve("x/y"));
+        Files.writeString(outside.resolve("x/a.txt"), "abcd");
+        Files.writeString(outside.resolve("x/y/b.txt"), "efghij-and-more");
+        Files.writeString(outside.resolve("empty.txt"), "");
+        try (Storage s = Storage.open(out, torrent("www"), true)) {
+            byte[] buf = new byte[12];
+            assertThat(s.read(0, buf, 0, 12)).isTrue();
+            assertThat(new String(buf, StandardCharsets.ISO_8859_1)).isEqualTo("abcd\0\0efghij");
+            s.refuseWritesThroughLinks(piece -> true);
+            s.createEmptyFiles();
+            s.trimToTorrentLengths();
+        }
+        assertThat(Files.readString(outside.resolve("x/y/b.txt"))).isEqualTo("efghij-and-more");
+
+        // the output folder itself may be a link: that is where the user wants the data
+        Path linkedOut = Files.createSymbolicLink(dir.resolve("linked-out"), out);
+        Files.delete(www);
+        try (Storage s = Storage.open(linkedOut, torrent("www"), true)) {
+            assertThat(s.linkOf(0)).isNull();
+            s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4);
+        }
+        assertThat(Files.readString(out.resolve("www/x/a.txt"))).isEqualTo("abcd");
+    }
+
+    @Test
+    void missingFoldersAreCreatedOneByOneAndNeverThroughALinkMadeBelowThem() throws Exception {
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Path root = Files.createDirectory(dir.resolve("root"));
+        try (Storage s = Storage.open(root, layout(), true)) {
+            s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4); // x/ made, and a.txt opened and cached
+            Files.createSymbolicLink(root.resolve("x/y"), outside); // a link where b.txt's folder will be made
+            assertThatThrownBy(() -> s.write(6, "efghij".getBytes(StandardCharsets.US_ASCII), 0, 6))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("symbolic link");
+        }
+        assertThat(outside).isEmptyDirectory();
+    }
+
+    @Test
+    void aFileDeletedWhileItsChannelIsClosedIsNeverReCreated() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        try (Storage s = Storage.open(root, layout(), true)) {
+            s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4);
+            assertThat(s.intact(0)).isTrue();
+            s.closeChannel(0); // as the least recently used of MAX_OPEN_FILES would be
+            Files.delete(root.resolve("x/a.txt"));
+            assertThat(s.intact(0)).isFalse();
+            assertThatThrownBy(() -> s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("was deleted or replaced");
+            assertThatThrownBy(() -> s.read(0, new byte[4], 0, 4))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("was deleted or replaced");
+        }
+        assertThat(root.resolve("x/a.txt")).doesNotExist();
+    }
+
+    @Test
+    void aSameLengthReplacementIsCaughtOpenOrClosed() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        try (Storage s = Storage.open(root, layout(), true)) {
+            s.write(6, "efghij".getBytes(StandardCharsets.US_ASCII), 0, 6);
+            Path b = root.resolve("x/y/b.txt");
+            Path other = root.resolve("other");
+            Files.writeString(other, "EFGHIJ");
+            Files.move(other, b, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // channel still open
+            assertThat(s.sizeOnDisk(2)).isEqualTo(6);
+            assertThat(s.intact(2)).isFalse();
+            s.closeChannel(2);
+            assertThatThrownBy(() -> s.write(6, "efghij".getBytes(StandardCharsets.US_ASCII), 0, 6))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("was deleted or replaced");
+            assertThat(Files.readString(b)).isEqualTo("EFGHIJ");
+        }
+    }
+
+    @Test
+    void aFileLeftAloneSurvivesItsChannelBeingClosed() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        try (Storage s = Storage.open(root, layout(), true)) {
+            s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4);
+            s.closeChannel(0);
+            s.write(0, "abcd".getBytes(StandardCharsets.US_ASCII), 0, 4);
+            assertThat(s.intact(0)).isTrue();
+        }
+    }
+
+    @Test
+    void aFileDeletedAfterTheLeastRecentlyUsedLimitClosedItIsNeverReCreated() throws Exception {
+        int n = Storage.MAX_OPEN_FILES + 2;
+        List<FileEntry> files = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            files.add(new FileEntry(List.of("f" + i), 1, i, false));
+        }
+        Path root = Files.createDirectory(dir.resolve("root"));
+        try (Storage s = Storage.open(root, new FileLayout(files, 8), true)) {
+            for (int i = 0; i < n; i++) {
+                s.write(i, new byte[] {7}, 0, 1); // f0's channel is closed by the time the last is written
+            }
+            Files.delete(root.resolve("f0"));
+            assertThatThrownBy(() -> s.write(0, new byte[] {7}, 0, 1))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("f0 was deleted or replaced");
+        }
+        assertThat(root.resolve("f0")).doesNotExist();
     }
 }
