@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * Turns the body of an HTTP tracker's announce reply (BEP 3) into an {@link AnnounceResponse}. Pure: bytes in,
  * record out. Understands compact peers (BEP 23), dictionary peers (BEP 3, with an IP literal or a DNS name) and
  * {@code peers6} (BEP 7).
+ *
+ * <p>Strict only where a wrong shape leaves nothing to use: the root must be a dictionary, {@code failure reason}
+ * (when present) a string, {@code peers}/{@code peers6} a string of whole entries or a list. Every other field is
+ * optional: {@code interval} missing, not an integer or negative becomes {@link #DEFAULT_INTERVAL_SECONDS};
+ * {@code min interval}, {@code complete}, {@code incomplete}, {@code warning message}, {@code tracker id} of the
+ * wrong bencode type are ignored with a debug line; fields we do not read ({@code downloaded},
+ * {@code external ip}, ...) are never looked at. The {@link Announcer} bounds the intervals.
  */
 public final class HttpAnnounceParser {
     /** Used when a tracker forgets {@code interval}; the Announcer clamps it anyway. */
@@ -35,7 +42,10 @@ public final class HttpAnnounceParser {
     private HttpAnnounceParser() {
     }
 
-    /** @throws TrackerException for {@code failure reason} (message "tracker failure: ...") or malformed bodies */
+    /**
+     * @throws TrackerException for {@code failure reason} (message "tracker failure: ...", a
+     *                          {@linkplain TrackerException#isRefusal() refusal}) or a body with no usable shape
+     */
     public static AnnounceResponse parse(byte[] body) throws TrackerException {
         BValue root;
         try {
@@ -46,12 +56,18 @@ public final class HttpAnnounceParser {
         if (!(root instanceof BDict dict)) {
             throw new TrackerException("reply is a bencode " + root.typeName() + ", not a dictionary");
         }
-        Optional<String> failure = text(dict, "failure reason");
+        Optional<BValue> failure = dict.get("failure reason");
         if (failure.isPresent()) {
-            throw TrackerException.hard("tracker failure: " + failure.get());
+            if (!(failure.get() instanceof BString reason)) {
+                throw new TrackerException("'failure reason' is a bencode " + failure.get().typeName()
+                        + ", not a string");
+            }
+            throw TrackerException.refusal("tracker failure: " + TrackerException.printable(reason.text(), MAX_TEXT));
         }
-        int interval = nonNegativeInt(dict, "interval").orElse(DEFAULT_INTERVAL_SECONDS);
-        int minInterval = nonNegativeInt(dict, "min interval").orElse(0);
+        OptionalInt sentInterval = optionalInt(dict, "interval");
+        int interval = sentInterval.isPresent() && sentInterval.getAsInt() >= 0 ? sentInterval.getAsInt()
+                : DEFAULT_INTERVAL_SECONDS;
+        int minInterval = nonNegative(optionalInt(dict, "min interval")).orElse(0);
         List<InetSocketAddress> peers = new ArrayList<>();
         Set<InetSocketAddress> names = new LinkedHashSet<>();
         Optional<BValue> peersValue = dict.get("peers");
@@ -80,9 +96,9 @@ public final class HttpAnnounceParser {
         if (peers.size() > CompactPeers.MAX_PEERS) {
             peers = peers.subList(0, CompactPeers.MAX_PEERS);
         }
-        return new AnnounceResponse(interval, minInterval, peers, text(dict, "warning message"),
-                text(dict, "tracker id"), nonNegativeInt(dict, "complete"), nonNegativeInt(dict, "incomplete"),
-                List.copyOf(names));
+        return new AnnounceResponse(interval, minInterval, peers, optionalText(dict, "warning message"),
+                optionalText(dict, "tracker id"), nonNegative(optionalInt(dict, "complete")),
+                nonNegative(optionalInt(dict, "incomplete")), List.copyOf(names));
     }
 
     /**
@@ -139,26 +155,37 @@ public final class HttpAnnounceParser {
         return null;
     }
 
-    private static Optional<String> text(BDict dict, String key) throws TrackerException {
+    /** An optional string field; of another bencode type it is ignored (debug line), never fatal. */
+    private static Optional<String> optionalText(BDict dict, String key) {
         Optional<BValue> v = dict.get(key);
         if (v.isEmpty()) {
             return Optional.empty();
         }
         if (!(v.get() instanceof BString s)) {
-            throw new TrackerException("'" + key + "' is a bencode " + v.get().typeName() + ", not a string");
+            log.debug("ignoring '{}' in a tracker reply: a bencode {}, not a string", key, v.get().typeName());
+            return Optional.empty();
         }
         return Optional.of(TrackerException.printable(s.text(), MAX_TEXT));
     }
 
-    /** Integers outside 0..Integer.MAX_VALUE are clamped: a silly value must not fail the whole announce. */
-    private static OptionalInt nonNegativeInt(BDict dict, String key) throws TrackerException {
+    /**
+     * An optional integer field, clamped to the int range (a silly value must not fail the whole announce); of
+     * another bencode type it is ignored (debug line).
+     */
+    private static OptionalInt optionalInt(BDict dict, String key) {
         Optional<BValue> v = dict.get(key);
         if (v.isEmpty()) {
             return OptionalInt.empty();
         }
         if (!(v.get() instanceof BInt i)) {
-            throw new TrackerException("'" + key + "' is a bencode " + v.get().typeName() + ", not an integer");
+            log.debug("ignoring '{}' in a tracker reply: a bencode {}, not an integer", key, v.get().typeName());
+            return OptionalInt.empty();
         }
-        return OptionalInt.of((int) Math.max(0, Math.min(Integer.MAX_VALUE, i.value())));
+        return OptionalInt.of((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, i.value())));
+    }
+
+    /** Negative counts and intervals become 0. */
+    private static OptionalInt nonNegative(OptionalInt value) {
+        return value.isPresent() ? OptionalInt.of(Math.max(0, value.getAsInt())) : value;
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,6 +54,8 @@ final class HttpTracker implements TrackerClient {
     private final String key = HexFormat.of().formatHex(randomBytes(4));
     /** BEP 3: once a tracker sends a {@code tracker id}, it is sent back on later announces. */
     private final AtomicReference<String> trackerId = new AtomicReference<>();
+    /** Consecutive announces this tracker refused with a {@code failure reason}: the second one is hard. */
+    private final AtomicInteger refusals = new AtomicInteger();
 
     HttpTracker(String url) throws TrackerException {
         this(url, SHARED, REQUEST_TIMEOUT);
@@ -77,8 +80,26 @@ final class HttpTracker implements TrackerClient {
         return url;
     }
 
+    /**
+     * One announce. A {@code failure reason} is a transient failure the first time and hard when this tracker's
+     * previous announce was refused too (see {@link TrackerException}).
+     */
     @Override
     public AnnounceResponse announce(AnnounceRequest request) throws TrackerException {
+        try {
+            AnnounceResponse response = announceOnce(request);
+            refusals.set(0);
+            return response;
+        } catch (TrackerException e) {
+            if (!e.isRefusal()) {
+                refusals.set(0);
+                throw e;
+            }
+            throw refusals.incrementAndGet() >= 2 && !e.isHard() ? e.asHard() : e;
+        }
+    }
+
+    private AnnounceResponse announceOnce(AnnounceRequest request) throws TrackerException {
         URI target;
         try {
             target = URI.create(AnnounceUrl.build(url, request, key, Optional.ofNullable(trackerId.get())));
@@ -103,9 +124,9 @@ final class HttpTracker implements TrackerClient {
         }
         if (status / 100 != 2) {
             // Some trackers send their failure reason with an error status; show it if there is one. A 4xx will
-            // not change by asking again; a 5xx may.
+            // not change by asking again, except those that say "later" (isRetryable); a 5xx may.
             String text = url + ": HTTP status " + status + failureReasonIn(body).map(r -> " (" + r + ")").orElse("");
-            throw status / 100 == 4 ? TrackerException.hard(text) : new TrackerException(text);
+            throw status / 100 == 4 && !isRetryable(status) ? TrackerException.hard(text) : new TrackerException(text);
         }
         AnnounceResponse parsed;
         try {
@@ -120,6 +141,14 @@ final class HttpTracker implements TrackerClient {
         }
         parsed.trackerId().ifPresent(trackerId::set);
         return parsed;
+    }
+
+    /**
+     * Client errors that ask for another try rather than refuse (RFC 9110 section 15.5.9 408 Request Timeout,
+     * 15.5.20 421 Misdirected Request; RFC 8470 425 Too Early; RFC 6585 429 Too Many Requests).
+     */
+    static boolean isRetryable(int status) {
+        return status == 408 || status == 421 || status == 425 || status == 429;
     }
 
     private static boolean isRedirect(int status) {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A UDP tracker (BEP 15): connect, then announce with the connection id, which is reused for up to a minute.
@@ -33,6 +34,8 @@ final class UdpTracker implements TrackerClient {
     private long connectionId;
     private long connectionIdExpiresAtNanos;
     private boolean haveConnectionId;
+    /** Consecutive announces this tracker refused with an error reply: the second one is hard. */
+    private final AtomicInteger refusals = new AtomicInteger();
 
     UdpTracker(String url, UdpRetryPolicy retry) throws TrackerException {
         this.url = url;
@@ -55,8 +58,26 @@ final class UdpTracker implements TrackerClient {
         return url;
     }
 
+    /**
+     * One announce. An error reply (BEP 15) is a transient failure the first time and hard when this tracker's
+     * previous announce was refused too (see {@link TrackerException}).
+     */
     @Override
     public AnnounceResponse announce(AnnounceRequest request) throws TrackerException {
+        try {
+            AnnounceResponse response = announceOnce(request);
+            refusals.set(0);
+            return response;
+        } catch (TrackerException e) {
+            if (!e.isRefusal()) {
+                refusals.set(0);
+                throw e;
+            }
+            throw refusals.incrementAndGet() >= 2 && !e.isHard() ? e.asHard() : e;
+        }
+    }
+
+    private AnnounceResponse announceOnce(AnnounceRequest request) throws TrackerException {
         InetSocketAddress target;
         try {
             target = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -148,7 +169,7 @@ final class UdpTracker implements TrackerClient {
                 }
                 if (reply instanceof UdpTrackerCodec.Failed failed) {
                     forgetConnectionId();
-                    throw TrackerException.hard(url + ": tracker error: " + failed.message());
+                    throw TrackerException.refusal(url + ": tracker error: " + failed.message());
                 }
                 return reply;
             }

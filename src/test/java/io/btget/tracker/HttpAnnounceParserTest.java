@@ -119,6 +119,45 @@ class HttpAnnounceParserTest {
     }
 
     @Test
+    void aFailureReasonIsARefusalNotYetAHardFailure() {
+        // the text is free-form: "try later" and "unregistered" look alike, so one reply alone decides nothing
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d14:failure reason23:tracker busy, try latere")))
+                .isInstanceOf(TrackerException.class)
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).isFalse())
+                .satisfies(e -> assertThat(((TrackerException) e).isRefusal()).isTrue());
+        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d14:failure reasoni5ee")))
+                .isInstanceOf(TrackerException.class).hasMessageContaining("'failure reason'")
+                .satisfies(e -> assertThat(((TrackerException) e).isRefusal()).isFalse());
+    }
+
+    @Test
+    void optionalFieldsOfTheWrongTypeAreIgnoredAndThePeersKept() throws Exception {
+        byte[] peers = {127, 0, 0, 1, 0x1a, (byte) 0xe1};
+        String[] oddFields = {
+            "8:interval3:abc", "8:intervalle", "8:intervali-60e", "12:min interval2:60", "8:completel1:xe",
+            "10:incomplete1:4", "10:tracker idi42e", "15:warning messagede", "10:downloaded2:no",
+            "11:external ipi7e", "10:tracker idle", "8:completed1:ai1ee",
+        };
+        for (String odd : oddFields) {
+            byte[] body = concat("d" + odd + "5:peers6:", peers, "e");
+            AnnounceResponse r = HttpAnnounceParser.parse(body);
+            assertThat(r.peers()).as(odd).containsExactly(new InetSocketAddress("127.0.0.1", 6881));
+            assertThat(r.intervalSeconds()).as(odd).isEqualTo(HttpAnnounceParser.DEFAULT_INTERVAL_SECONDS);
+        }
+        // all of them at once (keys in sorted order, as bencode wants)
+        byte[] body = concat("d8:completel1:xe10:downloaded2:no11:external ipi7e10:incomplete1:4"
+                + "8:interval3:abc12:min interval2:605:peers6:", peers, "10:tracker idi42e15:warning messagedee");
+        AnnounceResponse r = HttpAnnounceParser.parse(body);
+        assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 6881));
+        assertThat(r.intervalSeconds()).isEqualTo(HttpAnnounceParser.DEFAULT_INTERVAL_SECONDS);
+        assertThat(r.minIntervalSeconds()).isZero();
+        assertThat(r.seeders()).isEmpty();
+        assertThat(r.leechers()).isEmpty();
+        assertThat(r.trackerId()).isEmpty();
+        assertThat(r.warning()).isEmpty();
+    }
+
+    @Test
     void keepsTheWarningMessageOnOneLine() throws Exception {
         AnnounceResponse r = HttpAnnounceParser.parse(b("d8:intervali60e5:peers0:15:warning message9:slow\ndowne"));
         assertThat(r.warning()).hasValue("slow down");
@@ -137,8 +176,6 @@ class HttpAnnounceParserTest {
                 .isInstanceOf(TrackerException.class).hasMessageContaining("not valid bencode");
         assertThatThrownBy(() -> HttpAnnounceParser.parse(b("li1ee")))
                 .isInstanceOf(TrackerException.class).hasMessageContaining("not a dictionary");
-        assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d8:interval3:abce")))
-                .isInstanceOf(TrackerException.class).hasMessageContaining("'interval'");
         assertThatThrownBy(() -> HttpAnnounceParser.parse(b("d5:peersi5ee")))
                 .isInstanceOf(TrackerException.class).hasMessageContaining("'peers'");
     }

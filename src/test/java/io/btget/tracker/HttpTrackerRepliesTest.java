@@ -251,4 +251,47 @@ class HttpTrackerRepliesTest {
                 .hasMessageContaining("connection refused")
                 .satisfies(e -> assertThat(((TrackerException) e).isHard()).isTrue());
     }
+
+    @Test
+    void tryAgainStatusesAreTransientFailures() throws Exception {
+        String url = serve((head, out) -> {
+            String status = RawHttpServer.target(head).substring(1, 4);
+            out.write(ascii("HTTP/1.1 " + status + " Later\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n"));
+        });
+        for (String status : new String[] {"408", "421", "425", "429"}) {
+            assertThatThrownBy(() -> announce(url.replace("/announce", "/" + status))).as(status)
+                    .isInstanceOf(TrackerException.class).hasMessageEndingWith("HTTP status " + status)
+                    .satisfies(e -> assertThat(((TrackerException) e).isHard()).isFalse());
+        }
+        assertThatThrownBy(() -> announce(url.replace("/announce", "/403"))).isInstanceOf(TrackerException.class)
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).isTrue());
+    }
+
+    @Test
+    void aFailureReasonIsHardOnlyWhenTheSameTrackerRepeatsIt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // refused, refused, answered, refused, refused
+        String url = serve((head, out) -> ok(out, "", n.getAndIncrement() == 2 ? REPLY
+                : ascii("d14:failure reason24:overloaded, retry in 60se")));
+        HttpTracker tracker = new HttpTracker(url);
+        AnnounceRequest request = TestData.request(TestData.infoHash(1), TestData.peerId("-BT-", 1), 6881, 100,
+                AnnounceEvent.STARTED);
+        assertThatThrownBy(() -> tracker.announce(request)).isInstanceOf(TrackerException.class)
+                .hasMessage(url + ": tracker failure: overloaded, retry in 60s")
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).as("first refusal").isFalse());
+        assertThatThrownBy(() -> tracker.announce(request)).isInstanceOf(TrackerException.class)
+                .hasMessage(url + ": tracker failure: overloaded, retry in 60s")
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).as("second in a row").isTrue());
+        assertThat(tracker.announce(request).peers()).containsExactly(PEER);
+        assertThatThrownBy(() -> tracker.announce(request)).isInstanceOf(TrackerException.class)
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).as("after an answer").isFalse());
+    }
+
+    @Test
+    void oddOptionalFieldsDoNotCostThePeers() throws Exception {
+        byte[] reply = ascii("d8:completel1:xe11:external ipi7e8:interval3:abc12:min interval2:60"
+                + "5:peers6:\u007f\u0000\u0000\u0001\u001a\u00e110:tracker idi42e15:warning messagedee");
+        String url = serve((head, out) -> ok(out, "", reply));
+        assertThat(announce(url).peers()).containsExactly(PEER);
+    }
 }

@@ -134,6 +134,19 @@ class UdpTrackerTest {
     }
 
     @Test
+    void anErrorReplyIsHardOnlyWhenTheSameTrackerRepeatsIt() throws Exception {
+        String url = fake((p, len, n) -> ByteBuffer.wrap(p, 8, 4).getInt() == 0
+                ? List.of(UdpTrackerCodec.connectReply(tx(p), CONNECTION_ID))
+                : List.of(UdpTrackerCodec.errorReply(tx(p), "busy, try later")));
+        UdpTracker tracker = new UdpTracker(url, FAST);
+        assertThatThrownBy(() -> tracker.announce(request())).isInstanceOf(TrackerException.class)
+                .hasMessage(url + ": tracker error: busy, try later")
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).as("first refusal").isFalse());
+        assertThatThrownBy(() -> tracker.announce(request())).isInstanceOf(TrackerException.class)
+                .satisfies(e -> assertThat(((TrackerException) e).isHard()).as("second in a row").isTrue());
+    }
+
+    @Test
     void retransmitsWhenAReplyIsLost() throws Exception {
         String url = fake((p, len, n) -> n == 0 ? List.of() : honest(p, len));
         assertThat(new UdpTracker(url, FAST).announce(request()).peers()).hasSize(1);
