@@ -2,6 +2,8 @@ package io.btget.cli;
 
 import io.btget.bencode.BencodeLimits;
 import io.btget.metainfo.Torrent;
+import io.btget.tracker.BoundedBody;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -17,8 +19,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -28,8 +39,9 @@ import java.util.zip.GZIPInputStream;
  */
 final class TorrentInput {
     /**
-     * The whole request: connecting, headers and body, redirects included. (No separate connect timeout: with one,
-     * JDK 17's HttpClient keeps retrying a refused connection for seconds instead of failing at once.)
+     * The whole request as one deadline: connecting, headers and body, redirects included. (No separate connect
+     * timeout: with one, JDK 17's HttpClient keeps retrying a refused connection for seconds instead of failing at
+     * once.)
      */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -37,11 +49,16 @@ final class TorrentInput {
     }
 
     static Torrent load(String arg) {
+        return load(arg, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #load(String)}, with {@code timeout} for the whole fetch of a URL (tests use a short one). */
+    static Torrent load(String arg, Duration timeout) {
         if (arg.regionMatches(true, 0, "magnet:", 0, 7)) {
             throw new UserError(ExitCode.BAD_TORRENT,
                     "downloading from a magnet link is not supported yet; give the .torrent file");
         }
-        byte[] bytes = isUrl(arg) ? fetch(arg) : readFile(arg);
+        byte[] bytes = isUrl(arg) ? fetch(arg, timeout) : readFile(arg);
         try {
             return Torrent.parse(bytes);
         } catch (RuntimeException e) {
@@ -105,8 +122,11 @@ final class TorrentInput {
         }
     }
 
-    /** GET with HTTP/1.1, redirects (never https to http), gzip accepted, the body bounded as a file is. */
-    private static byte[] fetch(String url) {
+    /**
+     * GET with HTTP/1.1, redirects (never https to http), gzip accepted, the body bounded as a file is, all of it
+     * (connecting, redirects, headers and the last body byte) within {@code timeout}.
+     */
+    private static byte[] fetch(String url, Duration timeout) {
         URI uri;
         try {
             uri = new URI(url);
@@ -126,44 +146,108 @@ final class TorrentInput {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .header("Accept-Encoding", "gzip")
                 .header("User-Agent", "btget")
                 .GET().build();
+        // On JDK 17 the request timeout only covers the headers: a server that then stalls or trickles the body
+        // would hold us forever, so the whole exchange runs under one deadline and is cancelled past it.
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> {
+            long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return info.statusCode() == 200 && length <= limit() ? new BoundedBody(limit()) : new Unread();
+        });
+        HttpResponse<byte[]> response;
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new UserError(ExitCode.NETWORK, url + ": HTTP " + response.statusCode());
-                }
-                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (length > limit()) {
-                    throw tooLarge(url);
-                }
-                boolean gzip = response.headers().firstValue("Content-Encoding")
-                        .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
-                InputStream in = gzip ? new GZIPInputStream(body) : body;
-                byte[] bytes = in.readNBytes(limit() + 1);
-                if (bytes.length > limit()) {
-                    throw tooLarge(url);
-                }
-                return bytes;
-            }
-        } catch (UserError e) {
-            throw e;
-        } catch (HttpTimeoutException e) {
-            throw new UserError(ExitCode.NETWORK, url + ": no complete reply within " + REQUEST_TIMEOUT.toSeconds() + " s");
-        } catch (ConnectException e) {
-            throw new UserError(ExitCode.NETWORK, url + ": connection refused or unreachable");
-        } catch (UnknownHostException e) {
-            throw new UserError(ExitCode.NETWORK, url + ": unknown host " + uri.getHost());
-        } catch (java.util.zip.ZipException e) {
-            throw new UserError(ExitCode.BAD_TORRENT, url + ": bad gzip body (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new UserError(ExitCode.NETWORK, url + ": " + Main.reason(e));
+            response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw noReply(url, timeout);
         } catch (InterruptedException e) {
+            future.cancel(true);
             Thread.currentThread().interrupt();
             throw new UserError(ExitCode.INTERRUPTED, url + ": interrupted");
+        } catch (ExecutionException e) {
+            throw failure(url, uri, timeout, e.getCause());
+        }
+        if (response.statusCode() != 200) {
+            throw new UserError(ExitCode.NETWORK, url + ": HTTP " + response.statusCode());
+        }
+        byte[] bytes = response.body();
+        if (bytes == null) { // Content-Length over the limit: not read
+            throw tooLarge(url);
+        }
+        boolean gzip = response.headers().firstValue("Content-Encoding")
+                .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+        if (gzip) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                bytes = in.readNBytes(limit() + 1); // a small gzip bomb stops here
+            } catch (java.util.zip.ZipException e) {
+                throw new UserError(ExitCode.BAD_TORRENT, url + ": bad gzip body (" + e.getMessage() + ")");
+            } catch (IOException e) { // a truncated stream (EOFException)
+                throw new UserError(ExitCode.BAD_TORRENT, url + ": bad gzip body (" + Main.reason(e) + ")");
+            }
+            if (bytes.length > limit()) {
+                throw tooLarge(url);
+            }
+        }
+        return bytes;
+    }
+
+    private static UserError failure(String url, URI uri, Duration timeout, Throwable cause) {
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof BoundedBody.TooLarge) {
+            return tooLarge(url);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return noReply(url, timeout);
+        }
+        if (cause instanceof ConnectException) {
+            return new UserError(ExitCode.NETWORK, url + ": connection refused or unreachable");
+        }
+        if (cause instanceof UnknownHostException) {
+            return new UserError(ExitCode.NETWORK, url + ": unknown host " + uri.getHost());
+        }
+        if (cause instanceof IOException io) {
+            return new UserError(ExitCode.NETWORK, url + ": " + Main.reason(io));
+        }
+        return new UserError(ExitCode.NETWORK, url + ": " + Main.oneLine(cause), cause);
+    }
+
+    private static UserError noReply(String url, Duration timeout) {
+        long ms = timeout.toMillis();
+        String within = ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+        return new UserError(ExitCode.NETWORK, url + ": no complete reply within " + within);
+    }
+
+    /** The body of a reply we refuse whatever it holds (an error status, a Content-Length over the limit): not read. */
+    private static final class Unread implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.cancel(); // an endless 404 page must not hold us until the deadline
+            result.complete(null);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.complete(null);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(null);
         }
     }
 

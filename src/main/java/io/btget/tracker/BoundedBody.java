@@ -14,9 +14,9 @@ import java.util.concurrent.Flow;
  * endless body costs at most {@code max} bytes of memory. The JDK's own byte-array subscriber has no limit on
  * JDK 17.
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     /** The body went past the limit; the transfer was cancelled. */
-    static final class TooLarge extends IOException {
+    public static final class TooLarge extends IOException {
         TooLarge(int max) {
             super("reply larger than " + max + " bytes");
         }
@@ -27,7 +27,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private Flow.Subscription subscription;
 
-    BoundedBody(int max) {
+    public BoundedBody(int max) {
         this.max = max;
     }
 

@@ -1,6 +1,7 @@
 package io.btget.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +13,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +34,14 @@ class TorrentInputTest {
     @TempDir
     Path dir;
 
+    /** The whole-fetch deadline the slow-server tests give {@link TorrentInput#load(String, Duration)}. */
+    private static final Duration DEADLINE = Duration.ofSeconds(1);
+
     private HttpServer server;
+    /** Handlers that stall run on their own threads, so the other contexts keep answering. */
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+    /** Released when the test ends: lets the stalling handlers return. */
+    private final CountDownLatch release = new CountDownLatch(1);
     private String base;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -91,13 +103,67 @@ class TorrentInputTest {
                 z.writeTo(o);
             }
         });
+        server.createContext("/stall.torrent", ex -> {
+            // the headers promise the whole torrent, then nothing more is sent
+            ex.sendResponseHeaders(200, torrent.length);
+            ex.getResponseBody().flush();
+            awaitRelease();
+            ex.close();
+        });
+        server.createContext("/moved-to-stall", ex -> {
+            ex.getResponseHeaders().add("Location", "/stall.torrent");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.createContext("/trickle.torrent", ex -> {
+            // chunked, one byte every 200 ms, for as long as the client listens
+            ex.sendResponseHeaders(200, 0);
+            OutputStream o = ex.getResponseBody();
+            try {
+                for (int i = 0; release.getCount() > 0; i++) {
+                    o.write(torrent[i % torrent.length]);
+                    o.flush();
+                    if (release.await(200, TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                }
+            } catch (java.io.IOException closedByTheClient) {
+                // expected: btget hangs up at its deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.setExecutor(handlers);
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @AfterEach
     void stopServer() {
+        release.countDown();
         server.stop(0);
+        handlers.shutdownNow();
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fetching {@code url} ends at {@link #DEADLINE} with the one-line network error (exit 4) of a timeout. */
+    private static void assertCutOffAtTheDeadline(String url) {
+        long start = System.nanoTime();
+        UserError e = catchThrowableOfType(() -> TorrentInput.load(url, DEADLINE), UserError.class);
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(e).as("a fetch that should have failed").isNotNull();
+        assertThat(e.exitCode().code).isEqualTo(4);
+        assertThat(Main.oneLine(e)).isEqualTo(url + ": no complete reply within 1 s");
+        // generous slack for a loaded machine; a hang is caught by the @Timeout
+        assertThat(elapsedMs).isLessThan(DEADLINE.toMillis() + 8_000);
     }
 
     private int run(String... args) {
@@ -140,6 +206,20 @@ class TorrentInputTest {
         assertThat(run("info", base + "/huge.torrent")).isEqualTo(3);
         assertThat(err.toString()).contains("too large");
         assertThat(run("info", base + "/gzip-bomb.torrent")).isEqualTo(3);
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // interrupting a blocked read may not stop it
+    void aServerThatStallsAfterTheHeadersIsCutOffAtTheDeadline() {
+        // JDK 17's request timeout only covers the headers; the deadline must cover the body, redirects included
+        assertCutOffAtTheDeadline(base + "/stall.torrent");
+        assertCutOffAtTheDeadline(base + "/moved-to-stall");
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // interrupting a blocked read may not stop it
+    void aBodyTrickledAByteEvery200msIsCutOffAtTheDeadline() {
+        assertCutOffAtTheDeadline(base + "/trickle.torrent");
     }
 
     @Test
