@@ -259,9 +259,10 @@ public final class TorrentSession implements TorrentContext {
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
             // Every tracker failed hard (README "Trackers") and there is no other source of peers: waiting for the
-            // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then.
-            if (announcer.everyTrackerFailedHard() && config.extraPeers().isEmpty() && pool.connections().isEmpty()
-                    && pool.knownCount() == 0) {
+            // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
+            // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
+            if (announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
+                    && pool.connections().isEmpty() && pool.knownCount() == 0) {
                 lastTrackerError = String.join("; ", announcer.lastErrors());
                 return Outcome.NO_PEERS;
             }

@@ -188,6 +188,20 @@ class EvilTrackerIT {
 
     @Test
     @Timeout(60)
+    void withAnUnlimitedStallTimeoutTrackersThatFailHardDoNotEndTheRun() throws Exception {
+        // --stall-timeout inf asks to wait for peers without limit: incoming peers may still come, so a refused
+        // tracker (which alone ends a run within seconds, above) must not end this one
+        String refusedHttp = "http://127.0.0.1:" + closedTcpPort() + "/announce";
+        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("download",
+                SWARM.writeTorrent(dir, List.of(List.of(refusedHttp))).toString(), "-d", dir.resolve("out").toString(),
+                "--progress", "none", "--bind", "127.0.0.1", "-p", "0", "--stall-timeout", "inf"))) {
+            Thread.sleep(12_000);
+            assertThat(btget.isAlive()).as("still waiting; stderr %s", btget.stderr()).isTrue();
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aPeerNamedByItsHostNameIsResolvedAndTheDownloadCompletes() throws Exception {
         FakePeer seeder = keep(new FakePeer(SWARM, c -> {
             c.acceptHandshake();
