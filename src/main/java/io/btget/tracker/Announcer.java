@@ -360,7 +360,9 @@ public final class Announcer implements AutoCloseable {
                 try {
                     response = client(url).announce(request(event, AnnounceRequest.DEFAULT_NUM_WANT));
                 } catch (TrackerException e) {
+                    boolean closing;
                     synchronized (this) {
+                        closing = closed;
                         inFlightUrl = null;
                         lastErrors.put(url, e.getMessage().startsWith(url) ? e.getMessage() : url + ": " + e.getMessage());
                         if (e.isHard()) {
@@ -371,6 +373,11 @@ public final class Announcer implements AutoCloseable {
                     }
                     lastError = e.getMessage();
                     log.debug("announce {} failed{}: {}", event, e.isHard() ? " (hard)" : "", e.getMessage());
+                    if (closing) {
+                        // cut off by close() (it interrupts a tracker that hangs past the stop budget): the run has
+                        // ended and said so; a tracker error reported now would print after the final line
+                        return Optional.empty();
+                    }
                     safely(() -> listener.failed(url, e.getMessage()));
                     continue;
                 }

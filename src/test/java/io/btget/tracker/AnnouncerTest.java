@@ -40,6 +40,7 @@ class AnnouncerTest {
     private final Map<String, Integer> intervals = new ConcurrentHashMap<>();
     private final List<List<InetSocketAddress>> received = new CopyOnWriteArrayList<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
     private final CountDownLatch hang = new CountDownLatch(1);
     private volatile boolean hangOnStopped;
     private Announcer announcer;
@@ -105,6 +106,11 @@ class AnnouncerTest {
                     @Override
                     public void warning(String url, String message) {
                         warnings.add(message);
+                    }
+
+                    @Override
+                    public void failed(String url, String message) {
+                        failures.add(message);
                     }
                 }, this::fake, timing);
         return announcer;
@@ -220,6 +226,20 @@ class AnnouncerTest {
         await(() -> calls.size() == 2);
         announcer.close();
         assertThat(answered).containsExactly(new Call("a", AnnounceEvent.STARTED));
+    }
+
+    @Test
+    void anAnnounceCutOffByCloseIsNotReportedAsATrackerError() throws Exception {
+        // the run has ended and printed its last line; "interrupted" reported now would print after it
+        hangOnCompleted = true;
+        announcer(List.of(List.of("a")), FAST).start();
+        await(() -> calls.size() == 1);
+        announcer.completed();
+        await(() -> calls.size() == 2);
+        announcer.close();
+        await(() -> interrupted.size() == 1);
+        Thread.sleep(300); // room for the interrupted announce to be (wrongly) reported
+        assertThat(failures).isEmpty();
     }
 
     @Test
