@@ -25,9 +25,11 @@ final class SessionRunner {
     }
 
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out) {
-        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out)) {
+        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
+                io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Listener listener = new Listener(view, torrent);
-            io.btget.session.TorrentSession session = new io.btget.session.TorrentSession(torrent, config, listener);
+            io.btget.session.TorrentSession session =
+                    new io.btget.session.TorrentSession(client, torrent, config, listener);
             Signals.onStop(code -> session.requestStop(Outcome.INTERRUPTED));
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("name", torrent.name());
@@ -44,7 +46,7 @@ final class SessionRunner {
             Outcome outcome;
             try {
                 outcome = session.run();
-            } catch (io.btget.peer.PeerPool.ListenException e) {
+            } catch (io.btget.net.Listener.ListenException e) {
                 fail(view, options.json, "btget: " + e.getMessage(), summary("error", session.stats(), e.getMessage(), 0));
                 return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
             } catch (SessionException | StorageException e) {

@@ -65,7 +65,7 @@ public final class Limits {
     public static final int SEED_REDIAL_SECONDS = 600;
 
     /** When the listen port is taken, the next ones up to this many above it are tried. */
-    public static final int LISTEN_PORT_TRIES = 50;
+    public static final int LISTEN_PORT_TRIES = io.btget.net.Listener.PORT_TRIES;
 
     /** Known (not necessarily connected) peers we remember per torrent. */
     public static final int MAX_KNOWN_PEERS = 2000;

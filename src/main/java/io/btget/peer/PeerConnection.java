@@ -10,8 +10,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import io.btget.net.Transport;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,9 +51,12 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         void closed(PeerConnection connection, String reason, boolean misbehaved);
     }
 
-    private final Socket socket;
+    private final Transport transport;
     private final InetSocketAddress address;
     private final PeerId remotePeerId;
+    /** Reserved handshake bytes: ours as sent, theirs as received (BEP 3; bits from BEP 6, 10). Never mutated. */
+    private final byte[] ourReserved;
+    private final byte[] theirReserved;
     private final boolean incoming;
     private final TorrentContext ctx;
     private final WireCodec codec;
@@ -125,11 +128,13 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     final RateMeter downloadRate = new RateMeter();
     final RateMeter uploadRate = new RateMeter();
 
-    PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, PeerId remotePeerId,
+    PeerConnection(Transport transport, DataInputStream in, DataOutputStream out, Handshake ours, Handshake theirs,
                           boolean incoming, TorrentContext ctx, Owner owner) {
-        this.socket = socket;
-        this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.remotePeerId = remotePeerId;
+        this.transport = transport;
+        this.address = transport.remoteAddress();
+        this.remotePeerId = theirs.peerId();
+        this.ourReserved = ours.reserved();
+        this.theirReserved = theirs.reserved();
         this.incoming = incoming;
         this.ctx = ctx;
         this.codec = new WireCodec(ctx.pieceCount(), ctx::pieceSize);
@@ -140,12 +145,32 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         this.peerHas = new Bitfield(ctx.pieceCount());
     }
 
-    /** Wraps a handshaken socket in buffered streams sized for 16 KiB blocks. */
-    static PeerConnection over(Socket socket, PeerId remotePeerId, boolean incoming, TorrentContext ctx, Owner owner)
-            throws IOException {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
-        return new PeerConnection(socket, in, out, remotePeerId, incoming, ctx, owner);
+    /**
+     * Wraps a handshaken transport in buffered streams sized for 16 KiB blocks.
+     *
+     * @param ours   the handshake we sent (our reserved bits)
+     * @param theirs the handshake the peer sent (its reserved bits and peer id)
+     */
+    static PeerConnection over(Transport transport, Handshake ours, Handshake theirs, boolean incoming,
+            TorrentContext ctx, Owner owner) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(transport.in(), 64 << 10));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(transport.out(), 64 << 10));
+        return new PeerConnection(transport, in, out, ours, theirs, incoming, ctx, owner);
+    }
+
+    /** BEP 10: both sides set the extension protocol bit, so extended messages may be exchanged. */
+    public boolean supportsExtensions() {
+        return Handshake.extensionBit(ourReserved) && Handshake.extensionBit(theirReserved);
+    }
+
+    /** BEP 6: both sides set the Fast bit, so HAVE_ALL, REJECT_REQUEST etc. may be exchanged. */
+    public boolean supportsFast() {
+        return Handshake.fastBit(ourReserved) && Handshake.fastBit(theirReserved);
+    }
+
+    /** The peer's reserved handshake bytes, as received (a copy). */
+    public byte[] peerReserved() {
+        return theirReserved.clone();
     }
 
     /**
@@ -184,7 +209,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         String reason = "closed";
         boolean misbehaved = false;
         try {
-            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(Limits.IDLE_TIMEOUT_SECONDS));
+            transport.setReadTimeout((int) TimeUnit.SECONDS.toMillis(Limits.IDLE_TIMEOUT_SECONDS));
             while (!closed.get()) {
                 Message m = codec.read(in, this);
                 blockInProgress = null;
@@ -642,11 +667,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             return;
         }
         log.debug("{}: {}", address, reason);
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closing
-        }
+        transport.close();
         outbox.clear();
         synchronized (preStartLock) {
             preStart.clear();

@@ -13,6 +13,11 @@ public interface TorrentContext {
 
     PeerId ourPeerId();
 
+    /** The protocol extensions we announce in our handshake for this torrent (BEP 6, BEP 10). */
+    default Handshake.Features features() {
+        return Handshake.Features.NONE;
+    }
+
     int pieceCount();
 
     int pieceSize(int piece);

@@ -47,7 +47,8 @@ public final class TorrentSession implements TorrentContext {
     private final Torrent torrent;
     private final Config config;
     private final SessionListener listener;
-    private final PeerId peerId = PeerId.generate(new java.security.SecureRandom());
+    private final SessionHost host;
+    private final PeerId peerId;
     private final RateLimiter downloadLimiter;
     private final RateLimiter uploadLimiter;
     private final LongAdder downloaded = new LongAdder();
@@ -85,12 +86,18 @@ public final class TorrentSession implements TorrentContext {
     private Choking choking;
     private volatile int listenPort;
 
-    public TorrentSession(Torrent torrent, Config config, SessionListener listener) {
+    /**
+     * A session for {@code torrent} in the process {@code host} (peer id, listen port, bandwidth budget). The
+     * process-wide fields of {@code config} (bind, port, rate limits) are the host's business; the rest is ours.
+     */
+    public TorrentSession(SessionHost host, Torrent torrent, Config config, SessionListener listener) {
+        this.host = host;
         this.torrent = torrent;
         this.config = config;
         this.listener = listener;
-        this.downloadLimiter = new RateLimiter(config.downloadLimit());
-        this.uploadLimiter = new RateLimiter(config.uploadLimit());
+        this.peerId = host.peerId();
+        this.downloadLimiter = host.downloadLimiter();
+        this.uploadLimiter = host.uploadLimiter();
         this.have = new Bitfield(torrent.pieceCount());
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
@@ -111,11 +118,11 @@ public final class TorrentSession implements TorrentContext {
      * (announced as a {@code listening} event: port and address).
      *
      * @throws SessionException on a disk failure (verified data stays on disk)
-     * @throws PeerPool.ListenException when the listen port cannot be bound (its cause named)
+     * @throws io.btget.net.Listener.ListenException when the listen port cannot be bound (its cause named)
      */
     public Outcome run() throws InterruptedException {
         pool = new PeerPool(this, config.maxPeers());
-        listenPort = pool.listen(config.bind(), config.port(), config.portExplicit());
+        listenPort = host.listen();
         String address = config.bind().getHostAddress();
         listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
                 : address + " port ") + listenPort, Map.of("port", listenPort, "address", address));
@@ -132,6 +139,7 @@ public final class TorrentSession implements TorrentContext {
                 storage.close();
             }
         } finally {
+            host.unregister(torrent.infoHash(), pool);
             pool.close();
         }
     }
@@ -174,7 +182,8 @@ public final class TorrentSession implements TorrentContext {
         }
         choking = new Choking(config.maxUploads());
         pool.start();
-        pool.addKnown(config.extraPeers());
+        host.register(torrent.infoHash(), pool);
+        pool.addKnown(config.extraPeers(), io.btget.peer.KnownPeers.Source.MANUAL);
         announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort,
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
