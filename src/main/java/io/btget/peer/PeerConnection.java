@@ -11,11 +11,15 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import io.btget.net.Transport;
+import io.btget.peer.ext.ExtendedHandshake;
+import io.btget.peer.ext.ExtensionPeer;
+import io.btget.peer.ext.ExtensionRegistry;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,7 +53,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** Who is told, once, that a connection ended: it takes the connection off every list (the pool). */
     interface Owner {
         void closed(PeerConnection connection, String reason, boolean misbehaved);
+
+        /** An incoming peer told us its listen port (BEP 10 {@code p}): it can be dialled back and passed on. */
+        default void learntListenPort(PeerConnection connection, int port) {
+        }
     }
+
+    /** Our client name and version in the extended handshake ({@code v}, BEP 10). */
+    public static final String CLIENT_NAME = "btget 0.1";
 
     private final Transport transport;
     private final InetSocketAddress address;
@@ -60,7 +71,20 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private final boolean incoming;
     private final TorrentContext ctx;
     private final WireCodec codec;
+    /** Null in metadata mode. */
     private final PiecePicker<PeerConnection> picker;
+    /**
+     * The torrent's info dictionary was not known when this connection was made (a magnet's metadata stage): no
+     * piece count, so piece-indexed messages are set aside, nothing is requested or served. Only the extension
+     * protocol (BEP 9 metadata) runs. The session replaces such connections once the metadata is verified.
+     */
+    private final boolean metadataMode;
+    /** BEP 10 dispatch for this connection, null when either side lacks the extension bit. */
+    private final ExtensionRegistry.Dispatcher extensions;
+    /** The peer's latest extended handshake (reader writes; anyone reads). */
+    private volatile ExtendedHandshake peerExtendedHandshake;
+    /** The peer's {@code reqq} (BEP 10), 0 when it gave none. Reader writes; pipeline code reads. */
+    private volatile int peerReqq;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Owner owner;
@@ -85,7 +109,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /** Our requests still unanswered. Guarded by {@code this}. */
     private final Set<BlockRequest> outstanding = new HashSet<>();
-    /** Guarded by {@code this}. */
+    /** Guarded by {@code this}. Null in metadata mode. */
     private Bitfield peerHas;
 
     /**
@@ -109,8 +133,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private long lastSnubRelease = System.nanoTime() - TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS + 1);
     /** Writer writes; tick reads (keep-alive). */
     private volatile long lastSentAt = System.nanoTime();
-    /** Reader grows it, tick shrinks it; a lost update is harmless (it is a target, re-derived every tick). */
-    private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
+    /** Guarded by {@code this}: the reader grows it, the tick shrinks it. */
+    private int pipelineDepth = Limits.INITIAL_PIPELINE;
     /** Reader thread only (volatile for the debug log). */
     private volatile int wastedBytes;
     /** Charged by whichever reader thread completes a failed piece. */
@@ -137,12 +161,15 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         this.theirReserved = theirs.reserved();
         this.incoming = incoming;
         this.ctx = ctx;
-        this.codec = new WireCodec(ctx.pieceCount(), ctx::pieceSize);
-        this.picker = ctx.picker();
+        this.metadataMode = !ctx.metadataKnown();
+        this.codec = metadataMode ? WireCodec.withoutMetadata() : new WireCodec(ctx.pieceCount(), ctx::pieceSize);
+        this.picker = metadataMode ? null : ctx.picker();
         this.in = in;
         this.out = out;
         this.owner = owner;
-        this.peerHas = new Bitfield(ctx.pieceCount());
+        this.peerHas = metadataMode ? null : new Bitfield(ctx.pieceCount());
+        ExtensionRegistry registry = ctx.extensions();
+        this.extensions = registry != null && supportsExtensions() ? registry.open(new ExtPeer()) : null;
     }
 
     /**
@@ -183,12 +210,19 @@ public final class PeerConnection implements WireCodec.BlockDestination {
      * announces it to the listed connections, so a piece is either in this snapshot or announced to us by a HAVE.
      */
     void start() {
-        byte[] bits = ctx.ourBitfieldWire();
+        byte[] bits = metadataMode ? null : ctx.ourBitfieldWire();
         Bitfield sent = bits == null ? null : Bitfield.fromWireBytes(bits, ctx.pieceCount());
         synchronized (preStartLock) {
             if (!closed.get()) {
                 if (bits != null) {
                     outbox.add(new Message.BitfieldMessage(bits));
+                }
+                if (extensions != null) {
+                    // BEP 10: the extended handshake follows the BEP 3 handshake (after the bitfield, which must
+                    // come first when sent).
+                    ExtendedHandshake ours = ctx.extensions().ourHandshake(ctx.listenPort(), CLIENT_NAME,
+                            Limits.OUR_REQQ, address.getAddress());
+                    outbox.add(new Message.Extended(0, ours.encode()));
                 }
                 for (Message m : preStart) {
                     if (!(m instanceof Message.Have h && sent != null && sent.get(h.piece()))) {
@@ -242,6 +276,23 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     private void handle(Message m) throws InterruptedException, WireException {
+        if (m instanceof Message.Extended e) {
+            onExtended(e);
+            return;
+        }
+        if (metadataMode) {
+            // No piece count yet: what the peer has is learnt again on the connection that replaces this one.
+            if (m instanceof Message.Interested) {
+                peerInterested = true;
+            } else if (m instanceof Message.NotInterested) {
+                peerInterested = false;
+            } else if (m instanceof Message.Choke) {
+                peerChoking = true;
+            } else if (m instanceof Message.Unchoke) {
+                peerChoking = false;
+            }
+            return;
+        }
         if (m instanceof Message.Piece p) {
             onPiece(p);
         } else if (m instanceof Message.Have h) {
@@ -278,7 +329,26 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } else if (m instanceof Message.Cancel c) {
             pendingUploads.remove(new Message.Request(c.piece(), c.offset(), c.length()));
         }
-        // KeepAlive, Port, Extended and unknown ids need nothing from us.
+        // KeepAlive, Port and unknown ids need nothing from us.
+    }
+
+    /** BEP 10: id 0 is the extended handshake, others are our local ids of an extension. */
+    private void onExtended(Message.Extended e) throws WireException {
+        if (extensions == null) {
+            return; // the peer did not set the bit (or we did not): BEP 10 says it must not send these; ignored
+        }
+        if (e.id() == 0) {
+            ExtendedHandshake theirs = ExtendedHandshake.decode(e.payload());
+            peerExtendedHandshake = theirs;
+            theirs.reqq().ifPresent(q -> peerReqq = q);
+            if (incoming) {
+                theirs.p().ifPresent(port -> owner.learntListenPort(this, port));
+            }
+            log.debug("{}: extended handshake {}", address, theirs);
+            extensions.peerHandshake(theirs);
+        } else {
+            extensions.dispatch(e.id(), e.payload());
+        }
     }
 
     private void onBitfield(byte[] bits) throws WireException {
@@ -344,6 +414,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
      */
     @Override
     public byte[] bufferFor(int piece, int offset, int length) {
+        if (metadataMode) {
+            return null; // nothing was asked: read into a throwaway array
+        }
         BlockRequest block = new BlockRequest(piece, offset, length);
         synchronized (this) {
             lastWasRequested = outstanding.remove(block);
@@ -447,10 +520,20 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     /** Slow start: while the pipe stays full, every answered request adds one more. */
-    private void growPipeline() {
-        if (pipelineDepth < Limits.MAX_PIPELINE) {
+    private synchronized void growPipeline() {
+        if (pipelineDepth < pipelineCeiling()) {
             pipelineDepth++;
         }
+    }
+
+    /**
+     * The most requests we keep in flight to this peer: its {@code reqq} (BEP 10) up to {@link Limits#MAX_PIPELINE}
+     * when it gave one, else {@link Limits#DEFAULT_PIPELINE_CEILING}.
+     */
+    int pipelineCeiling() {
+        int reqq = peerReqq;
+        return reqq > 0 ? Math.max(Limits.MIN_PIPELINE, Math.min(Limits.MAX_PIPELINE, reqq))
+                : Limits.DEFAULT_PIPELINE_CEILING;
     }
 
     /** Called about once a second by the session: snub detection and pipeline shrinking for slow peers. */
@@ -459,6 +542,15 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             return; // the session's list may be a snapshot taken just before this connection ended
         }
         long now = System.nanoTime();
+        if (extensions != null) {
+            extensions.tick(now);
+        }
+        if (metadataMode) {
+            if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
+                send(Message.KEEP_ALIVE);
+            }
+            return;
+        }
         long blockStarted = blockStartedAt;
         if (blockStarted != 0 && now - blockStarted > TimeUnit.SECONDS.toNanos(Limits.BLOCK_TIMEOUT_SECONDS)) {
             // The picker counts a block as received once its header is read: a peer that dribbles the data
@@ -486,10 +578,12 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
         // Keep about a second of data in flight (slow start grows it while the pipe stays full). More only queues
         // up in socket buffers, where a CANCEL can no longer stop it: behind a rate limit, that is endgame waste.
-        int wanted = (int) Math.min(Limits.MAX_PIPELINE,
+        int wanted = (int) Math.min(pipelineCeiling(),
                 Math.max(Limits.MIN_PIPELINE, downloadRate.rate() / BlockRequest.BLOCK_SIZE));
-        if (pipelineDepth > wanted + Limits.MIN_PIPELINE) {
-            pipelineDepth = wanted;
+        synchronized (this) {
+            if (pipelineDepth > wanted + Limits.MIN_PIPELINE) {
+                pipelineDepth = wanted;
+            }
         }
         if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
             send(Message.KEEP_ALIVE);
@@ -669,6 +763,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         log.debug("{}: {}", address, reason);
         transport.close();
         outbox.clear();
+        if (extensions != null) {
+            extensions.closed();
+        }
         synchronized (preStartLock) {
             preStart.clear();
         }
@@ -738,7 +835,59 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /** Whether the peer has every piece (a seed). */
     public synchronized boolean isSeed() {
-        return peerHas.isComplete();
+        return peerHas != null && peerHas.isComplete();
+    }
+
+    /**
+     * Where an incoming peer listens, from its extended handshake's {@code p} (BEP 10); for an outgoing connection,
+     * the address we dialled.
+     */
+    public Optional<InetSocketAddress> peerListenAddress() {
+        if (!incoming) {
+            return Optional.of(address);
+        }
+        ExtendedHandshake theirs = peerExtendedHandshake;
+        return theirs == null || theirs.p().isEmpty() ? Optional.empty()
+                : Optional.of(new InetSocketAddress(address.getAddress(), theirs.p().getAsInt()));
+    }
+
+    /** The peer's extended handshake (BEP 10), once received. */
+    public Optional<ExtendedHandshake> peerExtendedHandshake() {
+        return Optional.ofNullable(peerExtendedHandshake);
+    }
+
+    /** What BEP 10 extensions see of this connection. */
+    private final class ExtPeer implements ExtensionPeer {
+        @Override
+        public InetSocketAddress address() {
+            return address;
+        }
+
+        @Override
+        public Optional<ExtendedHandshake> peerHandshake() {
+            return Optional.ofNullable(peerExtendedHandshake);
+        }
+
+        @Override
+        public boolean send(String name, byte[] payload) {
+            ExtendedHandshake theirs = peerExtendedHandshake;
+            int id = theirs == null ? 0 : theirs.idOf(name); // always the peer's id, never ours (BEP 10)
+            if (id == 0 || closed.get()) {
+                return false;
+            }
+            PeerConnection.this.send(new Message.Extended(id, payload));
+            return true;
+        }
+
+        @Override
+        public void drop(String reason) {
+            close(reason, true);
+        }
+
+        @Override
+        public String toString() {
+            return address.toString();
+        }
     }
 
     List<BlockRequest> outstandingRequests() {

@@ -292,7 +292,9 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             known.connected(dialedAddress);
             t.setReadTimeout(0);
             c = PeerConnection.over(t, ours, theirs, incoming, ctx, this);
-            ctx.picker().addPeer(c, new Bitfield(ctx.pieceCount()));
+            if (ctx.metadataKnown()) {
+                ctx.picker().addPeer(c, new Bitfield(ctx.pieceCount()));
+            }
             connected.add(c);
         }
         log.debug("connected to {} ({}, {})", dialedAddress, incoming ? "incoming" : "outgoing", peerId.clientDescription());
@@ -312,14 +314,24 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
         List<Integer> abandoned;
         synchronized (lock) {
             connected.remove(c);
-            abandoned = ctx.picker().removePeer(c);
+            abandoned = ctx.metadataKnown() ? ctx.picker().removePeer(c) : List.of();
             known.closed(c.address(), misbehaved, retrySeconds, System.nanoTime());
+            c.peerListenAddress().ifPresent(a -> known.closed(a, misbehaved, retrySeconds, System.nanoTime()));
             lock.notifyAll();
         }
         if (!abandoned.isEmpty()) {
             ctx.piecesAbandoned(abandoned);
         }
         ctx.connectionClosed(c, reason, misbehaved);
+    }
+
+    /** An incoming peer's listen port (BEP 10 {@code p}): a connectable address to dial again and pass on. */
+    @Override
+    public void learntListenPort(PeerConnection c, int port) {
+        InetSocketAddress listening = new InetSocketAddress(c.address().getAddress(), port);
+        if (known.add(listening, KnownPeers.Source.INCOMING, KnownPeers.CONNECTABLE)) {
+            known.connected(listening); // we are connected to it already: the dialer leaves it alone until it ends
+        }
     }
 
     /**

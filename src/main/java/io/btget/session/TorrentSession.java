@@ -85,6 +85,10 @@ public final class TorrentSession implements TorrentContext {
     private Announcer announcer;
     private Choking choking;
     private volatile int listenPort;
+    /** BEP 10 extensions of this torrent (BEP 9 metadata serving; PEX unless private). */
+    private final io.btget.peer.ext.ExtensionRegistry extensions;
+    /** Peers to dial first, besides the config's (those that answered in the metadata stage). */
+    private final List<java.net.InetSocketAddress> initialPeers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * A session for {@code torrent} in the process {@code host} (peer id, listen port, bandwidth budget). The
@@ -99,6 +103,8 @@ public final class TorrentSession implements TorrentContext {
         this.downloadLimiter = host.downloadLimiter();
         this.uploadLimiter = host.uploadLimiter();
         this.have = new Bitfield(torrent.pieceCount());
+        this.extensions = new io.btget.peer.ext.ExtensionRegistry(List.of(
+                io.btget.peer.ext.MetadataExtension.serving(torrent.infoBytes())));
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
     }
@@ -109,8 +115,19 @@ public final class TorrentSession implements TorrentContext {
         wakeLoop();
     }
 
+    @Override
     public int listenPort() {
         return listenPort;
+    }
+
+    /** Peers to dial as soon as the download starts (from the metadata stage), before {@link #run}. */
+    public void addInitialPeers(List<java.net.InetSocketAddress> peers) {
+        initialPeers.addAll(peers);
+    }
+
+    @Override
+    public io.btget.peer.ext.ExtensionRegistry extensions() {
+        return extensions;
     }
 
     /**
@@ -176,7 +193,8 @@ public final class TorrentSession implements TorrentContext {
         for (String t : config.extraTrackers()) {
             tiers.add(List.of(t));
         }
-        if (tiers.isEmpty() && config.extraPeers().isEmpty() && !(isComplete() && config.seed().enabled())) {
+        if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty()
+                && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }
@@ -184,6 +202,7 @@ public final class TorrentSession implements TorrentContext {
         pool.start();
         host.register(torrent.infoHash(), pool);
         pool.addKnown(config.extraPeers(), io.btget.peer.KnownPeers.Source.MANUAL);
+        pool.addKnown(initialPeers, io.btget.peer.KnownPeers.Source.MAGNET);
         announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort,
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
@@ -271,6 +290,7 @@ public final class TorrentSession implements TorrentContext {
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
             if (announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
+                    && initialPeers.isEmpty()
                     && pool.connections().isEmpty() && pool.knownCount() == 0) {
                 lastTrackerError = String.join("; ", announcer.lastErrors());
                 return Outcome.NO_PEERS;

@@ -1,0 +1,164 @@
+package io.btget.peer.ext;
+
+import io.btget.peer.WireException;
+import io.btget.peer.ext.metadata.MetadataFetch;
+import io.btget.peer.ext.metadata.MetadataServer;
+import io.btget.peer.ext.metadata.UtMetadataMessage;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BEP 9 {@code ut_metadata} on the wire: serves our info dictionary to peers that ask (a {@link MetadataServer} per
+ * connection: data when we have it, reject otherwise) and, while a magnet's metadata is missing, fetches it through
+ * a shared {@link MetadataFetch}. Advertises {@code metadata_size} only when we have the metadata.
+ */
+public final class MetadataExtension implements Extension {
+    private static final Logger log = LoggerFactory.getLogger(MetadataExtension.class);
+    public static final String NAME = "ut_metadata";
+
+    /**
+     * Metadata pieces one peer may have us send, as a multiple of the metadata's piece count (plus a few): a peer
+     * that asks for the same metadata over and over is wasting our upload, and each answer is 16 KiB of outbox.
+     */
+    public static final int MAX_SERVED_ROUNDS = 4;
+
+    private final Supplier<Optional<byte[]>> infoBytes;
+    private final MetadataFetch fetch;
+    private final Consumer<byte[]> onVerified;
+
+    /**
+     * @param infoBytes  the raw info dictionary once we have it, empty before
+     * @param fetch      the fetch to feed while the metadata is missing, or null when we have it
+     * @param onVerified told once, on a reader thread, with the verified info bytes when the fetch completes
+     */
+    public MetadataExtension(Supplier<Optional<byte[]>> infoBytes, MetadataFetch fetch, Consumer<byte[]> onVerified) {
+        this.infoBytes = infoBytes;
+        this.fetch = fetch;
+        this.onVerified = onVerified;
+    }
+
+    /** Serving only (we have the metadata). */
+    public static MetadataExtension serving(byte[] infoBytes) {
+        byte[] copy = infoBytes.clone();
+        return new MetadataExtension(() -> Optional.of(copy), null, bytes -> { });
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void contribute(ExtendedHandshake.Builder ours) {
+        infoBytes.get().ifPresent(b -> ours.metadataSize(b.length)); // BEP 9: only when we have it
+    }
+
+    @Override
+    public Session open(ExtensionPeer peer) {
+        return new PerPeer(peer);
+    }
+
+    private final class PerPeer implements Session {
+        private final ExtensionPeer peer;
+        /** Guarded by {@code this}. */
+        private final MetadataServer server = new MetadataServer(infoBytes);
+        /** Metadata pieces sent to this peer. Guarded by {@code this}. */
+        private int served;
+
+        PerPeer(ExtensionPeer peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public void peerHandshake(ExtendedHandshake theirs) {
+            if (fetch == null || theirs.idOf(NAME) == 0 || theirs.metadataSize().isEmpty()) {
+                return;
+            }
+            MetadataFetch.Verdict v = fetch.peerAnnounced(peer, theirs.metadataSize().getAsLong());
+            if (v.kind() != MetadataFetch.Verdict.Kind.ACCEPTED) {
+                log.debug("{}: not asking for metadata: {}", peer.address(), v.reason());
+            }
+            requestMore(System.nanoTime());
+        }
+
+        @Override
+        public void onMessage(byte[] payload) throws WireException {
+            UtMetadataMessage m = UtMetadataMessage.decode(payload);
+            if (m instanceof UtMetadataMessage.Request r) {
+                serve(r.piece());
+            } else if (m instanceof UtMetadataMessage.Data d) {
+                if (fetch == null) {
+                    return; // we have it: a late or unsolicited piece is ignored
+                }
+                act(fetch.onData(peer, d.piece(), d.totalSize(), d.data()));
+                requestMore(System.nanoTime());
+            } else if (m instanceof UtMetadataMessage.Reject r) {
+                if (fetch != null) {
+                    act(fetch.onReject(peer, r.piece(), System.nanoTime()));
+                }
+            }
+            // Unknown msg_type: BEP 9 says ignore.
+        }
+
+        private void serve(int piece) throws WireException {
+            synchronized (this) {
+                Optional<byte[]> info = infoBytes.get();
+                int pieces = info.map(b -> (b.length + UtMetadataMessage.PIECE_SIZE - 1) / UtMetadataMessage.PIECE_SIZE)
+                        .orElse(0);
+                if (++served > MAX_SERVED_ROUNDS * pieces + MetadataServer.MAX_QUEUED) {
+                    throw new WireException("asked for " + served + " metadata pieces (metadata has " + pieces + ")");
+                }
+                Optional<UtMetadataMessage> now = server.onRequest(piece);
+                now.ifPresent(r -> peer.send(NAME, r.encode()));
+                for (Optional<UtMetadataMessage> a = server.poll(); a.isPresent(); a = server.poll()) {
+                    peer.send(NAME, a.get().encode());
+                }
+            }
+        }
+
+        private void act(MetadataFetch.Verdict v) {
+            switch (v.kind()) {
+                case ACCEPTED, IGNORED -> log.trace("{}: {}", peer.address(), v.reason());
+                case COMPLETE -> fetch.verifiedInfo().ifPresent(onVerified);
+                case DROP_PEER, HASH_FAILED -> {
+                    log.debug("{}: {}", peer.address(), v.reason());
+                    for (Object p : v.peersToDrop()) {
+                        if (p instanceof ExtensionPeer e) {
+                            e.drop(v.reason());
+                        }
+                    }
+                }
+            }
+        }
+
+        private void requestMore(long now) {
+            if (fetch == null) {
+                return;
+            }
+            for (int piece : fetch.piecesToRequest(peer, now)) {
+                if (!peer.send(NAME, new UtMetadataMessage.Request(piece).encode())) {
+                    fetch.peerGone(peer);
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void tick(long nowNanos) {
+            requestMore(nowNanos);
+        }
+
+        @Override
+        public void closed() {
+            synchronized (this) {
+                server.clear();
+            }
+            if (fetch != null) {
+                fetch.peerGone(peer);
+            }
+        }
+    }
+}
