@@ -35,6 +35,15 @@ public final class Limits {
     /** Requests a peer may queue with us before we call it a flood and disconnect. */
     public static final int MAX_QUEUED_UPLOAD_REQUESTS = 1024;
 
+    /**
+     * REJECT_REQUESTs (BEP 6) for blocks not outstanding before a peer is dropped. Some are normal (the answer to a
+     * CANCEL, or to a request we released after a timeout); thousands are a peer playing games.
+     */
+    public static final int MAX_STRAY_REJECTS = 1000;
+
+    /** ALLOWED_FAST pieces (BEP 6) remembered from one peer: k is 10 in practice; more is noise. */
+    public static final int MAX_ALLOWED_FAST_FROM_PEER = 64;
+
     /** Bytes of blocks we never asked for (or already had) before a peer is dropped as hostile or broken. */
     public static final int MAX_UNREQUESTED_BYTES = 4 << 20;
 

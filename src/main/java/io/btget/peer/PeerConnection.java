@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import io.btget.net.Transport;
+import io.btget.peer.ext.AllowedFast;
 import io.btget.peer.ext.ExtendedHandshake;
 import io.btget.peer.ext.ExtensionPeer;
 import io.btget.peer.ext.ExtensionRegistry;
@@ -85,6 +86,17 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private volatile ExtendedHandshake peerExtendedHandshake;
     /** The peer's {@code reqq} (BEP 10), 0 when it gave none. Reader writes; pipeline code reads. */
     private volatile int peerReqq;
+    /** Both sides set the BEP 6 Fast bit. Fixed at construction. */
+    private final boolean fast;
+    /**
+     * Pieces this peer may request while we choke it (BEP 6 allowed fast set, k = {@link AllowedFast#DEFAULT_K});
+     * empty without Fast or without metadata. Immutable.
+     */
+    private final Set<Integer> allowedFastForPeer;
+    /** Pieces the peer said we may request while it chokes us (BEP 6). Guarded by {@code this}; bounded. */
+    private final Set<Integer> allowedFastFromPeer = new HashSet<>();
+    /** REJECT_REQUESTs for blocks not outstanding (late, after a cancel or release). Reader thread only. */
+    private int strayRejects;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Owner owner;
@@ -168,6 +180,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         this.out = out;
         this.owner = owner;
         this.peerHas = metadataMode ? null : new Bitfield(ctx.pieceCount());
+        this.fast = supportsFast();
+        this.allowedFastForPeer = fast && !metadataMode && ctx.pieceCount() > 0
+                ? Set.copyOf(AllowedFast.compute(address.getAddress(), ctx.infoHash(), ctx.pieceCount(),
+                        AllowedFast.DEFAULT_K))
+                : Set.of();
         ExtensionRegistry registry = ctx.extensions();
         this.extensions = registry != null && supportsExtensions() ? registry.open(new ExtPeer()) : null;
     }
@@ -214,8 +231,15 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         Bitfield sent = bits == null ? null : Bitfield.fromWireBytes(bits, ctx.pieceCount());
         synchronized (preStartLock) {
             if (!closed.get()) {
-                if (bits != null) {
+                if (fast && sent != null && sent.isComplete()) {
+                    outbox.add(Message.HAVE_ALL); // BEP 6: in place of a full bitfield
+                } else if (bits != null) {
                     outbox.add(new Message.BitfieldMessage(bits));
+                } else if (fast) {
+                    outbox.add(Message.HAVE_NONE); // BEP 6: with Fast, one of the three must come first
+                }
+                for (int piece : allowedFastForPeer) {
+                    outbox.add(new Message.AllowedFast(piece));
                 }
                 if (extensions != null) {
                     // BEP 10: the extended handshake follows the BEP 3 handshake (after the bitfield, which must
@@ -280,7 +304,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             onExtended(e);
             return;
         }
+        if (isFastMessage(m) && !fast) {
+            throw new WireException("BEP 6 message " + m.getClass().getSimpleName()
+                    + " without the fast extension negotiated");
+        }
         if (metadataMode) {
+            if (m instanceof Message.Request r && fast) {
+                send(new Message.RejectRequest(r.piece(), r.offset(), r.length())); // nothing to serve yet
+            }
             // No piece count yet: what the peer has is learnt again on the connection that replaces this one.
             if (m instanceof Message.Interested) {
                 peerInterested = true;
@@ -318,7 +349,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             log.debug("{}: choked us", address);
             peerChoking = true;
             synchronized (this) {
-                requestsDroppedByChoke = !outstanding.isEmpty();
+                // BEP 6: under Fast a choke drops nothing; the peer rejects what it will not serve
+                requestsDroppedByChoke = !fast && !outstanding.isEmpty();
             }
         } else if (m instanceof Message.Interested) {
             peerInterested = true;
@@ -327,7 +359,28 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } else if (m instanceof Message.BitfieldMessage b) {
             onBitfield(b.bits());
         } else if (m instanceof Message.Cancel c) {
-            pendingUploads.remove(new Message.Request(c.piece(), c.offset(), c.length()));
+            if (pendingUploads.remove(new Message.Request(c.piece(), c.offset(), c.length())) && fast) {
+                // BEP 6: a cancelled request is answered, with the piece or a reject
+                send(new Message.RejectRequest(c.piece(), c.offset(), c.length()));
+            }
+        } else if (m instanceof Message.HaveAll) {
+            log.debug("{}: received HAVE_ALL", address);
+            Bitfield all = new Bitfield(ctx.pieceCount());
+            all.setAll();
+            replacePeerHas(all);
+        } else if (m instanceof Message.HaveNone) {
+            log.debug("{}: received HAVE_NONE", address);
+            replacePeerHas(new Bitfield(ctx.pieceCount()));
+        } else if (m instanceof Message.RejectRequest r) {
+            onReject(r);
+        } else if (m instanceof Message.AllowedFast a) {
+            synchronized (this) {
+                if (allowedFastFromPeer.size() < Limits.MAX_ALLOWED_FAST_FROM_PEER) {
+                    allowedFastFromPeer.add(a.piece());
+                }
+            }
+        } else if (m instanceof Message.SuggestPiece sp) {
+            log.debug("{}: suggests piece {} (ignored: the picker's order stands)", address, sp.piece());
         }
         // KeepAlive, Port and unknown ids need nothing from us.
     }
@@ -351,6 +404,32 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
     }
 
+    private static boolean isFastMessage(Message m) {
+        return m instanceof Message.HaveAll || m instanceof Message.HaveNone || m instanceof Message.RejectRequest
+                || m instanceof Message.AllowedFast || m instanceof Message.SuggestPiece;
+    }
+
+    /**
+     * BEP 6 REJECT_REQUEST: the block goes back to the picker at once (asked again at the next tick, from whoever
+     * has it). A reject for a block not outstanding is normal after a CANCEL or a release; past
+     * {@link Limits#MAX_STRAY_REJECTS} of them the peer is dropped.
+     */
+    private void onReject(Message.RejectRequest r) throws WireException {
+        BlockRequest block = new BlockRequest(r.piece(), r.offset(), r.length());
+        boolean had;
+        synchronized (this) {
+            had = outstanding.remove(block);
+            if (had) {
+                picker.release(this, block);
+            }
+        }
+        log.debug("{}: received REJECT for {}/{}+{}{}", address, r.piece(), r.offset(), r.length(),
+                had ? "" : " (not outstanding)");
+        if (!had && ++strayRejects > Limits.MAX_STRAY_REJECTS) {
+            throw new WireException(strayRejects + " REJECT_REQUESTs for blocks we did not request");
+        }
+    }
+
     private void onBitfield(byte[] bits) throws WireException {
         Bitfield has;
         try {
@@ -358,6 +437,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } catch (IllegalArgumentException e) {
             throw new WireException("bad bitfield: " + e.getMessage());
         }
+        replacePeerHas(has);
+    }
+
+    /** The peer's pieces are {@code has} from now on (BITFIELD, late BITFIELD, HAVE_ALL, HAVE_NONE). */
+    private void replacePeerHas(Bitfield has) {
         List<Integer> abandoned;
         synchronized (this) {
             // aria2 sends a BITFIELD mid-connection when cheaper than HAVEs: it replaces what we knew.
@@ -385,21 +469,41 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     private void onRequest(Message.Request r) throws WireException {
         if (r.length() <= 0 || r.length() > Limits.MAX_SERVED_BLOCK) {
+            if (fast) {
+                reject(r);
+                return;
+            }
             throw new WireException("request of " + r.length() + " bytes (we serve up to " + Limits.MAX_SERVED_BLOCK + ")");
         }
         if (r.offset() < 0 || (long) r.offset() + r.length() > ctx.pieceSize(r.piece())) {
+            if (fast) {
+                reject(r);
+                return;
+            }
             throw new WireException("request outside piece " + r.piece() + ": " + r.offset() + "+" + r.length());
         }
-        if (amChoking || !ctx.havePiece(r.piece())) {
-            return; // BEP 3: requests while choked are dropped; a piece we lack is simply not served
+        boolean allowedWhileChoked = allowedFastForPeer.contains(r.piece());
+        if ((amChoking && !allowedWhileChoked) || !ctx.havePiece(r.piece())) {
+            // BEP 3: requests while choked are dropped, a piece we lack is not served; BEP 6: say so
+            if (fast) {
+                reject(r);
+            }
+            return;
         }
         synchronized (this) {
             // Checked again under the lock choke() takes: a request read just as we choke must not outlive the
             // CHOKE (it would be served after a quick unchoke, though the peer counts it as dropped).
-            if (amChoking) {
+            if (amChoking && !allowedWhileChoked) {
+                if (fast) {
+                    reject(r);
+                }
                 return;
             }
             if (pendingUploads.size() >= Limits.MAX_QUEUED_UPLOAD_REQUESTS) {
+                if (fast) {
+                    reject(r); // over our reqq and then some: refused, not queued
+                    return;
+                }
                 throw new WireException("more than " + Limits.MAX_QUEUED_UPLOAD_REQUESTS + " queued requests");
             }
             if (pendingUploads.add(r)) {
@@ -467,6 +571,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
         fillPipeline();
         ctx.downloadLimiter().acquire(length);
+    }
+
+    /** BEP 6: tells the peer we will not serve {@code r}. */
+    private void reject(Message.Request r) {
+        send(new Message.RejectRequest(r.piece(), r.offset(), r.length()));
     }
 
     // ---- requesting ----
@@ -562,7 +671,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         synchronized (this) {
             waiting = !outstanding.isEmpty();
         }
-        if (waiting && peerChoking && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.CHOKED_DRAIN_SECONDS)) {
+        if (waiting && peerChoking && !fast
+                && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.CHOKED_DRAIN_SECONDS)) {
             log.debug("{}: choked and drained: releasing {} requests", address, outstandingRequests().size());
             releaseAll(); // choked, and what was in flight has arrived: the rest goes to other peers
             waiting = false;
@@ -646,8 +756,17 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     public synchronized void choke() {
         if (!amChoking) {
             amChoking = true;
-            pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
             send(Message.CHOKE);
+            if (fast) {
+                // BEP 6: queued requests are rejected, one by one (allowed-fast ones are still served)
+                for (Message.Request r : List.copyOf(pendingUploads)) {
+                    if (!allowedFastForPeer.contains(r.piece()) && pendingUploads.remove(r)) {
+                        reject(r);
+                    }
+                }
+            } else {
+                pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
+            }
         }
     }
 
@@ -733,8 +852,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private void write(Object item, UploadReadAhead readAhead) throws IOException, InterruptedException {
         if (item instanceof Upload u) {
             Message.Request r = u.request();
-            if (!pendingUploads.remove(r) || amChoking) {
-                return; // cancelled, or we choked the peer since
+            if (!pendingUploads.remove(r) || (amChoking && !allowedFastForPeer.contains(r.piece()))) {
+                return; // cancelled, or we choked the peer since (and rejected it under Fast)
             }
             int at = readAhead.load(r.piece(), r.offset(), r.length());
             if (at < 0) {

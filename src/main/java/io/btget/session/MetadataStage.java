@@ -248,6 +248,12 @@ public final class MetadataStage implements TorrentContext {
         return false;
     }
 
+    /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
+    @Override
+    public io.btget.peer.Handshake.Features features() {
+        return io.btget.peer.Handshake.Features.ALL;
+    }
+
     @Override
     public ExtensionRegistry extensions() {
         return extensions;

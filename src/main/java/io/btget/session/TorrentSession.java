@@ -125,6 +125,12 @@ public final class TorrentSession implements TorrentContext {
         initialPeers.addAll(peers);
     }
 
+    /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
+    @Override
+    public io.btget.peer.Handshake.Features features() {
+        return io.btget.peer.Handshake.Features.ALL;
+    }
+
     @Override
     public io.btget.peer.ext.ExtensionRegistry extensions() {
         return extensions;
