@@ -103,8 +103,13 @@ public final class TorrentSession implements TorrentContext {
         this.downloadLimiter = host.downloadLimiter();
         this.uploadLimiter = host.uploadLimiter();
         this.have = new Bitfield(torrent.pieceCount());
-        this.extensions = new io.btget.peer.ext.ExtensionRegistry(List.of(
-                io.btget.peer.ext.MetadataExtension.serving(torrent.infoBytes())));
+        List<io.btget.peer.ext.Extension> exts = new ArrayList<>();
+        exts.add(io.btget.peer.ext.MetadataExtension.serving(torrent.infoBytes()));
+        if (!torrent.isPrivate()) { // BEP 27: no peer exchange on a private torrent, either way
+            exts.add(new io.btget.peer.ext.PexExtension(this::pexConnected, this::pexLearnt, this::ownAddresses,
+                    () -> listenPort));
+        }
+        this.extensions = new io.btget.peer.ext.ExtensionRegistry(exts);
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
     }
@@ -123,6 +128,44 @@ public final class TorrentSession implements TorrentContext {
     /** Peers to dial as soon as the download starts (from the metadata stage), before {@link #run}. */
     public void addInitialPeers(List<java.net.InetSocketAddress> peers) {
         initialPeers.addAll(peers);
+    }
+
+    /** Our connected peers as PEX contacts (BEP 11): listen address, seed and connectable flags. */
+    private java.util.Collection<io.btget.peer.ext.pex.PexPeer> pexConnected() {
+        PeerPool p = pool;
+        if (p == null) {
+            return List.of();
+        }
+        List<io.btget.peer.ext.pex.PexPeer> out = new ArrayList<>();
+        for (PeerConnection c : p.connections()) {
+            int flags = (c.isSeed() ? io.btget.peer.ext.pex.PexPeer.SEED : 0)
+                    | (c.incoming() ? 0 : io.btget.peer.ext.pex.PexPeer.CONNECTABLE);
+            c.peerListenAddress().ifPresent(a -> out.add(new io.btget.peer.ext.pex.PexPeer(a, flags)));
+        }
+        return out;
+    }
+
+    /** Peers a peer told us of (BEP 11) join the known-peer list with source PEX. */
+    private void pexLearnt(List<io.btget.peer.ext.pex.PexPeer> peers) {
+        PeerPool p = pool;
+        if (p == null) {
+            return;
+        }
+        int kept = io.btget.peer.KnownPeers.ENCRYPTION | io.btget.peer.KnownPeers.SEED | io.btget.peer.KnownPeers.UTP
+                | io.btget.peer.KnownPeers.CONNECTABLE;
+        for (io.btget.peer.ext.pex.PexPeer peer : peers) {
+            p.knownPeers().add(peer.address(), io.btget.peer.KnownPeers.Source.PEX, peer.flags() & kept);
+        }
+        p.wake();
+    }
+
+    /** Our listen address when bound to one (PEX contacts equal to it are refused). */
+    private java.util.Set<java.net.InetSocketAddress> ownAddresses() {
+        int port = listenPort;
+        if (port == 0 || config.bind().isAnyLocalAddress()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.of(new java.net.InetSocketAddress(config.bind(), port));
     }
 
     /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
