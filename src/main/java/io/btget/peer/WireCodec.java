@@ -10,14 +10,14 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * Turns the length-prefixed peer wire messages of BEP 3 (plus the BEP 6 fast extension messages and the BEP 10
- * extended message) into {@link Message}s and back. No sockets here: it reads a
- * {@link DataInputStream} and writes a {@link DataOutputStream}, whatever is underneath.
+ * extended message) into {@link Message}s and back. No sockets here: it reads a {@link DataInputStream} and writes
+ * a {@link DataOutputStream}, whatever is underneath.
  *
  * <p>Everything a peer sends is checked before anything is allocated for it: the length prefix against
  * {@link WireLimits}, fixed-size messages for their exact size, piece indexes against the piece count, blocks
  * against the piece's length, bitfields for their exact length and zero spare bits, extended payloads against
- * {@link WireLimits#MAX_EXTENDED_PAYLOAD}. A violation throws
- * {@link WireException}; a stream that ends, even mid-message, throws {@link EOFException}.
+ * {@link WireLimits#MAX_EXTENDED_PAYLOAD}. A violation throws {@link WireException}; a stream that ends, even
+ * mid-message, throws {@link EOFException}.
  *
  * <p>Give it buffered streams: {@link DataOutputStream#writeInt} is four single-byte writes, and a PIECE is read
  * with one {@code readFully} that a {@link java.io.BufferedInputStream} smaller than the block passes straight to
@@ -111,7 +111,7 @@ public final class WireCodec {
                 return readBitfield(in, payload);
             case Message.REQUEST_ID:
             case Message.CANCEL_ID:
-                return readRequestOrCancel(in, id, payload);
+                return readBlockRequestShaped(in, id, payload);
             case Message.PIECE_ID:
                 return readPiece(in, payload, destination);
             case Message.SUGGEST_PIECE_ID:
@@ -124,7 +124,7 @@ public final class WireCodec {
                 expectPayload(id, payload, 0);
                 return Message.HAVE_NONE;
             case Message.REJECT_REQUEST_ID:
-                return readRequestOrCancel(in, id, payload);
+                return readBlockRequestShaped(in, id, payload);
             case Message.ALLOWED_FAST_ID:
                 expectPayload(id, payload, 4);
                 return new Message.AllowedFast(checkPiece("allowed fast", in.readInt()));
@@ -168,7 +168,7 @@ public final class WireCodec {
         return new Message.BitfieldMessage(bits);
     }
 
-    private Message readRequestOrCancel(DataInputStream in, int id, int payload) throws IOException {
+    private Message readBlockRequestShaped(DataInputStream in, int id, int payload) throws IOException {
         String what = id == Message.REQUEST_ID ? "request" : id == Message.CANCEL_ID ? "cancel" : "reject request";
         expectPayload(id, payload, 12);
         int piece = in.readInt();
