@@ -3,7 +3,7 @@ package io.btget.peer;
 import java.util.Arrays;
 
 /**
- * One peer wire message (BEP 3), after the handshake. {@link WireCodec} turns bytes into these and back.
+ * One peer wire message (BEP 3, plus the BEP 6 fast extension and the BEP 10 extended message), after the handshake. {@link WireCodec} turns bytes into these and back.
  * Records validate their own fields (IllegalArgumentException); the codec checks peer input before building them.
  */
 public sealed interface Message {
@@ -18,6 +18,16 @@ public sealed interface Message {
     int CANCEL_ID = 8;
     /** BEP 5: the sender's DHT port. */
     int PORT_ID = 9;
+    /** BEP 6: the sender suggests we download this piece (advisory). */
+    int SUGGEST_PIECE_ID = 0x0D;
+    /** BEP 6: the sender has every piece; sent instead of a BITFIELD, only when both sides set the fast bit. */
+    int HAVE_ALL_ID = 0x0E;
+    /** BEP 6: the sender has no piece; sent instead of a BITFIELD, only when both sides set the fast bit. */
+    int HAVE_NONE_ID = 0x0F;
+    /** BEP 6: the sender will not serve this REQUEST (each request gets a PIECE or a REJECT under the fast extension). */
+    int REJECT_REQUEST_ID = 0x10;
+    /** BEP 6: the sender serves this piece to us even while it chokes us. */
+    int ALLOWED_FAST_ID = 0x11;
     /** BEP 10: extension protocol; the first payload byte is the extended message id (0 = extended handshake). */
     int EXTENDED_ID = 20;
 
@@ -26,6 +36,8 @@ public sealed interface Message {
     Unchoke UNCHOKE = new Unchoke();
     Interested INTERESTED = new Interested();
     NotInterested NOT_INTERESTED = new NotInterested();
+    HaveAll HAVE_ALL = new HaveAll();
+    HaveNone HAVE_NONE = new HaveNone();
 
     /** A zero-length message: keeps an idle connection open (BEP 3 suggests one every two minutes). */
     record KeepAlive() implements Message {
@@ -172,14 +184,47 @@ public sealed interface Message {
         }
     }
 
+    /** BEP 6 SUGGEST_PIECE (id 0x0D): a hint; the receiver may ignore it. */
+    record SuggestPiece(int piece) implements Message {
+        public SuggestPiece {
+            requireNonNegative("piece", piece);
+        }
+    }
+
+    /** BEP 6 HAVE_ALL (id 0x0E, no payload): replaces the BITFIELD of a seeder. */
+    record HaveAll() implements Message {
+    }
+
+    /** BEP 6 HAVE_NONE (id 0x0F, no payload): replaces the BITFIELD of a peer with no piece. */
+    record HaveNone() implements Message {
+    }
+
+    /** BEP 6 REJECT_REQUEST (id 0x10): the sender drops our REQUEST for this block; same fields as REQUEST. */
+    record RejectRequest(int piece, int offset, int length) implements Message {
+        public RejectRequest {
+            requireBlock(piece, offset, length);
+        }
+    }
+
+    /** BEP 6 ALLOWED_FAST (id 0x11): the sender serves REQUESTs for this piece even while it chokes us. */
+    record AllowedFast(int piece) implements Message {
+        public AllowedFast {
+            requireNonNegative("piece", piece);
+        }
+    }
+
     /**
-     * A message id we do not implement, kept so it can be logged and skipped: among them the BEP 6 fast extension
-     * ids 13-17 (we never set the fast bit, so a conforming peer does not send them).
+     * A message id we do not implement, kept so it can be logged and skipped (ids other than 0-9, 13-17 and 20;
+     * e.g. the BEP 52 hash messages 21-23). Ids we do implement are refused here, so that an {@code Unknown}
+     * always re-reads as itself.
      */
     record Unknown(int id, byte[] payload) implements Message {
         public Unknown {
             if (id < 0 || id > 0xff) {
                 throw new IllegalArgumentException("message id outside 0..255: " + id);
+            }
+            if (id <= PORT_ID || (id >= SUGGEST_PIECE_ID && id <= ALLOWED_FAST_ID) || id == EXTENDED_ID) {
+                throw new IllegalArgumentException("message id " + id + " is a known message, not Unknown");
             }
             payload = payload.clone();
         }

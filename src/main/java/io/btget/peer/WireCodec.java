@@ -9,13 +9,15 @@ import java.io.UncheckedIOException;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Turns the length-prefixed peer wire messages of BEP 3 into {@link Message}s and back. No sockets here: it reads a
- * {@link DataInputStream} and writes a {@link DataOutputStream}, whatever is underneath.
+ * Turns the length-prefixed peer wire messages of BEP 3 (plus the BEP 6 fast extension messages and the BEP 10
+ * extended message) into {@link Message}s and back. No sockets here: it reads a {@link DataInputStream} and writes
+ * a {@link DataOutputStream}, whatever is underneath.
  *
  * <p>Everything a peer sends is checked before anything is allocated for it: the length prefix against
  * {@link WireLimits}, fixed-size messages for their exact size, piece indexes against the piece count, blocks
- * against the piece's length, bitfields for their exact length and zero spare bits. A violation throws
- * {@link WireException}; a stream that ends, even mid-message, throws {@link EOFException}.
+ * against the piece's length, bitfields for their exact length and zero spare bits, extended payloads against
+ * {@link WireLimits#MAX_EXTENDED_PAYLOAD}. A violation throws {@link WireException}; a stream that ends, even
+ * mid-message, throws {@link EOFException}.
  *
  * <p>Give it buffered streams: {@link DataOutputStream#writeInt} is four single-byte writes, and a PIECE is read
  * with one {@code readFully} that a {@link java.io.BufferedInputStream} smaller than the block passes straight to
@@ -61,8 +63,10 @@ public final class WireCodec {
     }
 
     /**
-     * A codec for a connection opened before the info dictionary is known (magnet links): HAVE and BITFIELD are
-     * accepted up to {@link WireLimits} without range checks, REQUEST/PIECE/CANCEL are violations.
+     * A codec for a connection opened before the info dictionary is known (magnet links): HAVE, BITFIELD,
+     * SUGGEST_PIECE and ALLOWED_FAST are accepted up to {@link WireLimits} without range checks (the connection
+     * checks their piece index once it knows the piece count); REQUEST/PIECE/CANCEL/REJECT_REQUEST are violations,
+     * since no block can be asked for, sent or refused before the piece lengths are known.
      */
     public static WireCodec withoutMetadata() {
         return new WireCodec();
@@ -107,9 +111,23 @@ public final class WireCodec {
                 return readBitfield(in, payload);
             case Message.REQUEST_ID:
             case Message.CANCEL_ID:
-                return readRequestOrCancel(in, id, payload);
+                return readBlockRequestShaped(in, id, payload);
             case Message.PIECE_ID:
                 return readPiece(in, payload, destination);
+            case Message.SUGGEST_PIECE_ID:
+                expectPayload(id, payload, 4);
+                return new Message.SuggestPiece(checkPiece("suggest piece", in.readInt()));
+            case Message.HAVE_ALL_ID:
+                expectPayload(id, payload, 0);
+                return Message.HAVE_ALL;
+            case Message.HAVE_NONE_ID:
+                expectPayload(id, payload, 0);
+                return Message.HAVE_NONE;
+            case Message.REJECT_REQUEST_ID:
+                return readBlockRequestShaped(in, id, payload);
+            case Message.ALLOWED_FAST_ID:
+                expectPayload(id, payload, 4);
+                return new Message.AllowedFast(checkPiece("allowed fast", in.readInt()));
             case Message.PORT_ID:
                 expectPayload(id, payload, 2);
                 return new Message.Port(in.readUnsignedShort());
@@ -150,16 +168,21 @@ public final class WireCodec {
         return new Message.BitfieldMessage(bits);
     }
 
-    private Message readRequestOrCancel(DataInputStream in, int id, int payload) throws IOException {
-        String what = id == Message.REQUEST_ID ? "request" : "cancel";
+    private Message readBlockRequestShaped(DataInputStream in, int id, int payload) throws IOException {
+        String what = id == Message.REQUEST_ID ? "request" : id == Message.CANCEL_ID ? "cancel" : "reject request";
         expectPayload(id, payload, 12);
         int piece = in.readInt();
         int offset = in.readInt();
         int length = in.readInt();
+        // A REJECT_REQUEST names one of our REQUESTs, so it has a REQUEST's shape and bounds (BEP 6); whether we
+        // really asked for that block is the connection's business.
         checkBlock(what, piece, offset, length, WireLimits.MAX_REQUEST);
-        return id == Message.REQUEST_ID
-                ? new Message.Request(piece, offset, length)
-                : new Message.Cancel(piece, offset, length);
+        if (id == Message.REQUEST_ID) {
+            return new Message.Request(piece, offset, length);
+        }
+        return id == Message.CANCEL_ID
+                ? new Message.Cancel(piece, offset, length)
+                : new Message.RejectRequest(piece, offset, length);
     }
 
     private Message readPiece(DataInputStream in, int payload, BlockDestination destination) throws IOException {
@@ -233,9 +256,7 @@ public final class WireCodec {
         } else if (message instanceof Message.Cancel cancel) {
             writeBlockMessage(out, Message.CANCEL_ID, cancel.piece(), cancel.offset(), cancel.length());
         } else if (message instanceof Message.Have have) {
-            out.writeInt(5);
-            out.writeByte(Message.HAVE_ID);
-            out.writeInt(have.piece());
+            writePieceIndexMessage(out, Message.HAVE_ID, have.piece());
         } else if (message instanceof Message.KeepAlive) {
             out.writeInt(0);
         } else if (message instanceof Message.Choke) {
@@ -251,6 +272,16 @@ public final class WireCodec {
             out.writeInt(1 + bits.length);
             out.writeByte(Message.BITFIELD_ID);
             out.write(bits);
+        } else if (message instanceof Message.SuggestPiece suggest) {
+            writePieceIndexMessage(out, Message.SUGGEST_PIECE_ID, suggest.piece());
+        } else if (message instanceof Message.HaveAll) {
+            writeIdOnly(out, Message.HAVE_ALL_ID);
+        } else if (message instanceof Message.HaveNone) {
+            writeIdOnly(out, Message.HAVE_NONE_ID);
+        } else if (message instanceof Message.RejectRequest reject) {
+            writeBlockMessage(out, Message.REJECT_REQUEST_ID, reject.piece(), reject.offset(), reject.length());
+        } else if (message instanceof Message.AllowedFast allowed) {
+            writePieceIndexMessage(out, Message.ALLOWED_FAST_ID, allowed.piece());
         } else if (message instanceof Message.Port port) {
             out.writeInt(3);
             out.writeByte(Message.PORT_ID);
@@ -293,6 +324,12 @@ public final class WireCodec {
     private static void writeIdOnly(DataOutputStream out, int id) throws IOException {
         out.writeInt(1);
         out.writeByte(id);
+    }
+
+    private static void writePieceIndexMessage(DataOutputStream out, int id, int piece) throws IOException {
+        out.writeInt(5);
+        out.writeByte(id);
+        out.writeInt(piece);
     }
 
     private static void writeBlockMessage(DataOutputStream out, int id, int piece, int offset, int length)

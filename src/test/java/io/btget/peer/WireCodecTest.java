@@ -60,8 +60,10 @@ class WireCodecTest {
                 Message.NOT_INTERESTED, new Message.Have(9), new Message.BitfieldMessage(hex("ffc0")),
                 new Message.Request(0, 0, 16384), new Message.Request(3, 0, WireLimits.MAX_REQUEST / 2),
                 new Message.Piece(9, 0, new byte[LAST_PIECE_LENGTH]), new Message.Cancel(9, 500, 500),
-                new Message.Port(65535), new Message.Extended(3, hex("00ff")), new Message.Unknown(13, hex("00000001")),
-                new Message.Unknown(14, new byte[0]));
+                new Message.Port(65535), new Message.Extended(3, hex("00ff")), new Message.Unknown(99, hex("00000001")),
+                new Message.Unknown(21, new byte[0]), new Message.SuggestPiece(9), Message.HAVE_ALL, Message.HAVE_NONE,
+                new Message.RejectRequest(9, 0, LAST_PIECE_LENGTH), new Message.RejectRequest(0, 16384, 16384),
+                new Message.AllowedFast(0));
         for (Message message : messages) {
             assertThat(decode(WireCodec.encode(message))).as(message.toString()).isEqualTo(message);
         }
@@ -210,5 +212,91 @@ class WireCodecTest {
                 WireCodec.encode(new Message.Request(0, 0, 1))));
         assertThatThrownBy(() -> noMetadata.read(request)).isInstanceOf(WireException.class)
                 .hasMessageContaining("before the torrent's metadata");
+    }
+
+    @Test
+    void encodesTheFastExtensionMessagesAsBep6Specifies() {
+        assertThat(WireCodec.encode(new Message.SuggestPiece(258))).isEqualTo(hex("00000005 0d 00000102"));
+        assertThat(WireCodec.encode(Message.HAVE_ALL)).isEqualTo(hex("00000001 0e"));
+        assertThat(WireCodec.encode(Message.HAVE_NONE)).isEqualTo(hex("00000001 0f"));
+        assertThat(WireCodec.encode(new Message.RejectRequest(1, 16384, 16384)))
+                .isEqualTo(hex("0000000d 10 00000001 00004000 00004000"));
+        assertThat(WireCodec.encode(new Message.AllowedFast(7))).isEqualTo(hex("00000005 11 00000007"));
+    }
+
+    @Test
+    void decodesTheFastExtensionMessagesFromTheirBep6Bytes() throws IOException {
+        assertThat(decode(hex("00000005 0d 00000003"))).isEqualTo(new Message.SuggestPiece(3));
+        assertThat(decode(hex("00000001 0e"))).isSameAs(Message.HAVE_ALL);
+        assertThat(decode(hex("00000001 0f"))).isSameAs(Message.HAVE_NONE);
+        assertThat(decode(hex("0000000d 10 00000002 00004000 00004000")))
+                .isEqualTo(new Message.RejectRequest(2, 16384, 16384));
+        assertThat(decode(hex("00000005 11 00000009"))).isEqualTo(new Message.AllowedFast(9));
+    }
+
+    @Test
+    void rejectsFastExtensionMessagesOfAnyOtherSize() {
+        assertThatThrownBy(() -> decode(frame(0x0d, new byte[3]))).isInstanceOf(WireException.class)
+                .hasMessage("wire: message id 13 has 3 payload bytes, expected 4");
+        assertThatThrownBy(() -> decode(frame(0x0d, new byte[5]))).isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> decode(frame(0x0e, new byte[1]))).isInstanceOf(WireException.class)
+                .hasMessage("wire: message id 14 has 1 payload bytes, expected 0");
+        assertThatThrownBy(() -> decode(frame(0x0f, new byte[4]))).isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> decode(frame(0x10, new byte[11]))).isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> decode(frame(0x10, new byte[13]))).isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> decode(frame(0x11, new byte[0]))).isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> decode(frame(0x11, new byte[8]))).isInstanceOf(WireException.class);
+    }
+
+    @Test
+    void rejectsFastExtensionMessagesForPiecesOutsideTheTorrent() {
+        assertThatThrownBy(() -> decode(WireCodec.encode(new Message.SuggestPiece(10))))
+                .isInstanceOf(WireException.class).hasMessage("wire: suggest piece for piece 10 outside 0..9");
+        assertThatThrownBy(() -> decode(WireCodec.encode(new Message.AllowedFast(10))))
+                .isInstanceOf(WireException.class).hasMessage("wire: allowed fast for piece 10 outside 0..9");
+        assertThatThrownBy(() -> decode(hex("00000005 11 ffffffff")))
+                .isInstanceOf(WireException.class).hasMessageContaining("4294967295");
+        assertThatThrownBy(() -> decode(WireCodec.encode(new Message.RejectRequest(10, 0, 16384))))
+                .isInstanceOf(WireException.class).hasMessageContaining("reject request for piece 10");
+        assertThatThrownBy(() -> decode(WireCodec.encode(new Message.RejectRequest(9, 0, LAST_PIECE_LENGTH + 1))))
+                .isInstanceOf(WireException.class).hasMessageContaining("outside piece 9 of 1000 bytes");
+        assertThatThrownBy(() -> decode(hex("0000000d 10 00000000 00000000 00000000")))
+                .as("zero-length reject").isInstanceOf(WireException.class);
+        assertThatThrownBy(() -> decode(hex("0000000d 10 00000000 00000000 ffffffff")))
+                .isInstanceOf(WireException.class);
+    }
+
+    @Test
+    void beforeMetadataAcceptsSuggestAndAllowedFastForAnyPieceButNoReject() throws IOException {
+        WireCodec noMetadata = WireCodec.withoutMetadata();
+        for (Message message : List.of(new Message.SuggestPiece(5_000_000), new Message.AllowedFast(5_000_000),
+                Message.HAVE_ALL, Message.HAVE_NONE)) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(WireCodec.encode(message)));
+            assertThat(noMetadata.read(in)).isEqualTo(message);
+        }
+        DataInputStream negative = new DataInputStream(new ByteArrayInputStream(hex("00000005 0d 80000000")));
+        assertThatThrownBy(() -> noMetadata.read(negative)).isInstanceOf(WireException.class);
+        DataInputStream reject = new DataInputStream(new ByteArrayInputStream(
+                WireCodec.encode(new Message.RejectRequest(0, 0, 16384))));
+        assertThatThrownBy(() -> noMetadata.read(reject)).isInstanceOf(WireException.class)
+                .hasMessageContaining("before the torrent's metadata");
+    }
+
+    @Test
+    void unknownRefusesTheIdsOfMessagesWeImplement() {
+        for (int id : new int[] {0, 4, 9, 13, 17, 20}) {
+            assertThatThrownBy(() -> new Message.Unknown(id, new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(new Message.Unknown(12, new byte[0]).id()).isEqualTo(12);
+        assertThat(new Message.Unknown(18, new byte[0]).id()).isEqualTo(18);
+    }
+
+    @Test
+    void boundsTheExtendedPayload() throws IOException {
+        byte[] largest = new byte[WireLimits.MAX_EXTENDED_PAYLOAD];
+        assertThat(decode(WireCodec.encode(new Message.Extended(1, largest))))
+                .isEqualTo(new Message.Extended(1, largest));
+        assertThatThrownBy(() -> decode(ByteBuffer.allocate(6).putInt(WireLimits.MAX_EXTENDED_PAYLOAD + 3)
+                .put((byte) 20).put((byte) 1).array())).isInstanceOf(WireException.class);
     }
 }
