@@ -20,7 +20,6 @@ import io.btget.tracker.AnnouncerListener;
 import io.btget.tracker.TransferTotals;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -28,17 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One torrent's whole life in this process: check what is on disk, announce, download, (seed), stop. It owns the
- * shared state the connections work on (our bitfield, the picker, pieces being assembled) and is the
- * {@link TorrentContext} they see. Wiring is explicit, here, with plain constructors.
+ * One torrent's whole life in this process once its metadata is known: check what is on disk, announce, download,
+ * (seed), stop. Piece completion (assemblies, hashing, writing, {@code have}, HAVE) belongs to its
+ * {@link PieceCompletion}; the session owns the picker, the pool, the announcer and the choker, and
+ * is the {@link TorrentContext} the connections see. Wiring is explicit, here, with plain constructors.
  */
 public final class TorrentSession implements TorrentContext {
     private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
@@ -56,19 +53,9 @@ public final class TorrentSession implements TorrentContext {
     private final LongAdder wasted = new LongAdder();
     private final RateMeter downloadRate = new RateMeter();
     private final RateMeter uploadRate = new RateMeter();
-    private final AtomicLong verifiedBytes = new AtomicLong();
-    private final AtomicInteger hashFailures = new AtomicInteger();
-    /** Pieces being assembled; thread-safe map, entries removed with {@code remove(key, value)} by their owner. */
-    private final Map<Integer, PieceAssembly> assemblies = new ConcurrentHashMap<>();
-    private final BufferPool buffers;
     private final long startedAt = System.nanoTime();
-    /** One digest per thread that completes pieces (the connections' reader threads). */
-    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(Verifier::sha1);
-
-    /** Our verified pieces. Guarded by itself. */
-    private final Bitfield have;
-    private volatile int haveCount;
-    private volatile long lastProgressAt = System.nanoTime();
+    /** The one owner of assemblies, hashing, writing, {@code have} and the HAVE broadcast. */
+    private final PieceCompletion completion;
     /** The first fatal storage error; set once (see {@link #storageFailed}), then the session ends with it. */
     private final java.util.concurrent.atomic.AtomicReference<StorageException> fatal =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -102,7 +89,18 @@ public final class TorrentSession implements TorrentContext {
         this.peerId = host.peerId();
         this.downloadLimiter = host.downloadLimiter();
         this.uploadLimiter = host.uploadLimiter();
-        this.have = new Bitfield(torrent.pieceCount());
+        this.completion = new PieceCompletion(torrent, wasted, new PieceCompletion.Events() {
+            @Override
+            public void pieceFailed(int piece, int contributors) {
+                listener.event("piece_failed", "piece " + piece + " failed its hash check (from " + contributors
+                        + " peer(s))", Map.of("piece", piece, "peers", contributors));
+            }
+
+            @Override
+            public void storageFailed(StorageException e) {
+                TorrentSession.this.storageFailed(e);
+            }
+        }, () -> pool == null ? List.of() : pool.connections());
         List<io.btget.peer.ext.Extension> exts = new ArrayList<>();
         exts.add(io.btget.peer.ext.MetadataExtension.serving(torrent.infoBytes()));
         if (!torrent.isPrivate()) { // BEP 27: no peer exchange on a private torrent, either way
@@ -110,8 +108,6 @@ public final class TorrentSession implements TorrentContext {
                     () -> listenPort));
         }
         this.extensions = new io.btget.peer.ext.ExtensionRegistry(exts);
-        int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
-        this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
     }
 
     /** Asks a running session to stop (from a signal handler or another thread). */
@@ -199,6 +195,7 @@ public final class TorrentSession implements TorrentContext {
                 throw new SessionException("cannot create output directory " + config.outputDir() + ": " + reason(e), e);
             }
             storage = Storage.open(config.outputDir(), torrent, true);
+            completion.useStorage(storage);
             try {
                 return runWithStorage();
             } finally {
@@ -230,6 +227,7 @@ public final class TorrentSession implements TorrentContext {
         }
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), new Random(), inFlightPieces);
+        completion.usePicker(picker);
         if (config.seedOnly() && !isComplete()) {
             return Outcome.INCOMPLETE;
         }
@@ -331,7 +329,7 @@ public final class TorrentSession implements TorrentContext {
                 }
                 continue;
             }
-            if (config.stalledAfter(now - lastProgressAt)) {
+            if (config.stalledAfter(now - completion.lastProgressAt())) {
                 boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0;
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
@@ -372,16 +370,8 @@ public final class TorrentSession implements TorrentContext {
             reporter.interrupt();
             reporter.join();
         }
-        long bytes = 0;
-        synchronized (have) {
-            for (int p = good.nextSetBit(0); p >= 0; p = good.nextSetBit(p + 1)) {
-                have.set(p);
-                bytes += torrent.pieceSize(p);
-            }
-            haveCount = have.cardinality();
-        }
-        verifiedBytes.set(bytes);
-        if (bytes > 0) {
+        completion.checked(good);
+        if (completion.verifiedBytes() > 0) {
             listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
                     + " pieces already on disk", Map.of("pieces", good.cardinality()));
         }
@@ -415,11 +405,11 @@ public final class TorrentSession implements TorrentContext {
     }
 
     private TransferTotals totals() {
-        return new TransferTotals(uploaded.sum(), downloaded.sum(), torrent.totalLength() - verifiedBytes.get());
+        return new TransferTotals(uploaded.sum(), downloaded.sum(), torrent.totalLength() - completion.verifiedBytes());
     }
 
     private void emitStats() {
-        listener.stats(stats(phase, verifiedBytes.get()));
+        listener.stats(stats(phase, completion.verifiedBytes()));
     }
 
     private Stats stats(String phaseName, long verified) {
@@ -432,7 +422,7 @@ public final class TorrentSession implements TorrentContext {
         }
         return new Stats(phaseName, torrent.totalLength(), verified, downloaded.sum(), uploaded.sum(),
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
-                haveCount, torrent.pieceCount(), hashFailures.get(), wasted.sum(),
+                completion.haveCount(), torrent.pieceCount(), completion.hashFailures(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
     }
 
@@ -442,7 +432,7 @@ public final class TorrentSession implements TorrentContext {
     }
 
     public Stats stats() {
-        return stats(phase, verifiedBytes.get());
+        return stats(phase, completion.verifiedBytes());
     }
 
     // ---- TorrentContext ----
@@ -459,13 +449,7 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public void piecesAbandoned(List<Integer> pieces) {
-        // Dropped, not pooled: a reader thread may still be copying a block in; the GC takes the buffer after.
-        for (int p : pieces) {
-            PieceAssembly a = assemblies.remove(p);
-            if (a != null) {
-                wasted.add(a.discard());
-            }
-        }
+        completion.abandoned(pieces);
     }
 
     @Override
@@ -480,16 +464,12 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public byte[] ourBitfieldWire() {
-        synchronized (have) {
-            return haveCount == 0 ? null : have.toWireBytes();
-        }
+        return completion.bitfieldWire();
     }
 
     @Override
     public boolean havePiece(int piece) {
-        synchronized (have) {
-            return have.get(piece);
-        }
+        return completion.havePiece(piece);
     }
 
     @Override
@@ -499,33 +479,18 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public byte[] pieceBuffer(int piece) {
-        return assemblies.computeIfAbsent(piece, p -> new PieceAssembly(p, torrent.pieceSize(p), buffers.take())).buffer;
+        return completion.pieceBuffer(piece);
     }
 
     @Override
     public void blockStored(PeerConnection from, BlockRequest block, byte[] buffer) {
-        lastProgressAt = System.nanoTime();
         downloadRate.add(block.length());
-        PieceAssembly a = assemblies.get(block.piece());
-        // The piece may have been abandoned (and even restarted) while the block was read: then the data went
-        // into a buffer nobody uses any more (wasted), and the picker fetches the block again.
-        PieceAssembly.Stored stored = a != null && a.buffer == buffer ? a.stored(from, block) : PieceAssembly.Stored.DISCARDED;
-        if (stored == PieceAssembly.Stored.COMPLETED) {
-            completePiece(a);
-        } else if (stored == PieceAssembly.Stored.DISCARDED) {
-            wasted.add(block.length());
-        }
+        completion.blockStored(from, block, buffer);
     }
 
     @Override
     public void blockLost(BlockRequest block, byte[] buffer) {
-        // Not pooled: the buffer holds a torn block, and nobody may be reading into it when it is reused. Only the
-        // assembly that buffer belongs to is dropped: the piece may have been abandoned and restarted meanwhile.
-        PieceAssembly a = assemblies.get(block.piece());
-        if (a != null && a.buffer == buffer && assemblies.remove(block.piece(), a)) {
-            wasted.add(a.discard());
-            picker.pieceFailed(block.piece());
-        }
+        completion.blockLost(block, buffer);
     }
 
     /**
@@ -540,11 +505,7 @@ public final class TorrentSession implements TorrentContext {
         }
         log.debug("storage failed; stopping the network", e);
         picker.stop();
-        for (PieceAssembly a : assemblies.values()) {
-            if (assemblies.remove(a.piece, a)) {
-                wasted.add(a.discard());
-            }
-        }
+        completion.discardAll();
         pool.close();
         wakeLoop();
     }
@@ -571,57 +532,6 @@ public final class TorrentSession implements TorrentContext {
     private void wakeLoop() {
         synchronized (tickLock) {
             tickLock.notifyAll();
-        }
-    }
-
-    /** Hash, write, announce: on the thread that delivered the last block, so hashing spreads over cores. */
-    private void completePiece(PieceAssembly a) {
-        assemblies.remove(a.piece);
-        boolean good = Verifier.hashMatches(torrent, SHA1.get(), a.buffer, a.size, a.piece);
-        if (!good) {
-            buffers.give(a.buffer);
-            picker.pieceFailed(a.piece);
-            hashFailures.incrementAndGet();
-            wasted.add(a.size);
-            listener.event("piece_failed", "piece " + a.piece + " failed its hash check (from "
-                    + a.contributors.size() + " peer(s))", Map.of("piece", a.piece, "peers", a.contributors.size()));
-            for (PeerConnection c : a.contributors) {
-                int charged = c.chargeHashFailure();
-                if (a.contributors.size() == 1) {
-                    charged = c.chargeHashFailure();
-                }
-                if (charged >= Limits.MAX_HASH_FAILURES) {
-                    c.close("sent data for pieces that failed their hash check", true);
-                }
-            }
-            return;
-        }
-        try {
-            storage.write((long) a.piece * torrent.pieceLength(), a.buffer, 0, a.size);
-        } catch (StorageException e) {
-            picker.pieceFailed(a.piece);
-            buffers.give(a.buffer);
-            wasted.add(a.size);
-            storageFailed(e);
-            return;
-        }
-        buffers.give(a.buffer);
-        synchronized (have) {
-            have.set(a.piece);
-            haveCount = have.cardinality();
-        }
-        picker.pieceVerified(a.piece);
-        verifiedBytes.addAndGet(a.size);
-        if (isComplete()) {
-            try {
-                storage.trimToTorrentLengths(); // a longer file found on disk was checked as data; now it must end
-            } catch (StorageException e) {
-                storageFailed(e);
-            }
-        }
-        lastProgressAt = System.nanoTime();
-        for (PeerConnection c : pool.connections()) {
-            c.guard("have", () -> c.announceHave(a.piece)); // a failure there is that peer's, not this reader's
         }
     }
 
@@ -674,7 +584,7 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public boolean isComplete() {
-        return haveCount == torrent.pieceCount();
+        return completion.isComplete();
     }
 
     @Override
@@ -683,9 +593,7 @@ public final class TorrentSession implements TorrentContext {
     }
 
     private Bitfield copyOfHave() {
-        synchronized (have) {
-            return have.copy();
-        }
+        return completion.copyOfHave();
     }
 
     private static String reason(IOException e) {
