@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +109,7 @@ public final class TorrentParser {
         for (List<String> tier : trackerTiers) {
             tiers.add(new BList(tier.stream().<BValue>map(BString::of).toList()));
         }
-        Map<String, BValue> top = new java.util.LinkedHashMap<>();
+        Map<String, BValue> top = new LinkedHashMap<>();
         if (!tiers.isEmpty()) {
             top.put("announce-list", new BList(tiers));
         }

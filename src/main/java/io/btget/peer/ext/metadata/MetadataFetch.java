@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.Set;
  * <p>Rules, and what each hostile behaviour costs the peer:
  * <ul>
  *   <li>Size: a peer's {@code metadata_size} (BEP 10 extended handshake) outside {@code 1..}{@link #MAX_METADATA_SIZE}
- *       makes it unusable for the fetch. The fetch uses the size most usable peers announced (first announced wins
- *       a tie); peers that announced another size are not asked unless the fetch switches to their size. Nothing
+ *       makes it unusable for the fetch. The fetch uses the size most usable peers announced (a tie keeps the
+ *       current size, else the first announced); peers that announced another size are not asked unless the fetch switches to their size. Nothing
  *       is allocated from a size before this check: each received piece is kept in its own array of at most
  *       16 KiB, and the whole is assembled only when every piece is in, so memory is bounded by the checked size.</li>
  *   <li>Requests: 16 KiB pieces (BEP 9), at most {@link #MAX_IN_FLIGHT_PER_PEER} in flight per peer, spread over the
@@ -114,7 +115,7 @@ public final class MetadataFetch {
     private byte[][] pieces = new byte[0][];
     private Object[] contributors = new Object[0];
     private int received;
-    private final Set<Integer> requested = new java.util.HashSet<>();
+    private final Set<Integer> requested = new HashSet<>();
     private byte[] verified;
 
     /** A fetch of the info dictionary whose SHA-1 is {@code infoHash}. */
@@ -148,7 +149,7 @@ public final class MetadataFetch {
             }
             state = new PeerState();
             peers.put(peer, state);
-        } else {
+        } else if (state.announcedSize != metadataSize) {
             release(state);
         }
         state.announcedSize = metadataSize;
@@ -249,11 +250,14 @@ public final class MetadataFetch {
         if (++state.rejects >= MAX_REJECTS) {
             state.useless = true;
             release(state);
+            chooseSize();
             return Verdict.drop(peer, state.rejects + " metadata rejects");
         }
         if (state.inFlight.remove(piece) != null) {
             requested.remove(piece);
-            strike(state, nowNanos);
+            if (strike(state, nowNanos)) {
+                chooseSize();
+            }
         }
         return Verdict.of(Verdict.Kind.IGNORED, "metadata piece " + piece + " rejected");
     }
@@ -326,6 +330,9 @@ public final class MetadataFetch {
                 }
             }
         }
+        if (size != 0 && votes.getOrDefault(size, 0) == bestVotes) {
+            best = size; // a tie keeps the current size and the pieces already received
+        }
         if (best == size || best == 0 && received > 0) {
             return; // keep what we have while nobody usable is left
         }
@@ -341,6 +348,7 @@ public final class MetadataFetch {
     }
 
     private void expire(long nowNanos) {
+        boolean gaveUp = false;
         for (PeerState s : peers.values()) {
             boolean timedOut = false;
             for (var it = s.inFlight.entrySet().iterator(); it.hasNext(); ) {
@@ -352,18 +360,24 @@ public final class MetadataFetch {
                 }
             }
             if (timedOut) {
-                strike(s, nowNanos);
+                gaveUp |= strike(s, nowNanos);
             }
+        }
+        if (gaveUp) {
+            chooseSize(); // peers given up no longer vote for a size
         }
     }
 
-    private static void strike(PeerState s, long nowNanos) {
+    /** Backs {@code s} off after a reject or time-out; true when this strike made it useless. */
+    private static boolean strike(PeerState s, long nowNanos) {
         s.strikes++;
         long backoff = BASE_BACKOFF_NANOS << Math.min(s.strikes - 1, 10);
         s.notBefore = nowNanos + Math.min(backoff, MAX_BACKOFF_NANOS);
-        if (s.strikes >= MAX_STRIKES) {
+        if (s.strikes >= MAX_STRIKES && !s.useless) {
             s.useless = true;
+            return true;
         }
+        return false;
     }
 
     private void release(PeerState state) {

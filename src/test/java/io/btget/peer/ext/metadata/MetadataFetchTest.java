@@ -265,6 +265,49 @@ class MetadataFetchTest {
     }
 
     @Test
+    void aSilentMajorityAnnouncingAFalseSizeIsOutlivedByTheHonestPeer() {
+        fetch.peerAnnounced("liar1", 99999);
+        fetch.peerAnnounced("liar2", 99999);
+        fetch.peerAnnounced("honest", INFO.length);
+        assertThat(fetch.metadataSize()).isEqualTo(99999);
+        assertThat(fetch.piecesToRequest("honest", now)).isEmpty();
+        for (int round = 0; round < 100 && fetch.metadataSize() != INFO.length; round++) {
+            fetch.piecesToRequest("liar1", now);
+            fetch.piecesToRequest("liar2", now);
+            now += MetadataFetch.MAX_BACKOFF_NANOS;
+            fetch.piecesToRequest("nobody", now); // expires the liars' requests
+        }
+        assertThat(fetch.isUseless("liar1")).isTrue();
+        assertThat(fetch.metadataSize()).isEqualTo(INFO.length);
+        assertThat(serveHonestly("honest").kind()).isEqualTo(COMPLETE);
+    }
+
+    @Test
+    void aTieKeepsTheSizeAlreadyBeingFetched() {
+        fetch.peerAnnounced("other1", 99999);
+        fetch.peerAnnounced("other2", 99999);
+        fetch.peerAnnounced("a", INFO.length);
+        fetch.peerAnnounced("a2", INFO.length);
+        fetch.peerAnnounced("a3", INFO.length);
+        assertThat(fetch.metadataSize()).isEqualTo(INFO.length);
+        assertThat(fetch.piecesToRequest("a", now)).containsExactly(0, 1);
+        fetch.onData("a", 0, INFO.length, piece(0));
+        fetch.peerGone("a3"); // two peers for each size now
+        assertThat(fetch.metadataSize()).isEqualTo(INFO.length);
+        fetch.onData("a", 1, INFO.length, piece(1));
+        assertThat(fetch.piecesToRequest("a", now)).containsExactly(2);
+        assertThat(fetch.onData("a", 2, INFO.length, piece(2)).kind()).isEqualTo(COMPLETE);
+    }
+
+    @Test
+    void reannouncingTheSameSizeKeepsRequestsInFlight() {
+        fetch.peerAnnounced("a", INFO.length);
+        fetch.piecesToRequest("a", now);
+        fetch.peerAnnounced("a", INFO.length);
+        assertThat(fetch.onData("a", 0, INFO.length, piece(0)).kind()).isEqualTo(ACCEPTED);
+    }
+
+    @Test
     void aPeerThatLeavesGivesItsPiecesBackAtOnce() {
         fetch.peerAnnounced("a", INFO.length);
         fetch.peerAnnounced("b", INFO.length);
