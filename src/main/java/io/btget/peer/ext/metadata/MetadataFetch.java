@@ -138,6 +138,7 @@ public final class MetadataFetch {
             PeerState gone = peers.remove(peer);
             if (gone != null) {
                 release(gone);
+                chooseSize();
             }
             return Verdict.of(Verdict.Kind.IGNORED, "metadata_size " + metadataSize + " outside 1.."
                     + MAX_METADATA_SIZE + ": peer not asked for metadata");
