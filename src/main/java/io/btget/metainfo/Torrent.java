@@ -65,6 +65,19 @@ public record Torrent(
         return TorrentParser.parse(torrentFile, platform);
     }
 
+    /**
+     * A torrent from an info dictionary fetched from peers (BEP 9) plus the magnet's trackers and web seeds, with
+     * the running OS's path rules; see {@link TorrentParser#fromInfoDictionary}.
+     *
+     * @throws InvalidTorrentException when the SHA-1 of {@code infoBytes} is not {@code expected}, or the info
+     *                                 dictionary would be refused in a .torrent
+     */
+    public static Torrent fromInfoDictionary(byte[] infoBytes, InfoHash expected, List<List<String>> trackerTiers,
+            List<String> webSeeds) {
+        return TorrentParser.fromInfoDictionary(infoBytes, expected, trackerTiers, webSeeds,
+                PathRules.Platform.current());
+    }
+
     /** A magnet link (BEP 9) for this torrent: info hash(es), name and every tracker. */
     public MagnetLink magnetLink() {
         return MagnetLink.of(this);

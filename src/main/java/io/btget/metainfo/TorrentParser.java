@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +70,58 @@ public final class TorrentParser {
         }
         BDict info = dict(top, "info", "info");
         byte[] infoBytes = Arrays.copyOfRange(torrentFile, info.start(), info.end());
+        return fromParts(top, info, infoBytes, platform, warnings);
+    }
 
+    /**
+     * Builds a {@link Torrent} from an info dictionary fetched from peers (BEP 9 metadata exchange) and the trackers
+     * and web seeds of the magnet link it came from. The bytes are as untrusted as a .torrent file and go through
+     * exactly the same decoder limits ({@link BencodeLimits#TORRENT_FILE}), required-field checks and path rules;
+     * the trackers and web seeds go through the same repairs as a .torrent's {@code announce-list} and
+     * {@code url-list} (bad URLs dropped with a warning).
+     *
+     * @param infoBytes    the bencoded info dictionary, exactly as assembled from the metadata pieces
+     * @param expected     the magnet's v1 info hash: the SHA-1 of {@code infoBytes} must equal it (BEP 9)
+     * @param trackerTiers BEP 12 tiers from the magnet's {@code tr} parameters (one tier each, or any shape)
+     * @param webSeeds     BEP 19 URLs from the magnet's {@code ws} parameters
+     * @throws InvalidTorrentException when the hash differs, the bytes are not one bencoded dictionary, or a
+     *                                 required field is missing or wrong; the same one-line messages as for a .torrent
+     */
+    public static Torrent fromInfoDictionary(byte[] infoBytes, InfoHash expected, List<List<String>> trackerTiers,
+            List<String> webSeeds, PathRules.Platform platform) {
+        InfoHash actual = new InfoHash(digest("SHA-1", infoBytes));
+        if (!actual.equals(expected)) {
+            throw new InvalidTorrentException("metadata does not match the info hash: SHA-1 is " + actual.hex()
+                    + ", expected " + expected.hex());
+        }
+        BValue root;
+        try {
+            root = Bencode.decode(infoBytes, BencodeLimits.TORRENT_FILE);
+        } catch (BencodeException e) {
+            throw new InvalidTorrentException("not a valid info dictionary: " + e.getMessage(), e);
+        }
+        if (!(root instanceof BDict info)) {
+            throw new InvalidTorrentException("not a valid info dictionary: it is " + kind(root)
+                    + ", not a dictionary");
+        }
+        // The magnet's trackers and web seeds are read as a .torrent's would be, through the same repairs.
+        List<BValue> tiers = new ArrayList<>();
+        for (List<String> tier : trackerTiers) {
+            tiers.add(new BList(tier.stream().<BValue>map(BString::of).toList()));
+        }
+        Map<String, BValue> top = new LinkedHashMap<>();
+        if (!tiers.isEmpty()) {
+            top.put("announce-list", new BList(tiers));
+        }
+        if (!webSeeds.isEmpty()) {
+            top.put("url-list", new BList(webSeeds.stream().<BValue>map(BString::of).toList()));
+        }
+        return fromParts(new BDict(top), info, infoBytes.clone(), platform, new Warnings());
+    }
+
+    /** The checks shared by .torrent files and BEP 9 metadata: {@code top} holds everything outside the info dict. */
+    private static Torrent fromParts(BDict top, BDict info, byte[] infoBytes, PathRules.Platform platform,
+            Warnings warnings) {
         boolean v2 = info.get("meta version").filter(v -> v instanceof BInt i && i.value() == 2).isPresent();
         if (!info.has("pieces") && (v2 || info.has("file tree"))) {
             throw new InvalidTorrentException("v2-only torrents are not supported");
