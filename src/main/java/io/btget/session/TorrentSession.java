@@ -56,6 +56,8 @@ public final class TorrentSession implements TorrentContext {
     private final long startedAt = System.nanoTime();
     /** The one owner of assemblies, hashing, writing, {@code have} and the HAVE broadcast. */
     private final PieceCompletion completion;
+    /** This torrent's entry in the process listener. */
+    private final ParkedIncoming incoming = new ParkedIncoming();
     /** The first fatal storage error; set once (see {@link #storageFailed}), then the session ends with it. */
     private final java.util.concurrent.atomic.AtomicReference<StorageException> fatal =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -185,6 +187,7 @@ public final class TorrentSession implements TorrentContext {
     public Outcome run() throws InterruptedException {
         pool = new PeerPool(this, config.maxPeers());
         listenPort = host.listen();
+        host.register(torrent.infoHash(), incoming); // held until the pool starts, refused once we end
         String address = config.bind().getHostAddress();
         listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
                 : address + " port ") + listenPort, Map.of("port", listenPort, "address", address));
@@ -202,7 +205,8 @@ public final class TorrentSession implements TorrentContext {
                 storage.close();
             }
         } finally {
-            host.unregister(torrent.infoHash(), pool);
+            host.unregister(torrent.infoHash(), incoming);
+            incoming.close();
             pool.close();
         }
     }
@@ -247,7 +251,7 @@ public final class TorrentSession implements TorrentContext {
         }
         choking = new Choking(config.maxUploads());
         pool.start();
-        host.register(torrent.infoHash(), pool);
+        incoming.open(pool);
         pool.addKnown(config.extraPeers(), io.btget.peer.KnownPeers.Source.MANUAL);
         pool.addKnown(initialPeers, io.btget.peer.KnownPeers.Source.MAGNET);
         announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort,
