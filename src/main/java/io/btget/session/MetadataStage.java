@@ -10,7 +10,7 @@ import io.btget.peer.RateLimiter;
 import io.btget.peer.TorrentContext;
 import io.btget.peer.ext.ExtensionRegistry;
 import io.btget.peer.ext.MetadataExtension;
-import io.btget.peer.ext.metadata.MetadataFetch;
+import io.btget.peer.ext.MetadataPlan;
 import io.btget.piece.BlockRequest;
 import io.btget.piece.PiecePicker;
 import io.btget.tracker.Announcer;
@@ -62,7 +62,6 @@ public final class MetadataStage implements TorrentContext {
     private final List<InetSocketAddress> magnetPeers;
     private final Config config;
     private final SessionListener listener;
-    private final MetadataFetch fetch;
     private final ExtensionRegistry extensions;
     private final KnownPeers known = new KnownPeers();
     private final AtomicReference<byte[]> verified = new AtomicReference<>();
@@ -88,9 +87,8 @@ public final class MetadataStage implements TorrentContext {
         this.magnetPeers = List.copyOf(magnetPeers);
         this.config = config;
         this.listener = listener;
-        this.fetch = new MetadataFetch(infoHash);
-        this.extensions = new ExtensionRegistry(List.of(
-                new MetadataExtension(() -> Optional.ofNullable(verified.get()), fetch, this::metadataVerified)));
+        this.extensions = new ExtensionRegistry(List.of(new MetadataExtension(() -> Optional.ofNullable(verified.get()),
+                new MetadataPlan(infoHash), this::metadataVerified)));
     }
 
     /** Whether there is anywhere to look for peers at all (no DHT yet: trackers, {@code x.pe}, {@code --peer}). */

@@ -26,17 +26,18 @@ public final class MetadataExtension implements Extension {
     public static final int MAX_SERVED_ROUNDS = 4;
 
     private final Supplier<Optional<byte[]>> infoBytes;
-    private final MetadataFetch fetch;
+    private final MetadataPlan plan;
     private final Consumer<byte[]> onVerified;
 
     /**
      * @param infoBytes  the raw info dictionary once we have it, empty before
-     * @param fetch      the fetch to feed while the metadata is missing, or null when we have it
-     * @param onVerified told once, on a reader thread, with the verified info bytes when the fetch completes
+     * @param plan       which fetch each peer feeds while the metadata is missing, or null when we have it
+     * @param onVerified told, on a reader thread, with the verified info bytes when a fetch completes (possibly more
+     *                   than once if two complete at once: the receiver keeps the first)
      */
-    public MetadataExtension(Supplier<Optional<byte[]>> infoBytes, MetadataFetch fetch, Consumer<byte[]> onVerified) {
+    public MetadataExtension(Supplier<Optional<byte[]>> infoBytes, MetadataPlan plan, Consumer<byte[]> onVerified) {
         this.infoBytes = infoBytes;
-        this.fetch = fetch;
+        this.plan = plan;
         this.onVerified = onVerified;
     }
 
@@ -67,6 +68,10 @@ public final class MetadataExtension implements Extension {
         private final MetadataServer server = new MetadataServer(infoBytes);
         /** Metadata pieces sent to this peer. Guarded by {@code this}. */
         private int served;
+        /** The fetch this peer was announced to (and feeds), or null. Guarded by {@code this}. */
+        private MetadataFetch fetch;
+        /** Data messages that belonged to no fetch of this peer. Guarded by {@code this}. */
+        private int strays;
 
         PerPeer(ExtensionPeer peer) {
             this.peer = peer;
@@ -74,14 +79,9 @@ public final class MetadataExtension implements Extension {
 
         @Override
         public void peerHandshake(ExtendedHandshake theirs) {
-            if (fetch == null || theirs.idOf(NAME) == 0 || theirs.metadataSize().isEmpty()) {
-                return;
+            if (plan != null) {
+                requestMore(System.nanoTime());
             }
-            MetadataFetch.Verdict v = fetch.peerAnnounced(peer, theirs.metadataSize().getAsLong());
-            if (v.kind() != MetadataFetch.Verdict.Kind.ACCEPTED) {
-                log.debug("{}: not asking for metadata: {}", peer.address(), v.reason());
-            }
-            requestMore(System.nanoTime());
         }
 
         @Override
@@ -90,17 +90,26 @@ public final class MetadataExtension implements Extension {
             if (m instanceof UtMetadataMessage.Request r) {
                 serve(r.piece());
             } else if (m instanceof UtMetadataMessage.Data d) {
-                if (fetch == null) {
-                    return; // we have it: a late or unsolicited piece is ignored
+                MetadataFetch f = current();
+                if (f == null) {
+                    if (plan != null && ++strays > MetadataFetch.MAX_UNSOLICITED) {
+                        throw new WireException(strays + " metadata pieces we did not ask for");
+                    }
+                    return; // we have it, or this peer is not being asked: ignored
                 }
-                act(fetch.onData(peer, d.piece(), d.totalSize(), d.data()));
+                act(f, f.onData(peer, d.piece(), d.totalSize(), d.data()));
                 requestMore(System.nanoTime());
             } else if (m instanceof UtMetadataMessage.Reject r) {
-                if (fetch != null) {
-                    act(fetch.onReject(peer, r.piece(), System.nanoTime()));
+                MetadataFetch f = current();
+                if (f != null) {
+                    act(f, f.onReject(peer, r.piece(), System.nanoTime()));
                 }
             }
             // Unknown msg_type: BEP 9 says ignore.
+        }
+
+        private synchronized MetadataFetch current() {
+            return fetch;
         }
 
         private void serve(int piece) throws WireException {
@@ -119,28 +128,65 @@ public final class MetadataExtension implements Extension {
             }
         }
 
-        private void act(MetadataFetch.Verdict v) {
+        private void act(MetadataFetch f, MetadataFetch.Verdict v) {
             switch (v.kind()) {
                 case ACCEPTED, IGNORED -> log.trace("{}: {}", peer.address(), v.reason());
-                case COMPLETE -> fetch.verifiedInfo().ifPresent(onVerified);
-                case DROP_PEER, HASH_FAILED -> {
-                    log.debug("{}: {}", peer.address(), v.reason());
-                    for (Object p : v.peersToDrop()) {
-                        if (p instanceof ExtensionPeer e) {
-                            e.drop(v.reason());
-                        }
+                case COMPLETE -> f.verifiedInfo().ifPresent(onVerified);
+                case DROP_PEER -> drop(v.peersToDrop(), v.reason());
+                case HASH_FAILED -> {
+                    if (plan.hashFailed(f, v.peersToDrop())) {
+                        drop(v.peersToDrop(), v.reason());
+                    } else {
+                        log.debug("{} (from {} peers): fetching it again from one peer at a time", v.reason(),
+                                v.peersToDrop().size());
                     }
                 }
             }
         }
 
+        private void drop(java.util.Set<Object> peers, String reason) {
+            log.debug("{}: {}", peer.address(), reason);
+            for (Object p : peers) {
+                if (p instanceof ExtensionPeer e) {
+                    e.drop(reason);
+                }
+            }
+        }
+
+        /** Asks this peer for the metadata pieces its fetch gives it now (joining the plan's current fetch first). */
         private void requestMore(long now) {
-            if (fetch == null) {
+            if (plan == null) {
                 return;
             }
-            for (int piece : fetch.piecesToRequest(peer, now)) {
+            MetadataFetch f = plan.fetchFor(peer);
+            java.util.List<Integer> pieces;
+            synchronized (this) {
+                if (f == null) {
+                    fetch = null;
+                    return;
+                }
+                if (f != fetch) {
+                    ExtendedHandshake theirs = peer.peerHandshake().orElse(null);
+                    if (theirs == null || theirs.idOf(NAME) == 0 || theirs.metadataSize().isEmpty()) {
+                        plan.release(peer); // cannot serve metadata: its turn passes
+                        return;
+                    }
+                    MetadataFetch.Verdict v = f.peerAnnounced(peer, theirs.metadataSize().getAsLong());
+                    if (v.kind() != MetadataFetch.Verdict.Kind.ACCEPTED) {
+                        log.debug("{}: not asking for metadata: {}", peer.address(), v.reason());
+                    }
+                    fetch = f;
+                }
+                if (plan.isolated() && f.isUseless(peer)) {
+                    plan.release(peer); // silent, rejecting or lying alone: the next peer's turn
+                    return;
+                }
+                pieces = f.piecesToRequest(peer, now);
+            }
+            for (int piece : pieces) {
                 if (!peer.send(NAME, new UtMetadataMessage.Request(piece).encode())) {
-                    fetch.peerGone(peer);
+                    f.peerGone(peer);
+                    plan.release(peer);
                     return;
                 }
             }
@@ -153,11 +199,17 @@ public final class MetadataExtension implements Extension {
 
         @Override
         public void closed() {
+            MetadataFetch f;
             synchronized (this) {
                 server.clear();
+                f = fetch;
+                fetch = null;
             }
-            if (fetch != null) {
-                fetch.peerGone(peer);
+            if (f != null) {
+                f.peerGone(peer);
+            }
+            if (plan != null) {
+                plan.release(peer);
             }
         }
     }
