@@ -4,9 +4,11 @@
 usage: lt-seed.py TORRENT SAVE_DIR PORT [--trust] [--default-settings]
 
 Seeds TORRENT from SAVE_DIR, listening on 127.0.0.1:PORT over TCP only (no DHT, LSD, UPnP, uTP), with libtorrent's
-high-performance seed settings. Prints "READY" once it is seeding, then runs until SIGTERM/SIGINT.
+high-performance seed settings. Prints "READY reqq=N" once it is seeding (N: the request queue it allows each peer,
+advertised as reqq in its extension handshake), then runs until SIGTERM/SIGINT.
 --trust skips the initial hash check (seed mode) for large benchmark files.
---default-settings starts from libtorrent's default settings instead of high_performance_seed().
+--default-settings starts from libtorrent's default settings (as qBittorrent users run it) instead of
+high_performance_seed().
 """
 import signal
 import sys
@@ -40,7 +42,7 @@ def main():
             print("NOT SEEDING: data incomplete?", flush=True)
             return 1
         time.sleep(0.1)
-    print("READY", flush=True)
+    print("READY reqq=%s" % ses.get_settings().get("max_allowed_in_request_queue"), flush=True)
     while not stop:
         time.sleep(0.2)
     return 0

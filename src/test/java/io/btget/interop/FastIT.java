@@ -86,15 +86,32 @@ class FastIT extends InteropTestBase {
                 libtorrentPeer("libtorrent-2", newDir("out-2"), LibtorrentPeer.Options.torrent(torrent)
                         .connect(seedPort).noPex().timeoutSeconds(140)));
 
-        seeder.process().await(() -> leechers.stream().anyMatch(l -> rejectedAfterChoke(l.peerLog())),
-                Duration.ofSeconds(100), "a CHOKE then a REJECT_PIECE logged by a leecher"
-                        + logsOf(leechers.toArray()));
+        try {
+            seeder.process().await(() -> leechers.stream().anyMatch(l -> rejectedAfterChoke(l.peerLog())),
+                    Duration.ofSeconds(100), "a CHOKE then a REJECT_PIECE logged by a leecher of a Fast peer");
+        } catch (AssertionError e) {
+            StringBuilder seen = new StringBuilder();
+            for (LibtorrentPeer l : leechers) {
+                seen.append('\n').append(l.process().name()).append(": ");
+                for (String what : List.of("<== EXTENSIONS", "<== HAVE_ALL", "<== UNCHOKE", "<== CHOKE",
+                        "<== REJECT_PIECE", "<== PIECE")) {
+                    seen.append(what).append(" x").append(l.peerLog(what).size()).append("  ");
+                }
+                l.peerLog("<== EXTENSIONS").stream().findFirst().ifPresent(x -> seen.append('\n').append(x));
+            }
+            throw new AssertionError(e.getMessage() + "\nleechers' peer_log:" + seen, e);
+        }
     }
 
-    /** A {@code <== REJECT_PIECE} line follows a {@code <== CHOKE} line. */
+    /**
+     * The peer set the Fast bit in its handshake, and a {@code <== REJECT_PIECE} line follows a {@code <== CHOKE}.
+     * The Fast bit matters: when a peer without it chokes, libtorrent logs a REJECT_PIECE for each request it
+     * drops itself (the choke implies them), so the line alone proves nothing.
+     */
     static boolean rejectedAfterChoke(List<String> peerLog) {
+        boolean fast = peerLog.stream().anyMatch(l -> l.contains("<== EXTENSIONS") && l.contains("FAST extension"));
         int choke = indexOf(peerLog, "<== CHOKE");
-        return choke >= 0 && indexOf(peerLog.subList(choke, peerLog.size()), "<== REJECT_PIECE") >= 0;
+        return fast && choke >= 0 && indexOf(peerLog.subList(choke, peerLog.size()), "<== REJECT_PIECE") >= 0;
     }
 
     private static int indexOf(List<String> lines, String text) {
