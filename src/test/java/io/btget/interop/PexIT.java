@@ -46,6 +46,8 @@ class PexIT extends InteropTestBase {
             fromB = Math.max(fromB, b.uploadedTo(BTGET_PEER_ID));
             Thread.sleep(200);
         }
+        assertThat(btget.process().isAlive()).as("btget still running after 100 s (A alone would need ~100 s for its"
+                + " half and has not the other; B uploaded %d bytes to btget)%s", fromB, logsOf(btget, a, b)).isFalse();
         assertThat(btget.awaitExit(Duration.ofSeconds(1))).as("btget exit code%s", logsOf(btget, a, b)).isZero();
         Payloads.assertSameTree(s.payload(), out.resolve(s.payload().getFileName().toString()));
         assertThat(fromB).as("bytes seeder B uploaded to btget (B's peer_info)%s", logsOf(btget, a, b))
