@@ -58,7 +58,7 @@ class MagnetIT extends InteropTestBase {
         Path torrent = Torrents.mktorrent(dir, payload, "aria", 16, tracker.httpAnnounce());
         // it re-announces every 2 s: whichever of the two announces first, they meet within seconds
         ManagedProcess aria2 = aria2Seed(torrent, seedDir, Ports.free(), "--bt-tracker-interval=2");
-        aria2.awaitOutput("SEED(", Duration.ofSeconds(30)); // its readout once the data is verified
+        aria2.awaitOutput("listening on TCP port", Duration.ofSeconds(30)); // printed once the data is verified
 
         Path out = newDir("out");
         BtgetProcess btget = btget("btget", "download", Magnets.withTracker(Magnets.of(torrent),
