@@ -123,6 +123,6 @@ class HarnessSelfCheckIT extends InteropTestBase {
                 .torrent(s.torrent()).connect(seeder.port()).downloadLimit(20_000).timeoutSeconds(140));
         l.process().await(() -> l.peers().stream().anyMatch(q -> LibtorrentPeer.number(q, "port") == p.port()
                         && (LibtorrentPeer.number(q, "source") & LibtorrentPeer.SOURCE_PEX) != 0),
-                Duration.ofSeconds(60), "a peer on P's port learned through PEX");
+                Duration.ofSeconds(60), "peer on P's port learned through PEX");
     }
 }

@@ -77,7 +77,7 @@ class PexIT extends InteropTestBase {
                 .torrent(s.torrent()).connect(seedPort).downloadLimit(20_000).timeoutSeconds(140));
         l.process().await(() -> l.peers().stream().anyMatch(p -> LibtorrentPeer.number(p, "port") == leecherPort
                         && (LibtorrentPeer.number(p, "source") & LibtorrentPeer.SOURCE_PEX) != 0),
-                Duration.ofSeconds(60), "a peer on P's port " + leecherPort + " learned through PEX"
+                Duration.ofSeconds(60), "peer on P's port " + leecherPort + " learned through PEX"
                         + logsOf(seeder, leecher));
         assertThat(l.peerLog("<== PEX")).as("PEX messages libtorrent received").isNotEmpty();
     }
