@@ -5,17 +5,19 @@
 #   --connect HOST:PORT   dial this peer (repeatable); dialled again every 5 s while not connected to it
 #   --upload-limit B      bytes per second this peer uploads at most (0: no limit)
 #   --download-limit B    bytes per second this peer downloads at most (0: no limit)
-#   --unchoke-slots N     peers it uploads to at once (libtorrent's unchoke_slots_limit; default: its own)
+#   --unchoke-slots N     libtorrent's unchoke_slots_limit (in our runs it did not make a seeder choke loopback
+#                         peers: they are in libtorrent's local peer class)
 #   --no-pex              no ut_pex (BEP 11): neither sends nor learns peers through PEX (ut_metadata stays)
 #   --no-metadata         no ut_metadata (BEP 9): cannot serve (or fetch) a magnet's info dictionary
 #   --seed                keep running once complete (else exit 0 once every piece is verified)
 #   --settings NAME       default (libtorrent's defaults) or high-performance (high_performance_seed())
 #   --peer-log FILE       write libtorrent's peer_log alerts (every message in and out) to FILE
-#   --status FILE         rewrite FILE every 0.5 s with one JSON object: state, progress, has_metadata and the
-#                         connected peers (port, source flags, bytes each way, client)
-#   --timeout S           exit 1 after S seconds without completing (default 110; with --seed: run this long)
-# Prints "METADATA" when it has the info dictionary, "READY" when seeding (or, with --seed, once complete),
-# "DONE" when a download completes (then exits 0 unless --seed).
+#   --status FILE         rewrite FILE every 0.1 s with one JSON object: state, progress, has_metadata and the
+#                         connected peers (port, source flags, bytes each way, peer id prefix, client)
+#   --timeout S           without --seed: exit 1 after S seconds without completing (default 110);
+#                         with --seed: exit 0 after S seconds (default 600; tests kill it sooner)
+# Prints "METADATA" when it has the info dictionary; once complete, "READY" with --seed (and keeps running), else
+# "DONE" (and exits 0).
 import argparse
 import json
 import os
@@ -40,8 +42,10 @@ ap.add_argument("--seed", action="store_true")
 ap.add_argument("--settings", choices=["default", "high-performance"], default="default")
 ap.add_argument("--peer-log")
 ap.add_argument("--status")
-ap.add_argument("--timeout", type=float, default=110)
+ap.add_argument("--timeout", type=float)
 args = ap.parse_args()
+if args.timeout is None:
+    args.timeout = 600 if args.seed else 110
 
 settings = lt.high_performance_seed() if args.settings == "high-performance" else lt.default_settings()
 mask = lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
@@ -85,17 +89,25 @@ for peer in args.connect:
     targets.append((host, int(p)))
 
 
+def peer_doc(p):
+    """One connected peer: its address at this end, how we learned of it, bytes each way, who it says it is."""
+    return {
+        "ip": p.ip[0], "port": p.ip[1],
+        "source": int(p.source),  # peer_info source bits: 1 tracker, 2 DHT, 4 PEX, 8 LSD, 16 resume data, 32 incoming
+        "outgoing": bool(p.flags & lt.peer_info.local_connection),
+        "total_upload": p.total_upload, "total_download": p.total_download,
+        "pid": p.pid.to_bytes().decode("latin-1")[:8],  # Azureus-style prefix, e.g. -LT2080- or -BG0100-
+        "client": p.client.decode("utf-8", "replace") if isinstance(p.client, bytes) else str(p.client),
+    }
+
+
 def write_status(s, peers):
     if not args.status:
         return
     doc = {
         "state": str(s.state), "progress": s.progress, "has_metadata": s.has_metadata,
         "is_seeding": s.is_seeding, "total_upload": s.total_upload, "total_download": s.total_download,
-        "peers": [{"ip": p.ip[0], "port": p.ip[1], "source": int(p.source), "outgoing": bool(p.flags & lt.peer_info.local_connection),
-                   "total_upload": p.total_upload, "total_download": p.total_download,
-                   "pid": p.pid.to_bytes().decode("latin-1")[:8] if hasattr(p.pid, "to_bytes") else str(p.pid)[:8],
-                   "client": p.client.decode("utf-8", "replace") if isinstance(p.client, bytes) else str(p.client)}
-                  for p in peers],
+        "peers": [peer_doc(p) for p in peers],
     }
     tmp = args.status + ".tmp"
     with open(tmp, "w") as f:
