@@ -28,6 +28,19 @@ final class Aria2 {
         return ManagedProcess.start("aria2c-seed-" + port, logDir, Files.createDirectories(dataDir), cmd);
     }
 
+    /**
+     * Downloads a magnet link into {@code dataDir} (the info dictionary fetched from peers, BEP 9) and exits once the
+     * download is complete. aria2 1.36 finds peers through the magnet's {@code tr=} (HTTP) trackers.
+     */
+    static ManagedProcess downloadMagnet(Path logDir, String magnet, Path dataDir, int port, String... extra)
+            throws IOException {
+        List<String> cmd = base(null, dataDir, port);
+        cmd.addAll(List.of("--seed-time=0", "--bt-save-metadata=false"));
+        cmd.addAll(List.of(extra));
+        cmd.add(magnet);
+        return ManagedProcess.start("aria2c-magnet-" + port, logDir, Files.createDirectories(dataDir), cmd);
+    }
+
     /** Downloads into {@code dataDir} and exits once the download is complete. */
     static ManagedProcess download(Path logDir, Path torrent, Path dataDir, int port, String... extra)
             throws IOException {

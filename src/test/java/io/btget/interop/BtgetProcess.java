@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  * The jar comes from the {@code btget.jar} system property (set by Failsafe), else {@code target/btget.jar}.
  */
 final class BtgetProcess implements AutoCloseable {
+    /** Where btget keeps state (e.g. metadata fetched for magnet links); else $XDG_STATE_HOME/btget. */
+    static final String STATE_DIR_VARIABLE = "BTGET_STATE_DIR";
+
     private final ManagedProcess process;
 
     private BtgetProcess(ManagedProcess process) {
@@ -32,8 +35,24 @@ final class BtgetProcess implements AutoCloseable {
         return cmd;
     }
 
+    /** The state directory btget uses when started in {@code workDir}: one per test, never the user's own. */
+    static Path stateDir(Path workDir) {
+        return workDir.resolve("btget-state");
+    }
+
+    /**
+     * Starts btget in {@code workDir} with {@code BTGET_STATE_DIR} set to {@link #stateDir} (kept metadata of magnet
+     * links goes there): processes of one test share it, tests do not.
+     */
     static BtgetProcess start(String name, Path logDir, Path workDir, List<String> args) throws IOException {
-        return new BtgetProcess(ManagedProcess.start(name, logDir, workDir, command(args)));
+        return start(name, logDir, workDir, args, stateDir(workDir));
+    }
+
+    /** As {@link #start(String, Path, Path, List)} with a state directory of the caller's choice. */
+    static BtgetProcess start(String name, Path logDir, Path workDir, List<String> args, Path stateDir)
+            throws IOException {
+        return new BtgetProcess(ManagedProcess.start(name, logDir, workDir, command(args),
+                Map.of(STATE_DIR_VARIABLE, stateDir.toAbsolutePath().toString())));
     }
 
     /** Runs btget to its end and returns the exit code (for create, info, verify). */

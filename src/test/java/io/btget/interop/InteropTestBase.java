@@ -80,14 +80,31 @@ abstract class InteropTestBase {
         return track(Transmission.seed(dir, torrent, dataDir, port));
     }
 
+    /** A python3-libtorrent peer (lt-peer.py), killed after the test. */
+    LibtorrentPeer libtorrentPeer(String name, Path saveDir, LibtorrentPeer.Options options)
+            throws IOException, InterruptedException {
+        return track(LibtorrentPeer.start(dir, name, saveDir, options));
+    }
+
+    /** qbittorrent-nox with a fresh loopback profile, killed after the test. */
+    Qbittorrent qbittorrent(String name) throws IOException, InterruptedException {
+        return track(Qbittorrent.start(dir, name));
+    }
+
     /** Everything the given processes printed, for failure messages. */
     static String logsOf(Object... processes) {
         StringBuilder sb = new StringBuilder();
         for (Object p : processes) {
-            if (p instanceof ManagedProcess m) {
+            if (p instanceof Object[] more) {
+                sb.append(logsOf(more));
+            } else if (p instanceof ManagedProcess m) {
                 sb.append("\n=== ").append(m.name()).append('\n').append(m.describe());
             } else if (p instanceof BtgetProcess b) {
                 sb.append("\n=== btget\n").append(b.describe());
+            } else if (p instanceof LibtorrentPeer l) {
+                sb.append("\n=== ").append(l.process().name()).append('\n').append(l.describe());
+            } else if (p instanceof Qbittorrent q) {
+                sb.append("\n=== ").append(q.process().name()).append('\n').append(q.process().describe());
             }
         }
         return sb.toString();

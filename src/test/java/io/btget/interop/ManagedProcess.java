@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -30,11 +31,18 @@ final class ManagedProcess implements AutoCloseable {
 
     /** Starts {@code command} in {@code workDir}, logging to {@code logDir/name.out} and {@code .err}. */
     static ManagedProcess start(String name, Path logDir, Path workDir, List<String> command) throws IOException {
+        return start(name, logDir, workDir, command, Map.of());
+    }
+
+    /** As {@link #start(String, Path, Path, List)}, with {@code environment} added to the inherited one. */
+    static ManagedProcess start(String name, Path logDir, Path workDir, List<String> command,
+            Map<String, String> environment) throws IOException {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new ManagedProcess(name, List.copyOf(command), p, out, err);
     }

@@ -1,5 +1,5 @@
 /**
- * Interop tests: the built btget jar against real BitTorrent software on 127.0.0.1 (issues 3 and 4).
+ * Interop tests: the built btget jar against real BitTorrent software on 127.0.0.1 (issues 3, 4 and 9).
  *
  * <p>Every test class extends {@link io.btget.interop.InteropTestBase} (tag {@code interop}, a temporary directory,
  * every started process killed after the test) and is run by Failsafe:
@@ -12,6 +12,12 @@
  * process; a finish script drops a marker file), {@code LibtorrentSeeder} (scripts/lt-seed.py),
  * {@code LibtorrentDownloader} (lt-download.py), {@code Torrents} (mktorrent, python3-libtorrent),
  * {@code Payloads} (deterministic files and trees; exact tree comparison), {@code Ports} (free TCP+UDP port).
+ * For issue 9 (magnets, PEX, Fast): {@code LibtorrentPeer} (lt-peer.py: a libtorrent peer that seeds or downloads a
+ * .torrent or magnet and writes its connected peers as JSON and its peer_log alerts, every message in and out, as
+ * text; options for rate limits, no ut_pex, no ut_metadata), {@code Qbittorrent} (qbittorrent-nox with a loopback
+ * profile, driven through its Web API), {@code Aria2.downloadMagnet}, {@code Magnets}; btget runs with
+ * {@code BTGET_STATE_DIR} in the test's directory. {@code HarnessSelfCheckIT} runs the set-ups of MagnetIT, PexIT
+ * and FastIT with real clients only, so that a failure there points at btget.
  *
  * <p>Facts the tests rely on (see /work/shared/notes/real-peers.md): transmission never dials loopback peers and
  * creates no empty files; aria2c cannot use UDP trackers with DHT off; opentracker re-announces every ~30 min and
