@@ -33,6 +33,11 @@ final class TestSwarm {
      * wants), so that its metadata spans several 16 KiB pieces (BEP 9).
      */
     TestSwarm(String name, int length, int pieceLength, long seed, int padding) {
+        this(name, length, pieceLength, seed, padding, false);
+    }
+
+    /** As above; {@code isPrivate} sets {@code private=1} in the info dictionary (BEP 27: no PEX, no DHT). */
+    TestSwarm(String name, int length, int pieceLength, long seed, int padding, boolean isPrivate) {
         this.name = name;
         this.data = new byte[length];
         new Random(seed).nextBytes(data);
@@ -45,6 +50,9 @@ final class TestSwarm {
         }
         // keys in sorted order: the bytes are the info dictionary as any client would write it
         this.info = map("length", length, "name", name, "piece length", pieceLength, "pieces", hashes);
+        if (isPrivate) {
+            info.put("private", 1);
+        }
         if (padding > 0) {
             byte[] pad = new byte[padding];
             new Random(seed + 1).nextBytes(pad);
