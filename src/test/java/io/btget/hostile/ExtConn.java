@@ -89,6 +89,8 @@ final class ExtConn {
     volatile BDict btgetHandshake;
     /** The info hash we say we have in our handshake: the swarm's unless a test sets another. */
     byte[] infoHash;
+    /** Called after each block this connection serves (tests note when serving began). */
+    Runnable onBlockServed = () -> { };
 
     ExtConn(Conn c, Observed observed) {
         this.c = c;
@@ -304,6 +306,7 @@ final class ExtConn {
             if (piece >= 0 && piece < swarm.pieceCount && offset >= 0 && length > 0 && length <= 1 << 17
                     && offset + length <= swarm.pieceSize(piece)) {
                 send(Wire.piece(piece, offset, swarm.block(piece, offset, length)));
+                onBlockServed.run();
             }
         } else if (f.isExtended(OUR_UT_METADATA) && decode(f.extendedPayload()) instanceof BDict d
                 && intValue(d, "msg_type").orElse(-1L) == 0) {
