@@ -102,9 +102,16 @@ class EvilExtensionIT {
      * answers what btget said meanwhile as a seeder would.
      */
     private void awaitGate(ExtConn x, CountDownLatch gate, int millis) throws IOException {
+        awaitGates(x, millis, gate);
+    }
+
+    /** As {@link #awaitGate}, for several gates in turn ({@code millis} at most each), with one grace period. */
+    private void awaitGates(ExtConn x, int millis, CountDownLatch... gates) throws IOException {
         // nothing is answered meanwhile (an UNCHOKE could let btget finish before a drop is due): kept for later
         List<Wire.Frame> held = new ArrayList<>();
-        x.readUntil(gate, millis, held::add);
+        for (CountDownLatch gate : gates) {
+            x.readUntil(gate, millis, held::add);
+        }
         x.readUntil(new CountDownLatch(1), GRACE_MS, held::add);
         servingAt.compareAndSet(0, System.nanoTime());
         for (Wire.Frame f : held) {
@@ -126,9 +133,7 @@ class EvilExtensionIT {
             ExtConn x = new ExtConn(c, seen);
             x.acceptHandshake(Wire.reserved(true, false));
             x.sendExtendedHandshake(ExtConn.honestExtendedHandshake(swarm.infoBytes.length));
-            for (CountDownLatch g : gates) {
-                awaitGate(x, g, millis);
-            }
+            awaitGates(x, millis, gates);
             x.send(Wire.fullBitfield(swarm.pieceCount));
             x.serve(swarm.infoBytes);
         });
