@@ -304,6 +304,117 @@ class EvilMetadataIT {
         }
     }
 
+    // ---- btget seeding: hostile ut_metadata requests ----
+
+    private static byte[] metadataRequest(long piece) {
+        return Ben.encode(map("msg_type", 0, "piece", piece));
+    }
+
+    /** What a btget seeder said to one hostile ut_metadata request (or batch of them). */
+    private record SeederAnswer(List<Long> dataPieces, List<Long> rejects, List<String> wrong, boolean closed) {
+    }
+
+    /** Dials the seeder, sends {@code payloads} as ut_metadata messages, and reads the answers for 3 s. */
+    private static SeederAnswer askSeeder(int port, List<byte[]> payloads) throws Exception {
+        List<Long> data = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> rejects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Observed seen = new Observed();
+        FakePeer.dial(port, SWARM, c -> {
+            ExtConn x = new ExtConn(c, seen);
+            x.openHandshake(Wire.reserved(true, false));
+            x.sendExtendedHandshake(ExtConn.honestExtendedHandshake(-1));
+            io.btget.bencode.BDict hs = x.awaitBtgetHandshake(5000)
+                    .orElseThrow(() -> new AssertionError("no extended handshake from btget seed"));
+            if (ExtConn.intValue(hs, "metadata_size").orElse(-1L) != SIZE) {
+                wrong.add("metadata_size in btget's extended handshake: " + hs.get("metadata_size"));
+            }
+            int id = x.btgetId("ut_metadata", 0);
+            if (id == 0) {
+                throw new AssertionError("btget seed gave no ut_metadata id in " + hs);
+            }
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            payloads.forEach(p -> all.writeBytes(Wire.extended(id, p)));
+            x.send(all.toByteArray());
+            try {
+                x.readUntil(new java.util.concurrent.CountDownLatch(1), 3000, f -> {
+                    if (!f.isExtended(ExtConn.OUR_UT_METADATA)) {
+                        return;
+                    }
+                    byte[] payload = f.extendedPayload();
+                    if (!(ExtConn.decode(payload) instanceof io.btget.bencode.BDict d)) {
+                        wrong.add("a ut_metadata message that is not a dictionary");
+                        return;
+                    }
+                    long type = ExtConn.intValue(d, "msg_type").orElse(-1L);
+                    long piece = ExtConn.intValue(d, "piece").orElse(-1L);
+                    if (type == 2) {
+                        rejects.add(piece);
+                    } else if (type == 1) {
+                        data.add(piece);
+                        byte[] bytes = java.util.Arrays.copyOfRange(payload, d.end(), payload.length);
+                        if (piece < 0 || piece >= METADATA_PIECES
+                                || !java.util.Arrays.equals(bytes, metadataPiece((int) piece))
+                                || ExtConn.intValue(d, "total_size").orElse(-1L) != SIZE) {
+                            wrong.add("data for piece " + piece + " (" + bytes.length + " bytes, total_size "
+                                    + d.get("total_size") + ")");
+                        }
+                    } else {
+                        wrong.add("msg_type " + type);
+                    }
+                });
+            } catch (java.io.EOFException | java.net.SocketException e) {
+                // the seeder hung up: recorded
+            }
+        });
+        return new SeederAnswer(data, rejects, wrong, seen.closedByBtget.get() > 0);
+    }
+
+    @Test
+    @Timeout(90)
+    void aBtgetSeederRefusesHostileMetadataRequestsAndStillServesTheMetadata() throws Exception {
+        Path data = dir.resolve("data");
+        SWARM.writePayload(data);
+        int port = freePort();
+        try (BtgetProcess seeder = BtgetProcess.start(dir.resolve("seeder-logs"), List.of("-Xmx64m"), List.of("seed",
+                SWARM.writeTorrent(dir).toString(), "-d", data.toString(), "--bind", "127.0.0.1", "-p",
+                Integer.toString(port), "--json"))) {
+            awaitListening(port, seeder);
+            Map<String, List<byte[]>> hostile = new java.util.LinkedHashMap<>();
+            hostile.put("a piece past the last", List.of(metadataRequest(METADATA_PIECES)));
+            hostile.put("a negative piece", List.of(metadataRequest(-1)));
+            hostile.put("piece 2^40", List.of(metadataRequest(1L << 40)));
+            hostile.put("an unknown msg_type", List.of(Ben.encode(map("msg_type", 7, "piece", 0))));
+            hostile.put("a request without a piece", List.of(Ben.encode(map("msg_type", 0))));
+            hostile.put("not a dictionary", List.of(Ben.encode(List.of(0, 0)), random(40, 1)));
+            hostile.put("data sent to the seeder", List.of(Wire.metadataData(0, GIB, random(16384, 2))));
+            List<byte[]> flood = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                flood.add(metadataRequest(i % METADATA_PIECES));
+            }
+            hostile.put("10000 requests at once", flood);
+            for (Map.Entry<String, List<byte[]>> e : hostile.entrySet()) {
+                SeederAnswer a = askSeeder(port, e.getValue());
+                assertThat(a.wrong()).as("%s: what the seeder answered wrongly", e.getKey()).isEmpty();
+                if (!e.getKey().equals("10000 requests at once")) {
+                    assertThat(a.dataPieces()).as("%s: metadata sent for it", e.getKey()).isEmpty();
+                }
+                if (e.getKey().equals("a piece past the last")) {
+                    assertThat(a.closed() || a.rejects().contains((long) METADATA_PIECES))
+                            .as("a piece past the last: rejected (BEP 9) or hung up on").isTrue();
+                }
+                assertThat(seeder.isAlive()).as("seeder alive after %s; stderr %s", e.getKey(), seeder.stderr())
+                        .isTrue();
+            }
+            // an honest peer still gets every piece, and they hash to the info hash
+            SeederAnswer honestAnswer = askSeeder(port, List.of(metadataRequest(0), metadataRequest(1),
+                    metadataRequest(2)));
+            assertThat(honestAnswer.wrong()).isEmpty();
+            assertThat(honestAnswer.dataPieces()).containsExactlyInAnyOrder(0L, 1L, 2L);
+            assertThat(seeder.stackTraceLines()).as("stack trace on the seeder's stderr").isEmpty();
+        }
+    }
+
     // ---- the baselines: without them every case above could pass by btget never getting that far ----
 
     @Test
