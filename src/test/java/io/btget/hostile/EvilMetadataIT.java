@@ -181,11 +181,11 @@ class EvilMetadataIT {
             x.sendExtendedHandshake(ExtConn.honestExtendedHandshake(SIZE));
             // btget's id if it said one by now; else the one most clients use: unsolicited either way
             int id = x.awaitBtgetHandshake(500).isPresent() ? x.btgetId("ut_metadata", 2) : 2;
+            x.observed.exercised();
             for (int i = 0; i < 200; i++) {
                 int piece = i % METADATA_PIECES;
                 x.send(Wire.extended(id, Wire.metadataData(piece, SIZE, random(ExtConn.METADATA_PIECE, i))));
             }
-            x.observed.exercised();
             x.drain();
         }));
         cases.add(Arguments.of("a peer that never answers", Expect.DROPPED_OR_IGNORED, answering(SIZE,
@@ -323,7 +323,7 @@ class EvilMetadataIT {
         FakePeer.dial(port, SWARM, c -> {
             ExtConn x = new ExtConn(c, seen);
             x.openHandshake(Wire.reserved(true, false));
-            x.sendExtendedHandshake(ExtConn.honestExtendedHandshake(-1));
+            x.sendExtendedHandshake(ExtConn.honestExtendedHandshake());
             io.btget.bencode.BDict hs = x.awaitBtgetHandshake(5000)
                     .orElseThrow(() -> new AssertionError("no extended handshake from btget seed"));
             if (ExtConn.intValue(hs, "metadata_size").orElse(-1L) != SIZE) {

@@ -141,10 +141,19 @@ final class ExtConn {
         send(Wire.extended(Wire.EXTENDED_HANDSHAKE, payload));
     }
 
-    /** An honest extended handshake: ut_metadata and ut_pex at our ids, and metadata_size when given. */
+    /** An honest extended handshake of a peer without the metadata: ut_metadata and ut_pex at our ids. */
+    static byte[] honestExtendedHandshake() {
+        return extendedHandshake(null);
+    }
+
+    /** As above with {@code metadata_size} (whatever it is: hostile peers announce 0, -1, 2^31...). */
     static byte[] honestExtendedHandshake(long metadataSize) {
+        return extendedHandshake(metadataSize);
+    }
+
+    private static byte[] extendedHandshake(Long metadataSize) {
         Map<String, Object> d = Ben.map("m", Ben.map("ut_metadata", OUR_UT_METADATA, "ut_pex", OUR_UT_PEX));
-        if (metadataSize >= 0) {
+        if (metadataSize != null) {
             d.put("metadata_size", metadataSize);
         }
         d.put("reqq", 250);
