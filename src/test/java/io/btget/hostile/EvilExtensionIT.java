@@ -317,18 +317,30 @@ class EvilExtensionIT {
                 Observed seen = new Observed(gate);
                 incoming.put(name, seen);
                 Thread t = new Thread(() -> {
-                    try {
-                        FakePeer.dial(port, SWARM, c -> {
-                            ExtConn x = new ExtConn(c, seen);
-                            x.openHandshake(Wire.reserved(true, false));
-                            x.sendExtendedHandshake(withM("p", p));
-                            seen.exercised();
-                            thenSeed(x, gate);
-                        });
-                    } catch (IOException | InterruptedException e) {
-                        // btget hung up, or the run ended
-                    } catch (RuntimeException | Error e) {
-                        dialErrors.add(e);
+                    // btget listens before its torrent is ready to take peers (start-up check), and refuses
+                    // incoming handshakes meanwhile: dial again until the handshake goes through
+                    for (int attempt = 0; attempt < 40 && !seen.exercised.get(); attempt++) {
+                        try {
+                            FakePeer.dial(port, SWARM, c -> {
+                                ExtConn x = new ExtConn(c, seen);
+                                x.openHandshake(Wire.reserved(true, false));
+                                x.sendExtendedHandshake(withM("p", p));
+                                seen.exercised();
+                                thenSeed(x, gate);
+                            });
+                        } catch (IOException e) {
+                            // refused before the handshake (retried), or btget hung up, or the run ended
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (RuntimeException | Error e) {
+                            dialErrors.add(e);
+                            return;
+                        }
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }, "incoming-" + p);
                 t.setDaemon(true);

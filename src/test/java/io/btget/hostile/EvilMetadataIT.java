@@ -320,9 +320,11 @@ class EvilMetadataIT {
         List<Long> rejects = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
         Observed seen = new Observed();
-        FakePeer.dial(port, SWARM, c -> {
+        java.util.concurrent.atomic.AtomicBoolean handshaken = new java.util.concurrent.atomic.AtomicBoolean();
+        FakePeer.Script script = c -> {
             ExtConn x = new ExtConn(c, seen);
             x.openHandshake(Wire.reserved(true, false));
+            handshaken.set(true);
             x.sendExtendedHandshake(ExtConn.honestExtendedHandshake());
             io.btget.bencode.BDict hs = x.awaitBtgetHandshake(5000)
                     .orElseThrow(() -> new AssertionError("no extended handshake from btget seed"));
@@ -366,7 +368,19 @@ class EvilMetadataIT {
             } catch (java.io.EOFException | java.net.SocketException e) {
                 // the seeder hung up: recorded
             }
-        });
+        };
+        // a seeder listens before its torrent takes peers (start-up check) and refuses handshakes meanwhile
+        for (int attempt = 0; ; attempt++) {
+            try {
+                FakePeer.dial(port, SWARM, script);
+                break;
+            } catch (IOException e) {
+                if (handshaken.get() || attempt >= 40) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
         return new SeederAnswer(data, rejects, wrong, seen.closedByBtget.get() > 0);
     }
 
