@@ -319,9 +319,11 @@ class EvilMetadataIT {
         List<Long> data = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Long> rejects = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Observed seen = new Observed();
+        java.util.concurrent.atomic.AtomicReference<Observed> last = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean handshaken = new java.util.concurrent.atomic.AtomicBoolean();
         FakePeer.Script script = c -> {
+            Observed seen = new Observed();
+            last.set(seen);
             ExtConn x = new ExtConn(c, seen);
             x.openHandshake(Wire.reserved(true, false));
             handshaken.set(true);
@@ -381,7 +383,7 @@ class EvilMetadataIT {
                 Thread.sleep(250);
             }
         }
-        return new SeederAnswer(data, rejects, wrong, seen.closedByBtget.get() > 0);
+        return new SeederAnswer(data, rejects, wrong, last.get().closedByBtget.get() > 0);
     }
 
     @Test
