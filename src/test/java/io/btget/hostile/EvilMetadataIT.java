@@ -182,8 +182,10 @@ class EvilMetadataIT {
             // btget's id if it said one by now; else the one most clients use: unsolicited either way
             int id = x.awaitBtgetHandshake(500).isPresent() ? x.btgetId("ut_metadata", 2) : 2;
             x.observed.exercised();
+            // noise of the right length for every piece but the last: a client that took it would fetch only
+            // the last piece from the honest peer, fail the hash, and blame that peer too
             for (int i = 0; i < 200; i++) {
-                int piece = i % METADATA_PIECES;
+                int piece = i % (METADATA_PIECES - 1);
                 x.send(Wire.extended(id, Wire.metadataData(piece, SIZE, random(ExtConn.METADATA_PIECE, i))));
             }
             x.drain();
@@ -285,12 +287,14 @@ class EvilMetadataIT {
         Path out = inner.resolve("out");
         Files.createDirectories(out);
         String magnet = "magnet:?xt=urn:btih:" + HexFormat.of().formatHex(infoHash) + "&x.pe=" + bad.address();
-        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("-Xmx64m"),
-                downloadArgs(magnet, out))) {
+        // no --json: the refusal is the one line on stderr a user sees
+        try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("-Xmx64m"), List.of("download",
+                magnet, "-d", out.toString(), "--progress", "none", "--bind", "127.0.0.1", "-p", "0",
+                "--stall-timeout", "30s"))) {
             int code = btget.waitFor(45);
             assertThat(code).as("%s: exit code; stderr %s; stdout %s", what, btget.stderr(), btget.stdout())
                     .isEqualTo(3);
-            assertThat(btget.stderrLines()).as("%s: one line on stderr", what).hasSize(1);
+            assertThat(btget.stderrLines()).as("%s: one line on stderr (stdout %s)", what, btget.stdout()).hasSize(1);
             assertThat(btget.stderrLines().get(0)).startsWith("btget: ");
             assertThat(btget.stackTraceLines()).isEmpty();
             assertThat(seen.metadataRequests).as("%s: btget fetched the metadata", what).isNotEmpty();
