@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.btget.hostile.ExtConn.Observed;
 import io.btget.hostile.Wire.Frame;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -395,11 +392,11 @@ class EvilMetadataIT {
     void aBtgetSeederRefusesHostileMetadataRequestsAndStillServesTheMetadata() throws Exception {
         Path data = dir.resolve("data");
         SWARM.writePayload(data);
-        int port = freePort();
+        int port = Loopback.freePort();
         try (BtgetProcess seeder = BtgetProcess.start(dir.resolve("seeder-logs"), List.of("-Xmx64m"), List.of("seed",
                 SWARM.writeTorrent(dir).toString(), "-d", data.toString(), "--bind", "127.0.0.1", "-p",
                 Integer.toString(port), "--json"))) {
-            awaitListening(port, seeder);
+            Loopback.awaitHandshake(port, SWARM.infoHash, seeder);
             Map<String, List<byte[]>> hostile = new java.util.LinkedHashMap<>();
             hostile.put("a piece past the last", List.of(metadataRequest(METADATA_PIECES)));
             hostile.put("a negative piece", List.of(metadataRequest(-1)));
@@ -455,35 +452,17 @@ class EvilMetadataIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitListening(int port, BtgetProcess btget) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                assertThat(btget.isAlive()).as("seeder alive; stderr %s", btget.stderr()).isTrue();
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("seeder never listened on " + port);
-    }
-
     @Test
     @Timeout(60)
     void aMagnetDownloadsFromABtgetSeederThatServesItsMetadata() throws Exception {
         Path data = dir.resolve("data");
         SWARM.writePayload(data);
-        int port = freePort();
+        int port = Loopback.freePort();
         Path out = dir.resolve("out");
         try (BtgetProcess seeder = BtgetProcess.start(dir.resolve("seeder-logs"), List.of("-Xmx64m"), List.of("seed",
                 SWARM.writeTorrent(dir).toString(), "-d", data.toString(), "--bind", "127.0.0.1", "-p",
                 Integer.toString(port), "--json"))) {
-            awaitListening(port, seeder);
+            Loopback.awaitHandshake(port, SWARM.infoHash, seeder);
             try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("-Xmx64m"),
                     downloadArgs(SWARM.magnet("127.0.0.1:" + port), out))) {
                 assertThat(btget.waitFor(45)).as("exit code; stderr %s; stdout %s; seeder said %s", btget.stderr(),

@@ -39,6 +39,34 @@ final class Loopback {
     }
 
     /**
+     * Waits until btget on {@code port} answers a handshake for {@code infoHash}: it listens before its torrent
+     * takes peers (while it checks the data), and refuses handshakes until then. The probe hangs up right after.
+     */
+    static void awaitHandshake(int port, byte[] infoHash, BtgetProcess btget) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(2000);
+                java.io.OutputStream out = s.getOutputStream();
+                out.write(19);
+                out.write("BitTorrent protocol".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(new byte[8]);
+                out.write(infoHash);
+                out.write(java.util.Arrays.copyOf("-PR0001-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 20));
+                out.flush();
+                new java.io.DataInputStream(s.getInputStream()).readFully(new byte[68]);
+                return;
+            } catch (IOException e) {
+                if (!btget.isAlive()) {
+                    throw new AssertionError("btget exited before taking peers on " + port + "; stderr "
+                            + btget.stderr() + "; stdout " + btget.stdout(), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("btget never answered a handshake on " + port);
+    }
+
+    /**
      * A listening socket on 127.0.0.1 that counts the connections it is given: put where btget must not
      * connect. Linux routes a connection to 0.0.0.0 to the loopback, so it also catches a dial of the unspecified
      * address at its port.
