@@ -16,8 +16,11 @@ final class DownloadCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
+    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, an http(s) URL of one, or a magnet link.")
     String torrent;
+
+    @Option(names = "--save-torrent", paramLabel = "FILE", description = "For a magnet link: write the fetched metadata as a .torrent file (with the magnet's trackers).")
+    java.nio.file.Path saveTorrent;
 
     @Option(names = "--seed", description = "Keep seeding after the download completes, until interrupted or a limit below.")
     boolean seed;
@@ -31,6 +34,13 @@ final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = session.toConfig(SessionOptions.seedPolicy(seed, seedRatio, seedTime, false));
+        if (MagnetInput.isMagnet(torrent)) {
+            return SessionRunner.runMagnet(MagnetInput.parse(torrent), config, session,
+                    new java.io.PrintWriter(System.out), saveTorrent);
+        }
+        if (saveTorrent != null) {
+            throw new UserError(ExitCode.USAGE, "--save-torrent is for magnet links (" + torrent + " is a .torrent already)");
+        }
         Torrent t = TorrentInput.load(torrent);
         return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
     }

@@ -30,15 +30,24 @@ public final class InfoCommand implements Runnable {
     // -v/-q/--log-file come from BtgetCommand's LoggingOptions (inherited scope); mixing them in again here
     // would declare them twice.
 
-    @Parameters(index = "0", paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
+    @Parameters(index = "0", paramLabel = "TORRENT", description = "The .torrent file, an http(s) URL of one, or a magnet link (its metadata is fetched from peers first).")
     String file;
+
+    @Option(names = "--peer", paramLabel = "HOST:PORT", description = "For a magnet link: a peer to fetch the metadata from (repeatable).")
+    java.util.List<String> peers = new java.util.ArrayList<>();
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "For a magnet link: port to listen on for peers (default: 6881, or the next free one; 0 for any).")
+    Integer port;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", description = "For a magnet link: give up (exit 4) when no peer sent the metadata within this long (default: ${DEFAULT-VALUE}).")
+    String stallTimeout = "3m";
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
     @Override
     public void run() {
-        Torrent torrent = TorrentInput.load(file);
+        Torrent torrent = MagnetInput.isMagnet(file) ? fetchMagnet() : TorrentInput.load(file);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.object(asJson(torrent)));
@@ -46,6 +55,32 @@ public final class InfoCommand implements Runnable {
             printText(torrent, out);
         }
         out.flush();
+    }
+
+    /** A magnet: its metadata from the store or from peers (BEP 9), kept in the store for a later download. */
+    private Torrent fetchMagnet() {
+        io.btget.metainfo.MagnetLink link = MagnetInput.parse(file);
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new UserError(ExitCode.USAGE, "--port must be 0..65535");
+        }
+        java.util.List<java.net.InetSocketAddress> extra = new java.util.ArrayList<>();
+        peers.forEach(p -> extra.add(SessionOptions.parsePeer(p)));
+        io.btget.session.Config config = new io.btget.session.Config(Path.of("."),
+                anyAddress(),
+                port == null ? 6881 : port, io.btget.peer.Limits.DEFAULT_MAX_PEERS, 4, java.util.List.of(), extra,
+                SessionOptions.stallTimeout(stallTimeout), 0, 0, io.btget.session.Config.SeedPolicy.NONE, 1, false);
+        if (port != null) {
+            config = config.withExplicitPort();
+        }
+        return MetadataFetcher.fetch(link, config);
+    }
+
+    private static java.net.InetAddress anyAddress() {
+        try {
+            return java.net.InetAddress.getByName("0.0.0.0");
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Map<String, Object> asJson(Torrent t) {

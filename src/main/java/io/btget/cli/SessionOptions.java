@@ -147,7 +147,7 @@ final class SessionOptions {
         }
     }
 
-    private static InetSocketAddress parsePeer(String text) {
+    static InetSocketAddress parsePeer(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
             throw new UserError(ExitCode.USAGE, "--peer must be HOST:PORT: " + text);

@@ -3,7 +3,17 @@ package io.btget.cli;
 import io.btget.cli.progress.ProgressView;
 import io.btget.cli.progress.ProgressViews;
 import io.btget.cli.progress.StatusLine;
+import io.btget.metainfo.InfoHash;
+import io.btget.metainfo.InvalidTorrentException;
+import io.btget.metainfo.MagnetLink;
 import io.btget.metainfo.Torrent;
+import io.btget.session.MetadataStage;
+import io.btget.storage.MetadataStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import io.btget.session.Config;
 import io.btget.session.Outcome;
 import io.btget.session.SessionException;
@@ -25,10 +35,122 @@ final class SessionRunner {
     }
 
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out) {
-        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out)) {
+        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
+                io.btget.client.Client client = io.btget.client.Client.of(config)) {
+            Stopper stopper = new Stopper();
+            Signals.onStop(code -> stopper.stop());
+            return runSession(client, view, torrent, config, options, List.of(), stopper);
+        }
+    }
+
+    /**
+     * A magnet download: the metadata from the store (a rerun) or from peers (BEP 9), then the download as for a
+     * .torrent, in one process (one client, one listen port) and one progress view.
+     *
+     * @param saveTorrent where to write the fetched metadata as a .torrent ({@code --save-torrent}), or null
+     */
+    static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent) {
+        InfoHash infoHash = MagnetInput.v1Hash(magnet);
+        List<List<String>> tiers = MagnetInput.tiers(magnet);
+        List<InetSocketAddress> magnetPeers = MagnetInput.peers(magnet);
+        MetadataStore store = MetadataStore.forCurrentUser();
+        Optional<Torrent> cached = store.load(infoHash);
+        if (cached.isEmpty() && !MetadataStage.hasPeerSources(tiers, magnetPeers, config)) {
+            throw new UserError(ExitCode.NETWORK, MagnetInput.NOWHERE);
+        }
+        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
+                io.btget.client.Client client = io.btget.client.Client.of(config)) {
+            Stopper stopper = new Stopper();
+            Signals.onStop(code -> stopper.stop());
+            Torrent torrent;
+            List<InetSocketAddress> peers = magnetPeers;
+            if (cached.isPresent()) {
+                torrent = cached.get();
+                log.info("metadata of {} found in {}", infoHash.hex(), store.pathOf(infoHash));
+            } else {
+                MetadataStage.Result r;
+                MetadataStage stage = new MetadataStage(client, infoHash, tiers, List.of(), magnetPeers, config,
+                        new Listener(view, null));
+                stopper.set(stage::requestStop);
+                if (options.json) {
+                    Map<String, Object> start = new LinkedHashMap<>();
+                    start.put("infoHash", infoHash.hex());
+                    magnet.displayName().ifPresent(n -> start.put("name", n));
+                    view.event("fetching_metadata", "", start);
+                } else {
+                    log.info("fetching the metadata of {} from peers", infoHash.hex());
+                }
+                try {
+                    r = stage.run();
+                } catch (io.btget.net.Listener.ListenException e) {
+                    fail(view, options.json, "btget: " + e.getMessage(), Map.of("event", "error", "message", e.getMessage()));
+                    return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
+                } catch (InvalidTorrentException e) {
+                    String msg = "metadata from peers refused: " + Main.oneLine(e);
+                    fail(view, options.json, "btget: " + msg, Map.of("event", "error", "message", msg));
+                    return ExitCode.BAD_TORRENT.code;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    r = new MetadataStage.Result(Optional.empty(), Outcome.INTERRUPTED, List.of(), Optional.empty());
+                }
+                if (r.torrent().isEmpty()) {
+                    return metadataFailed(view, options.json, r, config);
+                }
+                torrent = r.torrent().get();
+                peers = r.peers();
+                try {
+                    store.save(torrent);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("could not keep the metadata in {}: {}", store.directory(), Main.oneLine(e));
+                }
+            }
+            if (saveTorrent != null) {
+                MagnetInput.saveTorrent(torrent, saveTorrent);
+            }
+            return runSession(client, view, torrent, config, options, peers, stopper);
+        }
+    }
+
+    /** The metadata stage ended without metadata: stopped, or no peer gave it in time. */
+    private static int metadataFailed(ProgressView view, boolean json, MetadataStage.Result r, Config config) {
+        if (r.outcome() == Outcome.INTERRUPTED) {
+            ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
+            fail(view, json, "btget: stopped before the metadata arrived", Map.of("event", "stopped"));
+            return code.code;
+        }
+        String msg = r.outcome() == Outcome.NO_PEERS
+                ? "no tracker answered and no peer could be reached to fetch the metadata"
+                        + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("")
+                : "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds());
+        fail(view, json, "btget: " + msg, Map.of("event", r.outcome() == Outcome.NO_PEERS ? "no_peers" : "stalled",
+                "message", msg));
+        return ExitCode.NETWORK.code;
+    }
+
+    /** Sends a stop (signal) to whichever stage runs now; a stage set after a signal is stopped at once. */
+    static final class Stopper {
+        private volatile java.util.function.Consumer<Outcome> target = o -> { };
+
+        void set(java.util.function.Consumer<Outcome> stage) {
+            target = stage;
+            if (Signals.received() != null) {
+                stage.accept(Outcome.INTERRUPTED);
+            }
+        }
+
+        void stop() {
+            target.accept(Outcome.INTERRUPTED);
+        }
+    }
+
+    private static int runSession(io.btget.client.Client client, ProgressView view, Torrent torrent, Config config,
+            SessionOptions options, List<InetSocketAddress> initialPeers, Stopper stopper) {
+        {
             Listener listener = new Listener(view, torrent);
-            io.btget.session.TorrentSession session = new io.btget.session.TorrentSession(torrent, config, listener);
-            Signals.onStop(code -> session.requestStop(Outcome.INTERRUPTED));
+            io.btget.session.TorrentSession session =
+                    new io.btget.session.TorrentSession(client, torrent, config, listener);
+            session.addInitialPeers(initialPeers);
+            stopper.set(session::requestStop);
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("name", torrent.name());
             start.put("infoHash", torrent.infoHash().hex());
@@ -44,7 +166,7 @@ final class SessionRunner {
             Outcome outcome;
             try {
                 outcome = session.run();
-            } catch (io.btget.peer.PeerPool.ListenException e) {
+            } catch (io.btget.net.Listener.ListenException e) {
                 fail(view, options.json, "btget: " + e.getMessage(), summary("error", session.stats(), e.getMessage(), 0));
                 return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
             } catch (SessionException | StorageException e) {

@@ -55,8 +55,9 @@ final class TorrentInput {
     /** As {@link #load(String)}, with {@code timeout} for the whole fetch of a URL (tests use a short one). */
     static Torrent load(String arg, Duration timeout) {
         if (arg.regionMatches(true, 0, "magnet:", 0, 7)) {
-            throw new UserError(ExitCode.BAD_TORRENT,
-                    "downloading from a magnet link is not supported yet; give the .torrent file");
+            // download and info take magnets (MagnetInput) before they get here
+            throw new UserError(ExitCode.BAD_TORRENT, "this command needs the .torrent file, not a magnet link"
+                    + " (btget download MAGNET --save-torrent FILE writes one)");
         }
         byte[] bytes = isUrl(arg) ? fetch(arg, timeout) : readFile(arg);
         try {

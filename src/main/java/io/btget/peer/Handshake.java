@@ -35,6 +35,27 @@ public record Handshake(byte[] reserved, InfoHash infoHash, PeerId peerId) {
         reserved = reserved.clone();
     }
 
+    /**
+     * What we support, as announced in our reserved bits: BEP 10 extension protocol (byte 5, 0x10) and BEP 6 Fast
+     * (byte 7, 0x04). The DHT bit (byte 7, 0x01) is not set: we run no DHT node yet.
+     */
+    public record Features(boolean extensionProtocol, boolean fast) {
+        public static final Features NONE = new Features(false, false);
+        public static final Features ALL = new Features(true, true);
+    }
+
+    /** Our handshake with the bits of {@code features}. */
+    public static Handshake ours(InfoHash infoHash, PeerId peerId, Features features) {
+        byte[] reserved = new byte[8];
+        if (features.extensionProtocol()) {
+            reserved[EXTENSION_BYTE] |= EXTENSION_BIT;
+        }
+        if (features.fast()) {
+            reserved[FAST_BYTE] |= FAST_BIT;
+        }
+        return new Handshake(reserved, infoHash, peerId);
+    }
+
     /** Our handshake: the extension protocol bit as asked, no fast extension, no DHT. */
     public static Handshake ours(InfoHash infoHash, PeerId peerId, boolean extensionProtocol) {
         byte[] reserved = new byte[8];
@@ -141,6 +162,16 @@ public record Handshake(byte[] reserved, InfoHash infoHash, PeerId peerId) {
     @Override
     public byte[] reserved() {
         return reserved.clone();
+    }
+
+    /** Whether reserved bytes {@code reserved} (8) carry the BEP 10 extension protocol bit. */
+    static boolean extensionBit(byte[] reserved) {
+        return (reserved[EXTENSION_BYTE] & EXTENSION_BIT) != 0;
+    }
+
+    /** Whether reserved bytes {@code reserved} (8) carry the BEP 6 Fast bit. */
+    static boolean fastBit(byte[] reserved) {
+        return (reserved[FAST_BYTE] & FAST_BIT) != 0;
     }
 
     /** BEP 10: the peer understands extended messages (and so may do BEP 9 metadata, PEX). */

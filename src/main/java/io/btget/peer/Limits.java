@@ -8,7 +8,19 @@ public final class Limits {
     /** Requests in flight to one peer: start, floor, and ceiling of the adaptive pipeline. */
     public static final int INITIAL_PIPELINE = 32;
     public static final int MIN_PIPELINE = 4;
-    public static final int MAX_PIPELINE = 250;
+    /**
+     * Ceiling of the pipeline to a peer that announced a {@code reqq} (BEP 10): we keep up to its reqq in flight, at
+     * most this many (libtorrent 2.0 advertises 2000, Transmission 512). On a fast link the adaptive depth (about a
+     * second of data) wants thousands of 16 KiB blocks; a peer's own queue is what stops more from helping.
+     */
+    public static final int MAX_PIPELINE = 2000;
+    /** Ceiling of the pipeline to a peer that gave no {@code reqq} (BEP 3 peers): what served us well before BEP 10. */
+    public static final int DEFAULT_PIPELINE_CEILING = 250;
+    /**
+     * The {@code reqq} we advertise (BEP 10): requests a peer may queue with us. Below
+     * {@link #MAX_QUEUED_UPLOAD_REQUESTS}, where a peer is called a flood, so a peer that honours it is never dropped.
+     */
+    public static final int OUR_REQQ = 500;
     /** In endgame a peer takes duplicate requests only while it has fewer than this many outstanding. */
     public static final int ENDGAME_PIPELINE = 2;
     /** In endgame a block is duplicated only if its peer has sent nothing for this long (or chokes or snubs us). */
@@ -22,6 +34,15 @@ public final class Limits {
 
     /** Requests a peer may queue with us before we call it a flood and disconnect. */
     public static final int MAX_QUEUED_UPLOAD_REQUESTS = 1024;
+
+    /**
+     * REJECT_REQUESTs (BEP 6) for blocks not outstanding before a peer is dropped. Some are normal (the answer to a
+     * CANCEL, or to a request we released after a timeout); thousands are a peer playing games.
+     */
+    public static final int MAX_STRAY_REJECTS = 1000;
+
+    /** ALLOWED_FAST pieces (BEP 6) remembered from one peer: k is 10 in practice; more is noise. */
+    public static final int MAX_ALLOWED_FAST_FROM_PEER = 64;
 
     /** Bytes of blocks we never asked for (or already had) before a peer is dropped as hostile or broken. */
     public static final int MAX_UNREQUESTED_BYTES = 4 << 20;
@@ -65,7 +86,7 @@ public final class Limits {
     public static final int SEED_REDIAL_SECONDS = 600;
 
     /** When the listen port is taken, the next ones up to this many above it are tried. */
-    public static final int LISTEN_PORT_TRIES = 50;
+    public static final int LISTEN_PORT_TRIES = io.btget.net.Listener.PORT_TRIES;
 
     /** Known (not necessarily connected) peers we remember per torrent. */
     public static final int MAX_KNOWN_PEERS = 2000;

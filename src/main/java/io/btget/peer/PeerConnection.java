@@ -10,12 +10,17 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import io.btget.net.Transport;
+import io.btget.peer.ext.AllowedFast;
+import io.btget.peer.ext.ExtendedHandshake;
+import io.btget.peer.ext.ExtensionPeer;
+import io.btget.peer.ext.ExtensionRegistry;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,15 +54,49 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** Who is told, once, that a connection ended: it takes the connection off every list (the pool). */
     interface Owner {
         void closed(PeerConnection connection, String reason, boolean misbehaved);
+
+        /** An incoming peer told us its listen port (BEP 10 {@code p}): it can be dialled back and passed on. */
+        default void learntListenPort(PeerConnection connection, int port) {
+        }
     }
 
-    private final Socket socket;
+    /** Our client name and version in the extended handshake ({@code v}, BEP 10). */
+    public static final String CLIENT_NAME = "btget 0.1";
+
+    private final Transport transport;
     private final InetSocketAddress address;
     private final PeerId remotePeerId;
+    /** Reserved handshake bytes: ours as sent, theirs as received (BEP 3; bits from BEP 6, 10). Never mutated. */
+    private final byte[] ourReserved;
+    private final byte[] theirReserved;
     private final boolean incoming;
     private final TorrentContext ctx;
     private final WireCodec codec;
+    /** Null in metadata mode. */
     private final PiecePicker<PeerConnection> picker;
+    /**
+     * The torrent's info dictionary was not known when this connection was made (a magnet's metadata stage): no
+     * piece count, so piece-indexed messages are set aside, nothing is requested or served. Only the extension
+     * protocol (BEP 9 metadata) runs. The session replaces such connections once the metadata is verified.
+     */
+    private final boolean metadataMode;
+    /** BEP 10 dispatch for this connection, null when either side lacks the extension bit. */
+    private final ExtensionRegistry.Dispatcher extensions;
+    /** The peer's latest extended handshake (reader writes; anyone reads). */
+    private volatile ExtendedHandshake peerExtendedHandshake;
+    /** The peer's {@code reqq} (BEP 10), 0 when it gave none. Reader writes; pipeline code reads. */
+    private volatile int peerReqq;
+    /** Both sides set the BEP 6 Fast bit. Fixed at construction. */
+    private final boolean fast;
+    /**
+     * Pieces this peer may request while we choke it (BEP 6 allowed fast set, k = {@link AllowedFast#DEFAULT_K});
+     * empty without Fast or without metadata. Immutable.
+     */
+    private final Set<Integer> allowedFastForPeer;
+    /** Pieces the peer said we may request while it chokes us (BEP 6). Guarded by {@code this}; bounded. */
+    private final Set<Integer> allowedFastFromPeer = new HashSet<>();
+    /** REJECT_REQUESTs for blocks not outstanding (late, after a cancel or release). Reader thread only. */
+    private int strayRejects;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Owner owner;
@@ -82,7 +121,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /** Our requests still unanswered. Guarded by {@code this}. */
     private final Set<BlockRequest> outstanding = new HashSet<>();
-    /** Guarded by {@code this}. */
+    /** Guarded by {@code this}. Null in metadata mode. */
     private Bitfield peerHas;
 
     /**
@@ -106,8 +145,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private long lastSnubRelease = System.nanoTime() - TimeUnit.SECONDS.toNanos(Limits.SNUB_SECONDS + 1);
     /** Writer writes; tick reads (keep-alive). */
     private volatile long lastSentAt = System.nanoTime();
-    /** Reader grows it, tick shrinks it; a lost update is harmless (it is a target, re-derived every tick). */
-    private volatile int pipelineDepth = Limits.INITIAL_PIPELINE;
+    /** Guarded by {@code this}: the reader grows it, the tick shrinks it. */
+    private int pipelineDepth = Limits.INITIAL_PIPELINE;
     /** Reader thread only (volatile for the debug log). */
     private volatile int wastedBytes;
     /** Charged by whichever reader thread completes a failed piece. */
@@ -125,27 +164,57 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     final RateMeter downloadRate = new RateMeter();
     final RateMeter uploadRate = new RateMeter();
 
-    PeerConnection(Socket socket, DataInputStream in, DataOutputStream out, PeerId remotePeerId,
+    PeerConnection(Transport transport, DataInputStream in, DataOutputStream out, Handshake ours, Handshake theirs,
                           boolean incoming, TorrentContext ctx, Owner owner) {
-        this.socket = socket;
-        this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.remotePeerId = remotePeerId;
+        this.transport = transport;
+        this.address = transport.remoteAddress();
+        this.remotePeerId = theirs.peerId();
+        this.ourReserved = ours.reserved();
+        this.theirReserved = theirs.reserved();
         this.incoming = incoming;
         this.ctx = ctx;
-        this.codec = new WireCodec(ctx.pieceCount(), ctx::pieceSize);
-        this.picker = ctx.picker();
+        this.metadataMode = !ctx.metadataKnown();
+        this.codec = metadataMode ? WireCodec.withoutMetadata() : new WireCodec(ctx.pieceCount(), ctx::pieceSize);
+        this.picker = metadataMode ? null : ctx.picker();
         this.in = in;
         this.out = out;
         this.owner = owner;
-        this.peerHas = new Bitfield(ctx.pieceCount());
+        this.peerHas = metadataMode ? null : new Bitfield(ctx.pieceCount());
+        this.fast = supportsFast();
+        this.allowedFastForPeer = fast && !metadataMode && ctx.pieceCount() > 0
+                ? Set.copyOf(AllowedFast.compute(address.getAddress(), ctx.infoHash(), ctx.pieceCount(),
+                        AllowedFast.DEFAULT_K))
+                : Set.of();
+        ExtensionRegistry registry = ctx.extensions();
+        this.extensions = registry != null && supportsExtensions() ? registry.open(new ExtPeer()) : null;
     }
 
-    /** Wraps a handshaken socket in buffered streams sized for 16 KiB blocks. */
-    static PeerConnection over(Socket socket, PeerId remotePeerId, boolean incoming, TorrentContext ctx, Owner owner)
-            throws IOException {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
-        return new PeerConnection(socket, in, out, remotePeerId, incoming, ctx, owner);
+    /**
+     * Wraps a handshaken transport in buffered streams sized for 16 KiB blocks.
+     *
+     * @param ours   the handshake we sent (our reserved bits)
+     * @param theirs the handshake the peer sent (its reserved bits and peer id)
+     */
+    static PeerConnection over(Transport transport, Handshake ours, Handshake theirs, boolean incoming,
+            TorrentContext ctx, Owner owner) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(transport.in(), 64 << 10));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(transport.out(), 64 << 10));
+        return new PeerConnection(transport, in, out, ours, theirs, incoming, ctx, owner);
+    }
+
+    /** BEP 10: both sides set the extension protocol bit, so extended messages may be exchanged. */
+    public boolean supportsExtensions() {
+        return Handshake.extensionBit(ourReserved) && Handshake.extensionBit(theirReserved);
+    }
+
+    /** BEP 6: both sides set the Fast bit, so HAVE_ALL, REJECT_REQUEST etc. may be exchanged. */
+    public boolean supportsFast() {
+        return Handshake.fastBit(ourReserved) && Handshake.fastBit(theirReserved);
+    }
+
+    /** The peer's reserved handshake bytes, as received (a copy). */
+    public byte[] peerReserved() {
+        return theirReserved.clone();
     }
 
     /**
@@ -158,12 +227,26 @@ public final class PeerConnection implements WireCodec.BlockDestination {
      * announces it to the listed connections, so a piece is either in this snapshot or announced to us by a HAVE.
      */
     void start() {
-        byte[] bits = ctx.ourBitfieldWire();
+        byte[] bits = metadataMode ? null : ctx.ourBitfieldWire();
         Bitfield sent = bits == null ? null : Bitfield.fromWireBytes(bits, ctx.pieceCount());
         synchronized (preStartLock) {
             if (!closed.get()) {
-                if (bits != null) {
+                if (fast && sent != null && sent.isComplete()) {
+                    outbox.add(Message.HAVE_ALL); // BEP 6: in place of a full bitfield
+                } else if (bits != null) {
                     outbox.add(new Message.BitfieldMessage(bits));
+                } else if (fast) {
+                    outbox.add(Message.HAVE_NONE); // BEP 6: with Fast, one of the three must come first
+                }
+                for (int piece : allowedFastForPeer) {
+                    outbox.add(new Message.AllowedFast(piece));
+                }
+                if (extensions != null) {
+                    // BEP 10: the extended handshake follows the BEP 3 handshake (after the bitfield, which must
+                    // come first when sent).
+                    ExtendedHandshake ours = ctx.extensions().ourHandshake(ctx.listenPort(), CLIENT_NAME,
+                            Limits.OUR_REQQ, address.getAddress());
+                    outbox.add(new Message.Extended(0, ours.encode()));
                 }
                 for (Message m : preStart) {
                     if (!(m instanceof Message.Have h && sent != null && sent.get(h.piece()))) {
@@ -184,7 +267,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         String reason = "closed";
         boolean misbehaved = false;
         try {
-            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(Limits.IDLE_TIMEOUT_SECONDS));
+            transport.setReadTimeout((int) TimeUnit.SECONDS.toMillis(Limits.IDLE_TIMEOUT_SECONDS));
             while (!closed.get()) {
                 Message m = codec.read(in, this);
                 blockInProgress = null;
@@ -217,6 +300,30 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     private void handle(Message m) throws InterruptedException, WireException {
+        if (m instanceof Message.Extended e) {
+            onExtended(e);
+            return;
+        }
+        if (isFastMessage(m) && !fast) {
+            throw new WireException("BEP 6 message " + m.getClass().getSimpleName()
+                    + " without the fast extension negotiated");
+        }
+        if (metadataMode) {
+            if (m instanceof Message.Request r && fast) {
+                send(new Message.RejectRequest(r.piece(), r.offset(), r.length())); // nothing to serve yet
+            }
+            // No piece count yet: what the peer has is learnt again on the connection that replaces this one.
+            if (m instanceof Message.Interested) {
+                peerInterested = true;
+            } else if (m instanceof Message.NotInterested) {
+                peerInterested = false;
+            } else if (m instanceof Message.Choke) {
+                peerChoking = true;
+            } else if (m instanceof Message.Unchoke) {
+                peerChoking = false;
+            }
+            return;
+        }
         if (m instanceof Message.Piece p) {
             onPiece(p);
         } else if (m instanceof Message.Have h) {
@@ -242,7 +349,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             log.debug("{}: choked us", address);
             peerChoking = true;
             synchronized (this) {
-                requestsDroppedByChoke = !outstanding.isEmpty();
+                // BEP 6: under Fast a choke drops nothing; the peer rejects what it will not serve
+                requestsDroppedByChoke = !fast && !outstanding.isEmpty();
             }
         } else if (m instanceof Message.Interested) {
             peerInterested = true;
@@ -251,9 +359,75 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } else if (m instanceof Message.BitfieldMessage b) {
             onBitfield(b.bits());
         } else if (m instanceof Message.Cancel c) {
-            pendingUploads.remove(new Message.Request(c.piece(), c.offset(), c.length()));
+            if (pendingUploads.remove(new Message.Request(c.piece(), c.offset(), c.length())) && fast) {
+                // BEP 6: a cancelled request is answered, with the piece or a reject
+                send(new Message.RejectRequest(c.piece(), c.offset(), c.length()));
+            }
+        } else if (m instanceof Message.HaveAll) {
+            log.debug("{}: received HAVE_ALL", address);
+            Bitfield all = new Bitfield(ctx.pieceCount());
+            all.setAll();
+            replacePeerHas(all);
+        } else if (m instanceof Message.HaveNone) {
+            log.debug("{}: received HAVE_NONE", address);
+            replacePeerHas(new Bitfield(ctx.pieceCount()));
+        } else if (m instanceof Message.RejectRequest r) {
+            onReject(r);
+        } else if (m instanceof Message.AllowedFast a) {
+            synchronized (this) {
+                if (allowedFastFromPeer.size() < Limits.MAX_ALLOWED_FAST_FROM_PEER) {
+                    allowedFastFromPeer.add(a.piece());
+                }
+            }
+        } else if (m instanceof Message.SuggestPiece sp) {
+            log.debug("{}: suggests piece {} (ignored: the picker's order stands)", address, sp.piece());
         }
-        // KeepAlive, Port, Extended and unknown ids need nothing from us.
+        // KeepAlive, Port and unknown ids need nothing from us.
+    }
+
+    /** BEP 10: id 0 is the extended handshake, others are our local ids of an extension. */
+    private void onExtended(Message.Extended e) throws WireException {
+        if (extensions == null) {
+            return; // the peer did not set the bit (or we did not): BEP 10 says it must not send these; ignored
+        }
+        if (e.id() == 0) {
+            ExtendedHandshake theirs = ExtendedHandshake.decode(e.payload());
+            peerExtendedHandshake = theirs;
+            theirs.reqq().ifPresent(q -> peerReqq = q);
+            if (incoming) {
+                theirs.p().ifPresent(port -> owner.learntListenPort(this, port));
+            }
+            log.debug("{}: extended handshake {}", address, theirs);
+            extensions.peerHandshake(theirs);
+        } else {
+            extensions.dispatch(e.id(), e.payload());
+        }
+    }
+
+    private static boolean isFastMessage(Message m) {
+        return m instanceof Message.HaveAll || m instanceof Message.HaveNone || m instanceof Message.RejectRequest
+                || m instanceof Message.AllowedFast || m instanceof Message.SuggestPiece;
+    }
+
+    /**
+     * BEP 6 REJECT_REQUEST: the block goes back to the picker at once (asked again at the next tick, from whoever
+     * has it). A reject for a block not outstanding is normal after a CANCEL or a release; past
+     * {@link Limits#MAX_STRAY_REJECTS} of them the peer is dropped.
+     */
+    private void onReject(Message.RejectRequest r) throws WireException {
+        BlockRequest block = new BlockRequest(r.piece(), r.offset(), r.length());
+        boolean had;
+        synchronized (this) {
+            had = outstanding.remove(block);
+            if (had) {
+                picker.release(this, block);
+            }
+        }
+        log.debug("{}: received REJECT for {}/{}+{}{}", address, r.piece(), r.offset(), r.length(),
+                had ? "" : " (not outstanding)");
+        if (!had && ++strayRejects > Limits.MAX_STRAY_REJECTS) {
+            throw new WireException(strayRejects + " REJECT_REQUESTs for blocks we did not request");
+        }
     }
 
     private void onBitfield(byte[] bits) throws WireException {
@@ -263,6 +437,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         } catch (IllegalArgumentException e) {
             throw new WireException("bad bitfield: " + e.getMessage());
         }
+        replacePeerHas(has);
+    }
+
+    /** The peer's pieces are {@code has} from now on (BITFIELD, late BITFIELD, HAVE_ALL, HAVE_NONE). */
+    private void replacePeerHas(Bitfield has) {
         List<Integer> abandoned;
         synchronized (this) {
             // aria2 sends a BITFIELD mid-connection when cheaper than HAVEs: it replaces what we knew.
@@ -290,21 +469,41 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     private void onRequest(Message.Request r) throws WireException {
         if (r.length() <= 0 || r.length() > Limits.MAX_SERVED_BLOCK) {
+            if (fast) {
+                reject(r);
+                return;
+            }
             throw new WireException("request of " + r.length() + " bytes (we serve up to " + Limits.MAX_SERVED_BLOCK + ")");
         }
         if (r.offset() < 0 || (long) r.offset() + r.length() > ctx.pieceSize(r.piece())) {
+            if (fast) {
+                reject(r);
+                return;
+            }
             throw new WireException("request outside piece " + r.piece() + ": " + r.offset() + "+" + r.length());
         }
-        if (amChoking || !ctx.havePiece(r.piece())) {
-            return; // BEP 3: requests while choked are dropped; a piece we lack is simply not served
+        boolean allowedWhileChoked = allowedFastForPeer.contains(r.piece());
+        if ((amChoking && !allowedWhileChoked) || !ctx.havePiece(r.piece())) {
+            // BEP 3: requests while choked are dropped, a piece we lack is not served; BEP 6: say so
+            if (fast) {
+                reject(r);
+            }
+            return;
         }
         synchronized (this) {
             // Checked again under the lock choke() takes: a request read just as we choke must not outlive the
             // CHOKE (it would be served after a quick unchoke, though the peer counts it as dropped).
-            if (amChoking) {
+            if (amChoking && !allowedWhileChoked) {
+                if (fast) {
+                    reject(r);
+                }
                 return;
             }
             if (pendingUploads.size() >= Limits.MAX_QUEUED_UPLOAD_REQUESTS) {
+                if (fast) {
+                    reject(r); // over our reqq and then some: refused, not queued
+                    return;
+                }
                 throw new WireException("more than " + Limits.MAX_QUEUED_UPLOAD_REQUESTS + " queued requests");
             }
             if (pendingUploads.add(r)) {
@@ -319,6 +518,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
      */
     @Override
     public byte[] bufferFor(int piece, int offset, int length) {
+        if (metadataMode) {
+            return null; // nothing was asked: read into a throwaway array
+        }
         BlockRequest block = new BlockRequest(piece, offset, length);
         synchronized (this) {
             lastWasRequested = outstanding.remove(block);
@@ -369,6 +571,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
         fillPipeline();
         ctx.downloadLimiter().acquire(length);
+    }
+
+    /** BEP 6: tells the peer we will not serve {@code r}. */
+    private void reject(Message.Request r) {
+        send(new Message.RejectRequest(r.piece(), r.offset(), r.length()));
     }
 
     // ---- requesting ----
@@ -422,10 +629,20 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     /** Slow start: while the pipe stays full, every answered request adds one more. */
-    private void growPipeline() {
-        if (pipelineDepth < Limits.MAX_PIPELINE) {
+    private synchronized void growPipeline() {
+        if (pipelineDepth < pipelineCeiling()) {
             pipelineDepth++;
         }
+    }
+
+    /**
+     * The most requests we keep in flight to this peer: its {@code reqq} (BEP 10) up to {@link Limits#MAX_PIPELINE}
+     * when it gave one, else {@link Limits#DEFAULT_PIPELINE_CEILING}.
+     */
+    int pipelineCeiling() {
+        int reqq = peerReqq;
+        return reqq > 0 ? Math.max(Limits.MIN_PIPELINE, Math.min(Limits.MAX_PIPELINE, reqq))
+                : Limits.DEFAULT_PIPELINE_CEILING;
     }
 
     /** Called about once a second by the session: snub detection and pipeline shrinking for slow peers. */
@@ -434,6 +651,15 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             return; // the session's list may be a snapshot taken just before this connection ended
         }
         long now = System.nanoTime();
+        if (extensions != null) {
+            extensions.tick(now);
+        }
+        if (metadataMode) {
+            if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
+                send(Message.KEEP_ALIVE);
+            }
+            return;
+        }
         long blockStarted = blockStartedAt;
         if (blockStarted != 0 && now - blockStarted > TimeUnit.SECONDS.toNanos(Limits.BLOCK_TIMEOUT_SECONDS)) {
             // The picker counts a block as received once its header is read: a peer that dribbles the data
@@ -445,7 +671,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         synchronized (this) {
             waiting = !outstanding.isEmpty();
         }
-        if (waiting && peerChoking && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.CHOKED_DRAIN_SECONDS)) {
+        if (waiting && peerChoking && !fast
+                && now - lastBlockAt > TimeUnit.SECONDS.toNanos(Limits.CHOKED_DRAIN_SECONDS)) {
             log.debug("{}: choked and drained: releasing {} requests", address, outstandingRequests().size());
             releaseAll(); // choked, and what was in flight has arrived: the rest goes to other peers
             waiting = false;
@@ -461,10 +688,12 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
         // Keep about a second of data in flight (slow start grows it while the pipe stays full). More only queues
         // up in socket buffers, where a CANCEL can no longer stop it: behind a rate limit, that is endgame waste.
-        int wanted = (int) Math.min(Limits.MAX_PIPELINE,
+        int wanted = (int) Math.min(pipelineCeiling(),
                 Math.max(Limits.MIN_PIPELINE, downloadRate.rate() / BlockRequest.BLOCK_SIZE));
-        if (pipelineDepth > wanted + Limits.MIN_PIPELINE) {
-            pipelineDepth = wanted;
+        synchronized (this) {
+            if (pipelineDepth > wanted + Limits.MIN_PIPELINE) {
+                pipelineDepth = wanted;
+            }
         }
         if (now - lastSentAt > TimeUnit.SECONDS.toNanos(Limits.KEEPALIVE_SECONDS)) {
             send(Message.KEEP_ALIVE);
@@ -527,8 +756,17 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     public synchronized void choke() {
         if (!amChoking) {
             amChoking = true;
-            pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
             send(Message.CHOKE);
+            if (fast) {
+                // BEP 6: queued requests are rejected, one by one (allowed-fast ones are still served)
+                for (Message.Request r : List.copyOf(pendingUploads)) {
+                    if (!allowedFastForPeer.contains(r.piece()) && pendingUploads.remove(r)) {
+                        reject(r);
+                    }
+                }
+            } else {
+                pendingUploads.clear(); // BEP 3: choking discards the peer's pending requests
+            }
         }
     }
 
@@ -614,8 +852,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private void write(Object item, UploadReadAhead readAhead) throws IOException, InterruptedException {
         if (item instanceof Upload u) {
             Message.Request r = u.request();
-            if (!pendingUploads.remove(r) || amChoking) {
-                return; // cancelled, or we choked the peer since
+            if (!pendingUploads.remove(r) || (amChoking && !allowedFastForPeer.contains(r.piece()))) {
+                return; // cancelled, or we choked the peer since (and rejected it under Fast)
             }
             int at = readAhead.load(r.piece(), r.offset(), r.length());
             if (at < 0) {
@@ -642,12 +880,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             return;
         }
         log.debug("{}: {}", address, reason);
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closing
-        }
+        transport.close();
         outbox.clear();
+        if (extensions != null) {
+            extensions.closed();
+        }
         synchronized (preStartLock) {
             preStart.clear();
         }
@@ -717,7 +954,59 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     /** Whether the peer has every piece (a seed). */
     public synchronized boolean isSeed() {
-        return peerHas.isComplete();
+        return peerHas != null && peerHas.isComplete();
+    }
+
+    /**
+     * Where an incoming peer listens, from its extended handshake's {@code p} (BEP 10); for an outgoing connection,
+     * the address we dialled.
+     */
+    public Optional<InetSocketAddress> peerListenAddress() {
+        if (!incoming) {
+            return Optional.of(address);
+        }
+        ExtendedHandshake theirs = peerExtendedHandshake;
+        return theirs == null || theirs.p().isEmpty() ? Optional.empty()
+                : Optional.of(new InetSocketAddress(address.getAddress(), theirs.p().getAsInt()));
+    }
+
+    /** The peer's extended handshake (BEP 10), once received. */
+    public Optional<ExtendedHandshake> peerExtendedHandshake() {
+        return Optional.ofNullable(peerExtendedHandshake);
+    }
+
+    /** What BEP 10 extensions see of this connection. */
+    private final class ExtPeer implements ExtensionPeer {
+        @Override
+        public InetSocketAddress address() {
+            return address;
+        }
+
+        @Override
+        public Optional<ExtendedHandshake> peerHandshake() {
+            return Optional.ofNullable(peerExtendedHandshake);
+        }
+
+        @Override
+        public boolean send(String name, byte[] payload) {
+            ExtendedHandshake theirs = peerExtendedHandshake;
+            int id = theirs == null ? 0 : theirs.idOf(name); // always the peer's id, never ours (BEP 10)
+            if (id == 0 || closed.get()) {
+                return false;
+            }
+            PeerConnection.this.send(new Message.Extended(id, payload));
+            return true;
+        }
+
+        @Override
+        public void drop(String reason) {
+            close(reason, true);
+        }
+
+        @Override
+        public String toString() {
+            return address.toString();
+        }
     }
 
     List<BlockRequest> outstandingRequests() {

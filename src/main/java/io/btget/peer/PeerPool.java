@@ -1,23 +1,19 @@
 package io.btget.peer;
 
-import io.btget.metainfo.InfoHash;
+import io.btget.net.Listener;
+import io.btget.net.TcpTransport;
+import io.btget.net.Transport;
 import io.btget.piece.Bitfield;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -37,125 +33,88 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the dialer, one thread per dial and per incoming handshake, the acceptor, the connections' own
  * threads (closing) and the session thread (reading the list, closing).
  */
-public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
+public final class PeerPool implements AutoCloseable, PeerConnection.Owner, IncomingHandler {
     private static final Logger log = LoggerFactory.getLogger(PeerPool.class);
 
     private final TorrentContext ctx;
     private final int maxPeers;
-    /** Guarded by {@code lock}. */
-    private final Map<InetSocketAddress, KnownPeer> known = new LinkedHashMap<>();
+    /** Thread-safe on its own; taken inside {@code lock} at times, never the other way round. */
+    private final KnownPeers known;
     /**
      * Whole connections. Written only under {@code lock} (together with the picker's registration); read without
      * it as a snapshot (copy-on-write) by the session.
      */
     private final List<PeerConnection> connected = new CopyOnWriteArrayList<>();
-    /** Incoming handshakes in progress: incremented by the acceptor thread only, decremented when one ends. */
-    private final AtomicInteger handshaking = new AtomicInteger();
     /** Dials in progress; incremented under {@code lock} when a dial is chosen, decremented when it ends. */
     private final AtomicInteger dialing = new AtomicInteger();
     private final Object lock = new Object();
     /** Written under {@code lock} (so no connection is listed after close), read anywhere. */
     private volatile boolean closed;
-    /** Set by {@link #listen} before the acceptor starts; closed by {@link #close}. */
-    private volatile ServerSocket server;
+    /** Set by {@link #listen} before the acceptor starts (only when the pool listens itself); closed by {@link #close}. */
+    private volatile Listener ownListener;
     /** Set by {@link #start()}, read by {@link #close()} (which a reader thread may call). */
     private volatile Thread dialer;
 
-    /** What we remember of a peer address. Guarded by {@code lock}. */
-    private static final class KnownPeer {
-        int failures;
-        long nextAttemptNanos;
-        boolean banned;
-        boolean busy; // dialing or connected
+    public PeerPool(TorrentContext ctx, int maxPeers) {
+        this(ctx, maxPeers, new KnownPeers());
     }
 
-    public PeerPool(TorrentContext ctx, int maxPeers) {
+    /** A pool dialing from {@code known} (which the session may also feed from PEX, the metadata stage ...). */
+    public PeerPool(TorrentContext ctx, int maxPeers, KnownPeers known) {
         this.ctx = ctx;
+        this.known = known;
         this.maxPeers = Math.max(1, Math.min(maxPeers, Limits.MAX_PEERS_CEILING));
     }
 
     /**
-     * Why we cannot listen, with the cause named for the user ("port 6881 is in use", "--bind 192.0.2.1 is not an
-     * address of this machine").
-     */
-    public static final class ListenException extends RuntimeException {
-        private final boolean badAddress;
-
-        ListenException(String message, boolean badAddress, Throwable cause) {
-            super(message, cause);
-            this.badAddress = badAddress;
-        }
-
-        /** The --bind address itself is wrong (a usage error), rather than the port taken or refused. */
-        public boolean badAddress() {
-            return badAddress;
-        }
-    }
-
-    /**
-     * Binds the listen socket; incoming peers are accepted from {@link #start()} on. An {@code exact} port (the user
-     * gave {@code -p}) must be free; otherwise, when {@code port} is taken, the next free one up to
-     * {@link Limits#LISTEN_PORT_TRIES} above it is used (logged). Port 0 takes any free port.
+     * Binds a listen socket of this pool's own (tests and single-torrent tools; a btget process listens once, in
+     * {@code client.Client}, and routes to {@link #accept}). Incoming peers are accepted from {@link #start()} on.
      *
      * @return the port actually bound
-     * @throws ListenException naming the cause: the port is in use, the address is not one of this machine's, or
-     *     what the system said
+     * @throws Listener.ListenException naming the cause (see {@link Listener#bind})
      */
     public int listen(InetAddress bind, int port, boolean exact) {
-        int lastPort = exact || port == 0 ? port : Math.min(65535, port + Limits.LISTEN_PORT_TRIES);
-        for (int p = port; p <= lastPort; p++) {
-            ServerSocket s = null;
-            try {
-                s = new ServerSocket();
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(bind, p), 128);
-                server = s;
-                if (p != port) {
-                    log.info("port {} is in use; listening on port {} instead", port, s.getLocalPort());
-                }
-                return s.getLocalPort();
-            } catch (IOException e) {
-                closeQuietly(s);
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                if (e instanceof BindException && why.contains("Cannot assign requested address")) {
-                    throw new ListenException("--bind " + bind.getHostAddress() + " is not an address of this machine",
-                            true, e);
-                }
-                if (!(e instanceof BindException) || !why.contains("in use")) {
-                    throw new ListenException("cannot listen on " + bind.getHostAddress() + " port " + p + ": " + why,
-                            false, e);
-                }
-                if (exact) {
-                    throw new ListenException("port " + p + " is in use", false, e);
-                }
-            }
-        }
-        throw new ListenException("ports " + port + ".." + lastPort + " are all in use", false, null);
+        Listener l = new Listener();
+        int bound = l.bind(bind, port, exact);
+        ownListener = l;
+        return bound;
     }
 
     /** Starts accepting incoming peers (if {@link #listen} bound a socket) and dialing known ones. */
     public void start() {
-        if (server != null) {
-            Threads.startPlatform("peer-accept", this::acceptLoop);
+        Listener l = ownListener;
+        if (l != null) {
+            l.start(maxPeers, this::acceptOwn, new Listener.ThreadStarter() {
+                @Override
+                public void start(String name, Runnable task) {
+                    Threads.start(name, task);
+                }
+
+                @Override
+                public void startPlatform(String name, Runnable task) {
+                    Threads.startPlatform(name, task);
+                }
+            });
         }
         dialer = Threads.startPlatform("peer-dialer", this::dialLoop);
     }
 
-    /** Adds addresses learnt from a tracker (or the command line). */
+    /** Adds addresses learnt from a tracker. */
     public void addKnown(Collection<InetSocketAddress> addresses) {
-        synchronized (lock) {
-            for (InetSocketAddress a : addresses) {
-                if (a.getPort() <= 0 || a.getAddress() == null || a.getAddress().isAnyLocalAddress()
-                        || a.getAddress().isMulticastAddress()) {
-                    continue;
-                }
-                if (known.size() >= Limits.MAX_KNOWN_PEERS && !known.containsKey(a)) {
-                    continue;
-                }
-                known.putIfAbsent(a, new KnownPeer());
-            }
-            lock.notifyAll();
+        addKnown(addresses, KnownPeers.Source.TRACKER);
+    }
+
+    /** Adds addresses learnt from {@code source}; addresses that cannot be peers are ignored. */
+    public void addKnown(Collection<InetSocketAddress> addresses, KnownPeers.Source source) {
+        for (InetSocketAddress a : addresses) {
+            known.add(a, source, 0);
         }
+        wake();
+    }
+
+    /** The known-peer list this pool dials from. */
+    public KnownPeers knownPeers() {
+        return known;
     }
 
     /**
@@ -167,23 +126,12 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
     }
 
     public int knownCount() {
-        synchronized (lock) {
-            return known.size();
-        }
+        return known.size();
     }
 
-    /** Bans a peer address: it is disconnected and never dialled again. */
+    /** Bans a peer address: it is never dialled again. */
     public void ban(InetSocketAddress address) {
-        synchronized (lock) {
-            KnownPeer k = known.get(address);
-            if (k == null && known.size() < Limits.MAX_KNOWN_PEERS) {
-                k = new KnownPeer(); // bounded like every table the network feeds
-                known.put(address, k);
-            }
-            if (k != null) {
-                k.banned = true;
-            }
-        }
+        known.ban(address);
     }
 
     // ---- dialing ----
@@ -195,19 +143,8 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
                 long now = System.nanoTime();
                 int room = maxPeers - connected.size() - dialing.get();
                 if (room > 0 && ctx.wantsOutgoingConnections()) {
-                    List<Map.Entry<InetSocketAddress, KnownPeer>> candidates = new ArrayList<>();
-                    for (Map.Entry<InetSocketAddress, KnownPeer> e : known.entrySet()) {
-                        KnownPeer k = e.getValue();
-                        if (!k.banned && !k.busy && k.nextAttemptNanos - now <= 0) {
-                            candidates.add(e);
-                        }
-                    }
-                    candidates.sort(Comparator.comparingInt(e -> e.getValue().failures));
-                    for (int i = 0; i < candidates.size() && toDial.size() < room; i++) {
-                        candidates.get(i).getValue().busy = true;
-                        toDial.add(candidates.get(i).getKey());
-                        dialing.incrementAndGet(); // counted before the lock is let go, so room is never overcounted
-                    }
+                    toDial.addAll(known.candidates(room, now));
+                    dialing.addAndGet(toDial.size()); // counted before the lock is let go, so room is never overcounted
                 }
                 if (toDial.isEmpty()) {
                     try {
@@ -232,16 +169,15 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
     }
 
     private void dial(InetSocketAddress a) {
-        Socket s = new Socket();
+        Transport t = null;
         boolean ok = false;
         boolean wrongTorrent = false;
         try {
-            s.connect(a, Limits.CONNECT_TIMEOUT_MILLIS);
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
-            sendHandshake(s.getOutputStream());
-            Handshake theirs = readHandshake(s.getInputStream());
-            ok = admit(s, theirs, a, false);
+            t = TcpTransport.connect(a, Limits.CONNECT_TIMEOUT_MILLIS);
+            t.setReadTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
+            Handshake ours = sendHandshake(t.out());
+            Handshake theirs = readHandshake(t.in());
+            ok = admit(t, ours, theirs, a, false);
         } catch (WireException e) {
             // a bad handshake (another torrent, another protocol) will not get better: never dial it again
             log.debug("dial {} failed: {}", a, e.getMessage());
@@ -253,7 +189,9 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
         } finally {
             dialing.decrementAndGet();
             if (!ok) {
-                closeQuietly(s);
+                if (t != null) {
+                    t.close();
+                }
                 failed(a, wrongTorrent);
             }
             wake();
@@ -261,84 +199,62 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
     }
 
     private void failed(InetSocketAddress a, boolean ban) {
-        synchronized (lock) {
-            KnownPeer k = known.get(a);
-            if (k == null) {
-                return;
-            }
-            k.busy = false;
-            k.failures++;
-            k.banned |= ban;
-            // 5 s, 10 s, 20 s ... capped at 5 minutes.
-            long backoffSeconds = Math.min(Limits.REDIAL_MAX_SECONDS,
-                    (long) Limits.REDIAL_FIRST_SECONDS << Math.min(6, k.failures - 1));
-            k.nextAttemptNanos = System.nanoTime() + backoffSeconds * 1_000_000_000L;
-        }
+        known.dialFailed(a, ban, System.nanoTime()); // 5 s, 10 s, 20 s ... capped at 5 minutes
     }
 
     // ---- accepting ----
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    log.debug("accept failed: {}", e.getMessage());
-                    try {
-                        Thread.sleep(100); // out of descriptors, say: do not spin a core on it
-                    } catch (InterruptedException stop) {
-                        return;
-                    }
-                }
-                continue;
+    /** A connection on this pool's own listen socket: reads the handshake start, then as {@link #accept}. */
+    private void acceptOwn(Transport t) {
+        boolean ok = false;
+        try {
+            t.setReadTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
+            if (connected.size() < maxPeers) {
+                ok = accept(t, Handshake.readStart(new DataInputStream(t.in())));
             }
-            // Peers that connect and then say nothing hold a thread for up to the handshake timeout each: at most
-            // maxPeers of them at once, the rest are hung up on at once. Only this thread increments, so the
-            // check and the increment cannot be split by another acceptor.
-            if (handshaking.get() >= maxPeers || connected.size() >= maxPeers) {
-                closeQuietly(s);
-                continue;
+        } catch (IOException e) {
+            log.debug("incoming {} failed: {}", t.remoteAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.debug("incoming {} failed", t.remoteAddress(), e);
+        } finally {
+            if (!ok) {
+                t.close();
             }
-            handshaking.incrementAndGet();
-            Threads.start("accept " + s.getRemoteSocketAddress(), () -> {
-                try {
-                    acceptOne(s);
-                } finally {
-                    handshaking.decrementAndGet();
-                }
-            });
         }
     }
 
-    private void acceptOne(Socket s) {
-        boolean ok = false;
+    /**
+     * An incoming connection whose handshake start (protocol, reserved bits, info hash) the process listener has
+     * read and routed here: we answer with our whole handshake, read the peer id, and admit it.
+     *
+     * @return false when it was refused (the caller closes the transport)
+     */
+    @Override
+    public boolean accept(Transport t, Handshake.Start start) {
+        if (closed || connected.size() >= maxPeers || !start.infoHash().equals(ctx.infoHash())) {
+            return false;
+        }
         try {
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
-            if (connected.size() >= maxPeers) {
-                return;
-            }
-            Handshake theirs = readHandshake(s.getInputStream());
-            sendHandshake(s.getOutputStream());
-            ok = admit(s, theirs, (InetSocketAddress) s.getRemoteSocketAddress(), true);
+            Handshake ours = sendHandshake(t.out());
+            PeerId id = Handshake.readPeerId(new DataInputStream(t.in()));
+            return admit(t, ours, start.withPeerId(id), t.remoteAddress(), true);
         } catch (IOException e) {
-            log.debug("incoming {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());
+            log.debug("incoming {} failed: {}", t.remoteAddress(), e.getMessage());
+            return false;
         } catch (RuntimeException e) {
-            log.debug("incoming {} failed", s.getRemoteSocketAddress(), e);
-        } finally {
-            if (!ok) {
-                closeQuietly(s);
-            }
+            log.debug("incoming {} failed", t.remoteAddress(), e);
+            return false;
         }
     }
 
     // ---- handshake ----
 
-    private void sendHandshake(OutputStream out) throws IOException {
-        out.write(Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), false).encode());
+    /** Sends our handshake (reserved bits from what we support) and returns it. */
+    private Handshake sendHandshake(OutputStream out) throws IOException {
+        Handshake ours = Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), ctx.features());
+        out.write(ours.encode());
         out.flush();
+        return ours;
     }
 
     private Handshake readHandshake(InputStream in) throws IOException, WireException {
@@ -355,7 +271,8 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
      * its threads start, so nothing can close it before it is on every list. What others send it between listing
      * and start waits until start has queued our BITFIELD (see {@link PeerConnection#start()}).
      */
-    private boolean admit(Socket s, Handshake theirs, InetSocketAddress dialedAddress, boolean incoming) throws IOException {
+    private boolean admit(Transport t, Handshake ours, Handshake theirs, InetSocketAddress dialedAddress,
+            boolean incoming) throws IOException {
         PeerId peerId = theirs.peerId();
         if (peerId.equals(ctx.ourPeerId())) {
             log.debug("{} is ourselves; not dialling it again", dialedAddress);
@@ -364,8 +281,7 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
         }
         PeerConnection c;
         synchronized (lock) {
-            KnownPeer k = known.get(dialedAddress);
-            if (closed || (k != null && k.banned) || connected.size() >= maxPeers) {
+            if (closed || known.isBanned(dialedAddress) || connected.size() >= maxPeers) {
                 return false;
             }
             for (PeerConnection other : connected) {
@@ -373,13 +289,12 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
                     return false; // already connected to this peer the other way round
                 }
             }
-            if (k != null) {
-                k.busy = true;
-                k.failures = 0;
+            known.connected(dialedAddress);
+            t.setReadTimeout(0);
+            c = PeerConnection.over(t, ours, theirs, incoming, ctx, this);
+            if (ctx.metadataKnown()) {
+                ctx.picker().addPeer(c, new Bitfield(ctx.pieceCount()));
             }
-            s.setSoTimeout(0);
-            c = PeerConnection.over(s, peerId, incoming, ctx, this);
-            ctx.picker().addPeer(c, new Bitfield(ctx.pieceCount()));
             connected.add(c);
         }
         log.debug("connected to {} ({}, {})", dialedAddress, incoming ? "incoming" : "outgoing", peerId.clientDescription());
@@ -399,23 +314,24 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
         List<Integer> abandoned;
         synchronized (lock) {
             connected.remove(c);
-            abandoned = ctx.picker().removePeer(c);
-            KnownPeer k = known.get(c.address());
-            if (k == null && misbehaved && known.size() < Limits.MAX_KNOWN_PEERS) {
-                k = new KnownPeer();
-                known.put(c.address(), k);
-            }
-            if (k != null) {
-                k.busy = false;
-                k.banned |= misbehaved;
-                k.nextAttemptNanos = System.nanoTime() + retrySeconds * 1_000_000_000L;
-            }
+            abandoned = ctx.metadataKnown() ? ctx.picker().removePeer(c) : List.of();
+            known.closed(c.address(), misbehaved, retrySeconds, System.nanoTime());
+            c.peerListenAddress().ifPresent(a -> known.closed(a, misbehaved, retrySeconds, System.nanoTime()));
             lock.notifyAll();
         }
         if (!abandoned.isEmpty()) {
             ctx.piecesAbandoned(abandoned);
         }
         ctx.connectionClosed(c, reason, misbehaved);
+    }
+
+    /** An incoming peer's listen port (BEP 10 {@code p}): a connectable address to dial again and pass on. */
+    @Override
+    public void learntListenPort(PeerConnection c, int port) {
+        InetSocketAddress listening = new InetSocketAddress(c.address().getAddress(), port);
+        if (known.add(listening, KnownPeers.Source.INCOMING, KnownPeers.CONNECTABLE)) {
+            known.connected(listening); // we are connected to it already: the dialer leaves it alone until it ends
+        }
     }
 
     /**
@@ -430,13 +346,9 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner {
             toClose = new ArrayList<>(connected);
             lock.notifyAll();
         }
-        ServerSocket s = server;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+        Listener l = ownListener;
+        if (l != null) {
+            l.close();
         }
         Thread d = dialer;
         if (d != null) {

@@ -13,6 +13,29 @@ public interface TorrentContext {
 
     PeerId ourPeerId();
 
+    /**
+     * Whether the info dictionary is known (piece count, sizes). False in a magnet's metadata stage: connections
+     * then run in metadata mode (see {@link PeerConnection}) and {@link #picker()} may be null.
+     */
+    default boolean metadataKnown() {
+        return true;
+    }
+
+    /** The BEP 10 extensions of this torrent, or null for none (then we do not set the extension bit). */
+    default io.btget.peer.ext.ExtensionRegistry extensions() {
+        return null;
+    }
+
+    /** Our listen port, for the extended handshake's {@code p}; 0 when unknown. */
+    default int listenPort() {
+        return 0;
+    }
+
+    /** The protocol extensions we announce in our handshake for this torrent (BEP 6, BEP 10). */
+    default Handshake.Features features() {
+        return new Handshake.Features(extensions() != null, false);
+    }
+
     int pieceCount();
 
     int pieceSize(int piece);

@@ -20,7 +20,6 @@ import io.btget.tracker.AnnouncerListener;
 import io.btget.tracker.TransferTotals;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -28,17 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One torrent's whole life in this process: check what is on disk, announce, download, (seed), stop. It owns the
- * shared state the connections work on (our bitfield, the picker, pieces being assembled) and is the
- * {@link TorrentContext} they see. Wiring is explicit, here, with plain constructors.
+ * One torrent's whole life in this process once its metadata is known: check what is on disk, announce, download,
+ * (seed), stop. Piece completion (assemblies, hashing, writing, {@code have}, HAVE) belongs to its
+ * {@link PieceCompletion}; the session owns the picker, the pool, the announcer and the choker, and
+ * is the {@link TorrentContext} the connections see. Wiring is explicit, here, with plain constructors.
  */
 public final class TorrentSession implements TorrentContext {
     private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
@@ -47,7 +44,8 @@ public final class TorrentSession implements TorrentContext {
     private final Torrent torrent;
     private final Config config;
     private final SessionListener listener;
-    private final PeerId peerId = PeerId.generate(new java.security.SecureRandom());
+    private final SessionHost host;
+    private final PeerId peerId;
     private final RateLimiter downloadLimiter;
     private final RateLimiter uploadLimiter;
     private final LongAdder downloaded = new LongAdder();
@@ -55,19 +53,11 @@ public final class TorrentSession implements TorrentContext {
     private final LongAdder wasted = new LongAdder();
     private final RateMeter downloadRate = new RateMeter();
     private final RateMeter uploadRate = new RateMeter();
-    private final AtomicLong verifiedBytes = new AtomicLong();
-    private final AtomicInteger hashFailures = new AtomicInteger();
-    /** Pieces being assembled; thread-safe map, entries removed with {@code remove(key, value)} by their owner. */
-    private final Map<Integer, PieceAssembly> assemblies = new ConcurrentHashMap<>();
-    private final BufferPool buffers;
     private final long startedAt = System.nanoTime();
-    /** One digest per thread that completes pieces (the connections' reader threads). */
-    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(Verifier::sha1);
-
-    /** Our verified pieces. Guarded by itself. */
-    private final Bitfield have;
-    private volatile int haveCount;
-    private volatile long lastProgressAt = System.nanoTime();
+    /** The one owner of assemblies, hashing, writing, {@code have} and the HAVE broadcast. */
+    private final PieceCompletion completion;
+    /** This torrent's entry in the process listener. */
+    private final ParkedIncoming incoming = new ParkedIncoming();
     /** The first fatal storage error; set once (see {@link #storageFailed}), then the session ends with it. */
     private final java.util.concurrent.atomic.AtomicReference<StorageException> fatal =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -84,16 +74,42 @@ public final class TorrentSession implements TorrentContext {
     private Announcer announcer;
     private Choking choking;
     private volatile int listenPort;
+    /** BEP 10 extensions of this torrent (BEP 9 metadata serving; PEX unless private). */
+    private final io.btget.peer.ext.ExtensionRegistry extensions;
+    /** Peers to dial first, besides the config's (those that answered in the metadata stage). */
+    private final List<java.net.InetSocketAddress> initialPeers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public TorrentSession(Torrent torrent, Config config, SessionListener listener) {
+    /**
+     * A session for {@code torrent} in the process {@code host} (peer id, listen port, bandwidth budget). The
+     * process-wide fields of {@code config} (bind, port, rate limits) are the host's business; the rest is ours.
+     */
+    public TorrentSession(SessionHost host, Torrent torrent, Config config, SessionListener listener) {
+        this.host = host;
         this.torrent = torrent;
         this.config = config;
         this.listener = listener;
-        this.downloadLimiter = new RateLimiter(config.downloadLimit());
-        this.uploadLimiter = new RateLimiter(config.uploadLimit());
-        this.have = new Bitfield(torrent.pieceCount());
-        int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
-        this.buffers = new BufferPool(torrent.pieceLength(), inFlightPieces);
+        this.peerId = host.peerId();
+        this.downloadLimiter = host.downloadLimiter();
+        this.uploadLimiter = host.uploadLimiter();
+        this.completion = new PieceCompletion(torrent, wasted, new PieceCompletion.Events() {
+            @Override
+            public void pieceFailed(int piece, int contributors) {
+                listener.event("piece_failed", "piece " + piece + " failed its hash check (from " + contributors
+                        + " peer(s))", Map.of("piece", piece, "peers", contributors));
+            }
+
+            @Override
+            public void storageFailed(StorageException e) {
+                TorrentSession.this.storageFailed(e);
+            }
+        }, () -> pool == null ? List.of() : pool.connections());
+        List<io.btget.peer.ext.Extension> exts = new ArrayList<>();
+        exts.add(io.btget.peer.ext.MetadataExtension.serving(torrent.infoBytes()));
+        if (!torrent.isPrivate()) { // BEP 27: no peer exchange on a private torrent, either way
+            exts.add(new io.btget.peer.ext.PexExtension(this::pexConnected, this::pexLearnt, this::ownAddresses,
+                    () -> listenPort));
+        }
+        this.extensions = new io.btget.peer.ext.ExtensionRegistry(exts);
     }
 
     /** Asks a running session to stop (from a signal handler or another thread). */
@@ -102,8 +118,63 @@ public final class TorrentSession implements TorrentContext {
         wakeLoop();
     }
 
+    @Override
     public int listenPort() {
         return listenPort;
+    }
+
+    /** Peers to dial as soon as the download starts (from the metadata stage), before {@link #run}. */
+    public void addInitialPeers(List<java.net.InetSocketAddress> peers) {
+        initialPeers.addAll(peers);
+    }
+
+    /** Our connected peers as PEX contacts (BEP 11): listen address, seed and connectable flags. */
+    private java.util.Collection<io.btget.peer.ext.pex.PexPeer> pexConnected() {
+        PeerPool p = pool;
+        if (p == null) {
+            return List.of();
+        }
+        List<io.btget.peer.ext.pex.PexPeer> out = new ArrayList<>();
+        for (PeerConnection c : p.connections()) {
+            int flags = (c.isSeed() ? io.btget.peer.ext.pex.PexPeer.SEED : 0)
+                    | (c.incoming() ? 0 : io.btget.peer.ext.pex.PexPeer.CONNECTABLE);
+            c.peerListenAddress().ifPresent(a -> out.add(new io.btget.peer.ext.pex.PexPeer(a, flags)));
+        }
+        return out;
+    }
+
+    /** Peers a peer told us of (BEP 11) join the known-peer list with source PEX. */
+    private void pexLearnt(List<io.btget.peer.ext.pex.PexPeer> peers) {
+        PeerPool p = pool;
+        if (p == null) {
+            return;
+        }
+        int kept = io.btget.peer.KnownPeers.ENCRYPTION | io.btget.peer.KnownPeers.SEED | io.btget.peer.KnownPeers.UTP
+                | io.btget.peer.KnownPeers.CONNECTABLE;
+        for (io.btget.peer.ext.pex.PexPeer peer : peers) {
+            p.knownPeers().add(peer.address(), io.btget.peer.KnownPeers.Source.PEX, peer.flags() & kept);
+        }
+        p.wake();
+    }
+
+    /** Our listen address when bound to one (PEX contacts equal to it are refused). */
+    private java.util.Set<java.net.InetSocketAddress> ownAddresses() {
+        int port = listenPort;
+        if (port == 0 || config.bind().isAnyLocalAddress()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.of(new java.net.InetSocketAddress(config.bind(), port));
+    }
+
+    /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
+    @Override
+    public io.btget.peer.Handshake.Features features() {
+        return io.btget.peer.Handshake.Features.ALL;
+    }
+
+    @Override
+    public io.btget.peer.ext.ExtensionRegistry extensions() {
+        return extensions;
     }
 
     /**
@@ -111,11 +182,12 @@ public final class TorrentSession implements TorrentContext {
      * (announced as a {@code listening} event: port and address).
      *
      * @throws SessionException on a disk failure (verified data stays on disk)
-     * @throws PeerPool.ListenException when the listen port cannot be bound (its cause named)
+     * @throws io.btget.net.Listener.ListenException when the listen port cannot be bound (its cause named)
      */
     public Outcome run() throws InterruptedException {
         pool = new PeerPool(this, config.maxPeers());
-        listenPort = pool.listen(config.bind(), config.port(), config.portExplicit());
+        listenPort = host.listen();
+        host.register(torrent.infoHash(), incoming); // held until the pool starts, refused once we end
         String address = config.bind().getHostAddress();
         listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
                 : address + " port ") + listenPort, Map.of("port", listenPort, "address", address));
@@ -126,12 +198,15 @@ public final class TorrentSession implements TorrentContext {
                 throw new SessionException("cannot create output directory " + config.outputDir() + ": " + reason(e), e);
             }
             storage = Storage.open(config.outputDir(), torrent, true);
+            completion.useStorage(storage);
             try {
                 return runWithStorage();
             } finally {
                 storage.close();
             }
         } finally {
+            host.unregister(torrent.infoHash(), incoming);
+            incoming.close();
             pool.close();
         }
     }
@@ -156,6 +231,7 @@ public final class TorrentSession implements TorrentContext {
         }
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), new Random(), inFlightPieces);
+        completion.usePicker(picker);
         if (config.seedOnly() && !isComplete()) {
             return Outcome.INCOMPLETE;
         }
@@ -168,13 +244,16 @@ public final class TorrentSession implements TorrentContext {
         for (String t : config.extraTrackers()) {
             tiers.add(List.of(t));
         }
-        if (tiers.isEmpty() && config.extraPeers().isEmpty() && !(isComplete() && config.seed().enabled())) {
+        if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty()
+                && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }
         choking = new Choking(config.maxUploads());
         pool.start();
-        pool.addKnown(config.extraPeers());
+        incoming.open(pool);
+        pool.addKnown(config.extraPeers(), io.btget.peer.KnownPeers.Source.MANUAL);
+        pool.addKnown(initialPeers, io.btget.peer.KnownPeers.Source.MAGNET);
         announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort,
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
@@ -254,7 +333,7 @@ public final class TorrentSession implements TorrentContext {
                 }
                 continue;
             }
-            if (config.stalledAfter(now - lastProgressAt)) {
+            if (config.stalledAfter(now - completion.lastProgressAt())) {
                 boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0;
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
@@ -262,6 +341,7 @@ public final class TorrentSession implements TorrentContext {
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
             if (announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
+                    && initialPeers.isEmpty()
                     && pool.connections().isEmpty() && pool.knownCount() == 0) {
                 lastTrackerError = String.join("; ", announcer.lastErrors());
                 return Outcome.NO_PEERS;
@@ -294,16 +374,8 @@ public final class TorrentSession implements TorrentContext {
             reporter.interrupt();
             reporter.join();
         }
-        long bytes = 0;
-        synchronized (have) {
-            for (int p = good.nextSetBit(0); p >= 0; p = good.nextSetBit(p + 1)) {
-                have.set(p);
-                bytes += torrent.pieceSize(p);
-            }
-            haveCount = have.cardinality();
-        }
-        verifiedBytes.set(bytes);
-        if (bytes > 0) {
+        completion.checked(good);
+        if (completion.verifiedBytes() > 0) {
             listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
                     + " pieces already on disk", Map.of("pieces", good.cardinality()));
         }
@@ -337,11 +409,11 @@ public final class TorrentSession implements TorrentContext {
     }
 
     private TransferTotals totals() {
-        return new TransferTotals(uploaded.sum(), downloaded.sum(), torrent.totalLength() - verifiedBytes.get());
+        return new TransferTotals(uploaded.sum(), downloaded.sum(), torrent.totalLength() - completion.verifiedBytes());
     }
 
     private void emitStats() {
-        listener.stats(stats(phase, verifiedBytes.get()));
+        listener.stats(stats(phase, completion.verifiedBytes()));
     }
 
     private Stats stats(String phaseName, long verified) {
@@ -354,7 +426,7 @@ public final class TorrentSession implements TorrentContext {
         }
         return new Stats(phaseName, torrent.totalLength(), verified, downloaded.sum(), uploaded.sum(),
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
-                haveCount, torrent.pieceCount(), hashFailures.get(), wasted.sum(),
+                completion.haveCount(), torrent.pieceCount(), completion.hashFailures(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
     }
 
@@ -364,7 +436,7 @@ public final class TorrentSession implements TorrentContext {
     }
 
     public Stats stats() {
-        return stats(phase, verifiedBytes.get());
+        return stats(phase, completion.verifiedBytes());
     }
 
     // ---- TorrentContext ----
@@ -381,13 +453,7 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public void piecesAbandoned(List<Integer> pieces) {
-        // Dropped, not pooled: a reader thread may still be copying a block in; the GC takes the buffer after.
-        for (int p : pieces) {
-            PieceAssembly a = assemblies.remove(p);
-            if (a != null) {
-                wasted.add(a.discard());
-            }
-        }
+        completion.abandoned(pieces);
     }
 
     @Override
@@ -402,16 +468,12 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public byte[] ourBitfieldWire() {
-        synchronized (have) {
-            return haveCount == 0 ? null : have.toWireBytes();
-        }
+        return completion.bitfieldWire();
     }
 
     @Override
     public boolean havePiece(int piece) {
-        synchronized (have) {
-            return have.get(piece);
-        }
+        return completion.havePiece(piece);
     }
 
     @Override
@@ -421,33 +483,18 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public byte[] pieceBuffer(int piece) {
-        return assemblies.computeIfAbsent(piece, p -> new PieceAssembly(p, torrent.pieceSize(p), buffers.take())).buffer;
+        return completion.pieceBuffer(piece);
     }
 
     @Override
     public void blockStored(PeerConnection from, BlockRequest block, byte[] buffer) {
-        lastProgressAt = System.nanoTime();
         downloadRate.add(block.length());
-        PieceAssembly a = assemblies.get(block.piece());
-        // The piece may have been abandoned (and even restarted) while the block was read: then the data went
-        // into a buffer nobody uses any more (wasted), and the picker fetches the block again.
-        PieceAssembly.Stored stored = a != null && a.buffer == buffer ? a.stored(from, block) : PieceAssembly.Stored.DISCARDED;
-        if (stored == PieceAssembly.Stored.COMPLETED) {
-            completePiece(a);
-        } else if (stored == PieceAssembly.Stored.DISCARDED) {
-            wasted.add(block.length());
-        }
+        completion.blockStored(from, block, buffer);
     }
 
     @Override
     public void blockLost(BlockRequest block, byte[] buffer) {
-        // Not pooled: the buffer holds a torn block, and nobody may be reading into it when it is reused. Only the
-        // assembly that buffer belongs to is dropped: the piece may have been abandoned and restarted meanwhile.
-        PieceAssembly a = assemblies.get(block.piece());
-        if (a != null && a.buffer == buffer && assemblies.remove(block.piece(), a)) {
-            wasted.add(a.discard());
-            picker.pieceFailed(block.piece());
-        }
+        completion.blockLost(block, buffer);
     }
 
     /**
@@ -462,11 +509,7 @@ public final class TorrentSession implements TorrentContext {
         }
         log.debug("storage failed; stopping the network", e);
         picker.stop();
-        for (PieceAssembly a : assemblies.values()) {
-            if (assemblies.remove(a.piece, a)) {
-                wasted.add(a.discard());
-            }
-        }
+        completion.discardAll();
         pool.close();
         wakeLoop();
     }
@@ -493,57 +536,6 @@ public final class TorrentSession implements TorrentContext {
     private void wakeLoop() {
         synchronized (tickLock) {
             tickLock.notifyAll();
-        }
-    }
-
-    /** Hash, write, announce: on the thread that delivered the last block, so hashing spreads over cores. */
-    private void completePiece(PieceAssembly a) {
-        assemblies.remove(a.piece);
-        boolean good = Verifier.hashMatches(torrent, SHA1.get(), a.buffer, a.size, a.piece);
-        if (!good) {
-            buffers.give(a.buffer);
-            picker.pieceFailed(a.piece);
-            hashFailures.incrementAndGet();
-            wasted.add(a.size);
-            listener.event("piece_failed", "piece " + a.piece + " failed its hash check (from "
-                    + a.contributors.size() + " peer(s))", Map.of("piece", a.piece, "peers", a.contributors.size()));
-            for (PeerConnection c : a.contributors) {
-                int charged = c.chargeHashFailure();
-                if (a.contributors.size() == 1) {
-                    charged = c.chargeHashFailure();
-                }
-                if (charged >= Limits.MAX_HASH_FAILURES) {
-                    c.close("sent data for pieces that failed their hash check", true);
-                }
-            }
-            return;
-        }
-        try {
-            storage.write((long) a.piece * torrent.pieceLength(), a.buffer, 0, a.size);
-        } catch (StorageException e) {
-            picker.pieceFailed(a.piece);
-            buffers.give(a.buffer);
-            wasted.add(a.size);
-            storageFailed(e);
-            return;
-        }
-        buffers.give(a.buffer);
-        synchronized (have) {
-            have.set(a.piece);
-            haveCount = have.cardinality();
-        }
-        picker.pieceVerified(a.piece);
-        verifiedBytes.addAndGet(a.size);
-        if (isComplete()) {
-            try {
-                storage.trimToTorrentLengths(); // a longer file found on disk was checked as data; now it must end
-            } catch (StorageException e) {
-                storageFailed(e);
-            }
-        }
-        lastProgressAt = System.nanoTime();
-        for (PeerConnection c : pool.connections()) {
-            c.guard("have", () -> c.announceHave(a.piece)); // a failure there is that peer's, not this reader's
         }
     }
 
@@ -596,7 +588,7 @@ public final class TorrentSession implements TorrentContext {
 
     @Override
     public boolean isComplete() {
-        return haveCount == torrent.pieceCount();
+        return completion.isComplete();
     }
 
     @Override
@@ -605,9 +597,7 @@ public final class TorrentSession implements TorrentContext {
     }
 
     private Bitfield copyOfHave() {
-        synchronized (have) {
-            return have.copy();
-        }
+        return completion.copyOfHave();
     }
 
     private static String reason(IOException e) {

@@ -106,7 +106,9 @@ class PeerConnectionStartTest {
         peer.setSoTimeout(5_000);
         Socket ours = server.accept();
         toClose.add(ours);
-        ctx.connection = PeerConnection.over(ours, PeerId.generate(new Random(7)), true, ctx, (conn, why, bad) -> { });
+        ctx.connection = PeerConnection.over(new io.btget.net.TcpTransport(ours),
+                Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), false),
+                Handshake.ours(ctx.infoHash(), PeerId.generate(new Random(7)), false), true, ctx, (conn, why, bad) -> { });
         toClose.add(() -> ctx.connection.close("test over", false));
         return peer;
     }

@@ -31,9 +31,9 @@ class PeerPoolListenTest {
     void aTakenExplicitPortIsAnErrorNamingThePort() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, loopback)) {
             assertThatThrownBy(() -> pool.listen(loopback, taken.getLocalPort(), true))
-                    .isInstanceOf(PeerPool.ListenException.class)
+                    .isInstanceOf(io.btget.net.Listener.ListenException.class)
                     .hasMessage("port " + taken.getLocalPort() + " is in use")
-                    .matches(e -> !((PeerPool.ListenException) e).badAddress());
+                    .matches(e -> !((io.btget.net.Listener.ListenException) e).badAddress());
         }
     }
 
@@ -41,8 +41,8 @@ class PeerPoolListenTest {
     void anAddressThatIsNotThisMachinesIsNamedAsSuch() throws Exception {
         InetAddress testNet = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}); // RFC 5737
         assertThatThrownBy(() -> pool.listen(testNet, 6881, false))
-                .isInstanceOf(PeerPool.ListenException.class)
+                .isInstanceOf(io.btget.net.Listener.ListenException.class)
                 .hasMessage("--bind 192.0.2.1 is not an address of this machine")
-                .matches(e -> ((PeerPool.ListenException) e).badAddress());
+                .matches(e -> ((io.btget.net.Listener.ListenException) e).badAddress());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionChurnIT {
     private static final int LENGTH = 3 << 20;
     private static final int PIECE_LENGTH = 64 << 10;
+
+    private final List<io.btget.client.Client> clients = new ArrayList<>();
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(io.btget.client.Client::close);
+    }
 
     @TempDir
     Path dir;
@@ -65,14 +73,14 @@ class SessionChurnIT {
 
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
-            TorrentSession seeder = new TorrentSession(torrent, config(seedDir, List.of(), 0, true), QUIET);
+            TorrentSession seeder = session(torrent, config(seedDir, List.of(), 0, true));
             Future<Outcome> seeding = threads.submit(seeder::run);
             int seederPort = awaitPort(seeder, seeding);
 
             Path leechDir = dir.resolve("leech");
             // slow enough that the download spans many ticks of the session loop while the churn goes on
-            TorrentSession leecher = new TorrentSession(torrent, config(leechDir,
-                    List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seederPort)), 1 << 20, false), QUIET);
+            TorrentSession leecher = session(torrent, config(leechDir,
+                    List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seederPort)), 1 << 20, false));
             Future<Outcome> leeching = threads.submit(leecher::run);
             int leecherPort = awaitPort(leecher, leeching);
 
@@ -103,6 +111,13 @@ class SessionChurnIT {
             threads.shutdownNow();
             threads.awaitTermination(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** A session in a process (client) of its own, closed with the test. */
+    private TorrentSession session(Torrent torrent, Config config) {
+        io.btget.client.Client client = io.btget.client.Client.of(config);
+        clients.add(client);
+        return new TorrentSession(client, torrent, config, QUIET);
     }
 
     private static int awaitPort(TorrentSession session, Future<Outcome> running)

@@ -1,0 +1,82 @@
+package io.btget.cli;
+
+import io.btget.client.Client;
+import io.btget.metainfo.InfoHash;
+import io.btget.metainfo.InvalidTorrentException;
+import io.btget.metainfo.MagnetLink;
+import io.btget.metainfo.Torrent;
+import io.btget.session.Config;
+import io.btget.session.MetadataStage;
+import io.btget.session.Outcome;
+import io.btget.session.SessionListener;
+import io.btget.session.Stats;
+import io.btget.storage.MetadataStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code btget info MAGNET}: the metadata alone, from the store or from peers, with one-line errors. */
+final class MetadataFetcher {
+    private static final Logger log = LoggerFactory.getLogger(MetadataFetcher.class);
+
+    private MetadataFetcher() {
+    }
+
+    static Torrent fetch(MagnetLink link, Config config) {
+        InfoHash infoHash = MagnetInput.v1Hash(link);
+        MetadataStore store = MetadataStore.forCurrentUser();
+        Optional<Torrent> cached = store.load(infoHash);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        List<List<String>> tiers = MagnetInput.tiers(link);
+        List<InetSocketAddress> peers = MagnetInput.peers(link);
+        if (!MetadataStage.hasPeerSources(tiers, peers, config)) {
+            throw new UserError(ExitCode.NETWORK, MagnetInput.NOWHERE);
+        }
+        SessionListener quiet = new SessionListener() {
+            @Override
+            public void stats(Stats stats) {
+            }
+
+            @Override
+            public void event(String type, String message, Map<String, Object> fields) {
+                log.info(message);
+            }
+        };
+        MetadataStage.Result r;
+        try (Client client = Client.of(config)) {
+            MetadataStage stage = new MetadataStage(client, infoHash, tiers, List.of(), peers, config, quiet);
+            Signals.onStop(code -> stage.requestStop(Outcome.INTERRUPTED));
+            r = stage.run();
+        } catch (io.btget.net.Listener.ListenException e) {
+            throw new UserError(e.badAddress() ? ExitCode.USAGE : ExitCode.NETWORK, e.getMessage());
+        } catch (InvalidTorrentException e) {
+            throw new UserError(ExitCode.BAD_TORRENT, "metadata from peers refused: " + Main.oneLine(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(ExitCode.INTERRUPTED, "stopped before the metadata arrived");
+        }
+        if (r.torrent().isEmpty()) {
+            if (r.outcome() == Outcome.INTERRUPTED) {
+                ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
+                throw new UserError(code, "stopped before the metadata arrived");
+            }
+            throw new UserError(ExitCode.NETWORK, r.outcome() == Outcome.NO_PEERS
+                    ? "no tracker answered and no peer could be reached to fetch the metadata"
+                            + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("")
+                    : "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds()));
+        }
+        Torrent t = r.torrent().get();
+        try {
+            store.save(t);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not keep the metadata in {}: {}", store.directory(), Main.oneLine(e));
+        }
+        return t;
+    }
+}

@@ -1,0 +1,362 @@
+package io.btget.session;
+
+import io.btget.metainfo.InfoHash;
+import io.btget.metainfo.Torrent;
+import io.btget.peer.KnownPeers;
+import io.btget.peer.PeerConnection;
+import io.btget.peer.PeerId;
+import io.btget.peer.PeerPool;
+import io.btget.peer.RateLimiter;
+import io.btget.peer.TorrentContext;
+import io.btget.peer.ext.ExtensionRegistry;
+import io.btget.peer.ext.MetadataExtension;
+import io.btget.peer.ext.MetadataPlan;
+import io.btget.piece.BlockRequest;
+import io.btget.piece.PiecePicker;
+import io.btget.tracker.Announcer;
+import io.btget.tracker.AnnouncerListener;
+import io.btget.tracker.TransferTotals;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first stage of a magnet download: find peers (the magnet's trackers, its {@code x.pe} peers, {@code --peer}),
+ * connect with the extension protocol (BEP 10), and fetch the info dictionary from them (BEP 9) until its SHA-1 is
+ * the info hash. The verified bytes then go through the same parser, limits and path rules as a .torrent file
+ * ({@link Torrent#fromInfoDictionary}).
+ *
+ * <p>The connections of this stage run in metadata mode (no piece count yet: see {@link PeerConnection}); they end
+ * with the stage, and the download stage dials the peers that answered again ({@link Result#peers()}), so the
+ * piece-level code never sees a connection made before the piece count was known.
+ *
+ * <p>Threads: {@link #run} on the caller's thread; the connections' threads feed the fetch; {@link #requestStop}
+ * from any thread.
+ */
+public final class MetadataStage implements TorrentContext {
+    private static final Logger log = LoggerFactory.getLogger(MetadataStage.class);
+    private static final long TICK_MILLIS = 250;
+    /**
+     * What we tell trackers is left while the size is unknown: not 0 (that reads as a seed, and some trackers then
+     * hand out no seeds), one metadata piece's worth.
+     */
+    static final long UNKNOWN_LEFT = 16 * 1024;
+
+    /** The outcome: the torrent, or why there is none. */
+    public record Result(Optional<Torrent> torrent, Outcome outcome, List<InetSocketAddress> peers,
+            Optional<String> lastTrackerError) {
+    }
+
+    private final SessionHost host;
+    private final InfoHash infoHash;
+    private final List<List<String>> tiers;
+    private final List<String> webSeeds;
+    private final List<InetSocketAddress> magnetPeers;
+    private final Config config;
+    private final SessionListener listener;
+    private final ExtensionRegistry extensions;
+    private final KnownPeers known = new KnownPeers();
+    private final AtomicReference<byte[]> verified = new AtomicReference<>();
+    private final Object tickLock = new Object();
+    private volatile Outcome stopRequested;
+    private volatile int listenPort;
+    private volatile String lastTrackerError;
+    /** Peers that sent us metadata pieces or answered at all (addresses to dial first in the next stage). */
+    private final Set<InetSocketAddress> answered = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private PeerPool pool;
+
+    /**
+     * @param trackerTiers the magnet's trackers (and {@code --tracker}s), BEP 12 tiers
+     * @param webSeeds     the magnet's {@code ws} URLs, kept in the torrent
+     * @param magnetPeers  the magnet's {@code x.pe} peers, resolved
+     */
+    public MetadataStage(SessionHost host, InfoHash infoHash, List<List<String>> trackerTiers, List<String> webSeeds,
+            List<InetSocketAddress> magnetPeers, Config config, SessionListener listener) {
+        this.host = host;
+        this.infoHash = infoHash;
+        this.tiers = List.copyOf(trackerTiers);
+        this.webSeeds = List.copyOf(webSeeds);
+        this.magnetPeers = List.copyOf(magnetPeers);
+        this.config = config;
+        this.listener = listener;
+        this.extensions = new ExtensionRegistry(List.of(new MetadataExtension(() -> Optional.ofNullable(verified.get()),
+                new MetadataPlan(infoHash), this::metadataVerified)));
+    }
+
+    /** Whether there is anywhere to look for peers at all (no DHT yet: trackers, {@code x.pe}, {@code --peer}). */
+    public static boolean hasPeerSources(List<List<String>> tiers, List<InetSocketAddress> magnetPeers,
+            Config config) {
+        return !tiers.isEmpty() || !magnetPeers.isEmpty() || !config.extraPeers().isEmpty()
+                || !config.extraTrackers().isEmpty();
+    }
+
+    public void requestStop(Outcome why) {
+        stopRequested = why;
+        wake();
+    }
+
+    /**
+     * Fetches the metadata. The listen port is bound first ({@link SessionHost#listen}).
+     *
+     * @return the torrent once fetched and accepted, or the outcome that ended the stage (stopped, stalled, no peers)
+     * @throws io.btget.metainfo.InvalidTorrentException when the verified info dictionary is refused by the parser
+     */
+    public Result run() throws InterruptedException {
+        listenPort = host.listen();
+        List<List<String>> allTiers = new ArrayList<>(tiers);
+        for (String t : config.extraTrackers()) {
+            allTiers.add(List.of(t));
+        }
+        pool = new PeerPool(this, config.maxPeers(), known);
+        Announcer announcer = null;
+        try {
+            pool.start();
+            host.register(infoHash, pool);
+            pool.addKnown(magnetPeers, KnownPeers.Source.MAGNET);
+            pool.addKnown(config.extraPeers(), KnownPeers.Source.MANUAL);
+            if (!allTiers.isEmpty()) {
+                announcer = new Announcer(allTiers, infoHash, host.peerId().bytes(), listenPort,
+                        () -> new TransferTotals(0, 0, UNKNOWN_LEFT), pool::addKnown, trackerEvents());
+                announcer.start();
+            }
+            Outcome outcome = loop(announcer);
+            for (PeerConnection c : pool.connections()) {
+                if (c.peerExtendedHandshake().isPresent()) {
+                    c.peerListenAddress().ifPresent(answered::add);
+                }
+            }
+            byte[] info = verified.get();
+            if (info == null) {
+                return new Result(Optional.empty(), outcome, List.of(), Optional.ofNullable(lastTrackerError));
+            }
+            Torrent torrent = Torrent.fromInfoDictionary(info, infoHash, allTiers.subList(0, tiers.size()), webSeeds);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("name", torrent.name());
+            f.put("size", torrent.totalLength());
+            f.put("pieces", torrent.pieceCount());
+            f.put("metadataSize", info.length);
+            f.put("peers", answered.size());
+            listener.event("metadata_received", "metadata received: " + torrent.name() + " ("
+                    + torrent.totalLength() + " bytes, " + torrent.pieceCount() + " pieces) from "
+                    + answered.size() + " peer(s)", f);
+            List<InetSocketAddress> peers = new ArrayList<>(answered);
+            peers.addAll(magnetPeers);
+            return new Result(Optional.of(torrent), Outcome.COMPLETE, peers, Optional.ofNullable(lastTrackerError));
+        } finally {
+            host.unregister(infoHash, pool);
+            pool.close();
+            if (announcer != null) {
+                announcer.close();
+            }
+        }
+    }
+
+    private Outcome loop(Announcer announcer) throws InterruptedException {
+        long lastTick = 0;
+        long startedAt = System.nanoTime();
+        long lastPeerHunt = startedAt;
+        while (verified.get() == null) {
+            synchronized (tickLock) {
+                if (verified.get() == null && stopRequested == null) {
+                    tickLock.wait(TICK_MILLIS);
+                }
+            }
+            if (verified.get() != null) {
+                break;
+            }
+            if (stopRequested != null) {
+                return stopRequested;
+            }
+            long now = System.nanoTime();
+            if (now - lastTick >= 1_000_000_000L) {
+                lastTick = now;
+                for (PeerConnection c : pool.connections()) {
+                    c.guard("tick", c::tick);
+                }
+            }
+            if (announcer != null && now - lastPeerHunt > 5_000_000_000L && pool.connections().isEmpty()) {
+                lastPeerHunt = now;
+                announcer.announceNow();
+            }
+            if (config.stalledAfter(now - startedAt)) {
+                boolean anyone = (announcer != null && announcer.anyTrackerResponded())
+                        || !pool.connections().isEmpty() || pool.knownCount() > 0;
+                return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
+            }
+            if (announcer != null && announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero()
+                    && config.extraPeers().isEmpty() && magnetPeers.isEmpty() && pool.connections().isEmpty()
+                    && pool.knownCount() == 0) {
+                lastTrackerError = String.join("; ", announcer.lastErrors());
+                return Outcome.NO_PEERS;
+            }
+        }
+        return Outcome.COMPLETE;
+    }
+
+    private void metadataVerified(byte[] info) {
+        if (verified.compareAndSet(null, info.clone())) {
+            log.debug("metadata verified: {} bytes", info.length);
+            wake();
+        }
+    }
+
+    private void wake() {
+        synchronized (tickLock) {
+            tickLock.notifyAll();
+        }
+    }
+
+    private AnnouncerListener trackerEvents() {
+        return new AnnouncerListener() {
+            @Override
+            public void announced(String url, io.btget.tracker.AnnounceEvent event, int peers) {
+                log.info("tracker {}: {} peers", url, peers);
+            }
+
+            @Override
+            public void failed(String url, String message) {
+                if (verified.get() != null || stopRequested != null) {
+                    return;
+                }
+                String line = message.startsWith(url) ? message : url + ": " + message;
+                lastTrackerError = line;
+                listener.event("tracker_error", "tracker " + line, Map.of("tracker", url, "message", message));
+            }
+
+            @Override
+            public void warning(String url, String message) {
+                listener.event("tracker_warning", "tracker " + url + " warns: " + message,
+                        Map.of("tracker", url, "message", message));
+            }
+        };
+    }
+
+    // ---- TorrentContext (metadata mode: no pieces) ----
+
+    @Override
+    public boolean metadataKnown() {
+        return false;
+    }
+
+    /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
+    @Override
+    public io.btget.peer.Handshake.Features features() {
+        return io.btget.peer.Handshake.Features.ALL;
+    }
+
+    @Override
+    public ExtensionRegistry extensions() {
+        return extensions;
+    }
+
+    @Override
+    public int listenPort() {
+        return listenPort;
+    }
+
+    @Override
+    public InfoHash infoHash() {
+        return infoHash;
+    }
+
+    @Override
+    public PeerId ourPeerId() {
+        return host.peerId();
+    }
+
+    @Override
+    public int pieceCount() {
+        return 0;
+    }
+
+    @Override
+    public int pieceSize(int piece) {
+        throw new IllegalStateException("no metadata yet");
+    }
+
+    @Override
+    public byte[] ourBitfieldWire() {
+        return null;
+    }
+
+    @Override
+    public boolean havePiece(int piece) {
+        return false;
+    }
+
+    @Override
+    public PiecePicker<PeerConnection> picker() {
+        return null;
+    }
+
+    @Override
+    public byte[] pieceBuffer(int piece) {
+        throw new IllegalStateException("no metadata yet");
+    }
+
+    @Override
+    public void blockStored(PeerConnection from, BlockRequest block, byte[] buffer) {
+    }
+
+    @Override
+    public void blockLost(BlockRequest block, byte[] buffer) {
+    }
+
+    @Override
+    public void piecesAbandoned(List<Integer> pieces) {
+    }
+
+    @Override
+    public boolean readBlock(int piece, int offset, int length, byte[] dst) {
+        return false;
+    }
+
+    @Override
+    public RateLimiter downloadLimiter() {
+        return host.downloadLimiter();
+    }
+
+    @Override
+    public RateLimiter uploadLimiter() {
+        return host.uploadLimiter();
+    }
+
+    @Override
+    public void countDownloaded(int bytes, boolean wasted) {
+    }
+
+    @Override
+    public void countUploaded(int bytes) {
+    }
+
+    @Override
+    public void connectionClosed(PeerConnection connection, String reason, boolean misbehaved) {
+        if (connection.peerExtendedHandshake().isPresent()) {
+            connection.peerListenAddress().ifPresent(answered::add);
+        }
+        if (misbehaved) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("peer", connection.address().toString());
+            f.put("reason", reason);
+            listener.event("peer_banned", "dropped peer " + connection.address() + ": " + reason, f);
+        }
+    }
+
+    @Override
+    public boolean isComplete() {
+        return false;
+    }
+
+    @Override
+    public boolean wantsOutgoingConnections() {
+        return verified.get() == null;
+    }
+}

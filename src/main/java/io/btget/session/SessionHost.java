@@ -1,0 +1,36 @@
+package io.btget.session;
+
+import io.btget.metainfo.InfoHash;
+import io.btget.peer.IncomingHandler;
+import io.btget.peer.PeerId;
+import io.btget.peer.RateLimiter;
+
+/**
+ * What a torrent session gets from the process it runs in (the {@code client.Client}): one peer id, one listen
+ * port whose incoming connections are routed by info hash, one bandwidth budget shared by every torrent. A
+ * session never owns any of these, so several sessions can share one process.
+ */
+public interface SessionHost {
+    /** Our peer id, the same for every torrent of this process. */
+    PeerId peerId();
+
+    /** The process-wide download budget (bytes/s over all torrents and peers). */
+    RateLimiter downloadLimiter();
+
+    /** The process-wide upload budget. */
+    RateLimiter uploadLimiter();
+
+    /**
+     * Binds the process's listen socket if not yet bound and starts accepting; idempotent.
+     *
+     * @return the listen port
+     * @throws io.btget.net.Listener.ListenException when the port cannot be had (its cause named)
+     */
+    int listen();
+
+    /** Incoming connections for {@code infoHash} go to {@code handler} from now on (replacing any earlier one). */
+    void register(InfoHash infoHash, IncomingHandler handler);
+
+    /** Stops routing {@code infoHash} to {@code handler} (no-op if another handler replaced it). */
+    void unregister(InfoHash infoHash, IncomingHandler handler);
+}

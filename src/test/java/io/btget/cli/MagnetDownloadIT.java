@@ -1,0 +1,143 @@
+package io.btget.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btget.metainfo.Torrent;
+import io.btget.metainfo.TorrentBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end, as a user runs it: a btget leecher downloads a magnet link that names only a peer ({@code x.pe}, no
+ * tracker) from a btget seeder, both the built jar in processes of their own on 127.0.0.1. The leecher fetches the
+ * metadata (BEP 9) from the seeder, keeps it (a rerun fetches nothing) and writes it with --save-torrent. The
+ * refusals that need no network (nowhere to look, v2-only, malformed) are checked too.
+ */
+@Timeout(180)
+class MagnetDownloadIT {
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aLeecherDownloadsAMagnetWithOnlyXpeFromABtgetSeeder() throws Exception {
+        Path seedDir = Files.createDirectories(dir.resolve("seed"));
+        byte[] data = new byte[2 * 1024 * 1024 + 77];
+        new Random(9).nextBytes(data);
+        Files.write(seedDir.resolve("payload.bin"), data);
+        TorrentBuilder.Result built = new TorrentBuilder(seedDir.resolve("payload.bin"))
+                .pieceLength(Optional.of(32 * 1024)).build((done, total) -> { });
+        Path torrentFile = dir.resolve("payload.torrent");
+        Files.write(torrentFile, built.torrentFile());
+        String hash = built.torrent().infoHash().hex();
+
+        int seedPort = freePort();
+        start("seed", "seed", torrentFile.toString(), "-d", seedDir.toString(), "-p", Integer.toString(seedPort),
+                "--bind", "127.0.0.1");
+        awaitListening(seedPort);
+
+        String magnet = "magnet:?xt=urn:btih:" + hash + "&dn=payload.bin&x.pe=127.0.0.1:" + seedPort;
+        Path leechDir = dir.resolve("leech");
+        Path saved = dir.resolve("saved.torrent");
+        Process leecher = start("leech", magnet, "-d", leechDir.toString(), "-p", Integer.toString(freePort()),
+                "--bind", "127.0.0.1", "--json", "--save-torrent", saved.toString());
+        assertThat(leecher.waitFor(120, TimeUnit.SECONDS)).as("leecher finished").isTrue();
+        String out = read("leech", "out");
+        assertThat(leecher.exitValue()).as("exit code; stderr: %s", read("leech", "err")).isZero();
+        assertThat(out).contains("\"metadata_received\"");
+        assertThat(Files.readAllBytes(leechDir.resolve("payload.bin"))).isEqualTo(data);
+        Torrent written = Torrent.parse(Files.readAllBytes(saved));
+        assertThat(written.infoHash().hex()).isEqualTo(hash);
+        assertThat(written.infoBytes()).isEqualTo(built.torrent().infoBytes());
+
+        // A rerun into the same folder uses the kept metadata: nothing is fetched again.
+        Process rerun = start("rerun", magnet, "-d", leechDir.toString(), "-p", Integer.toString(freePort()),
+                "--bind", "127.0.0.1", "--json");
+        assertThat(rerun.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(rerun.exitValue()).as("stderr: %s", read("rerun", "err")).isZero();
+        assertThat(read("rerun", "out")).doesNotContain("metadata_received").contains("\"complete\"");
+    }
+
+    @Test
+    void aMagnetWithNowhereToFindPeersEndsAtOnceWithExit4() throws Exception {
+        Process p = start("nowhere", "magnet:?xt=urn:btih:" + "ab".repeat(20), "-d", dir.resolve("x").toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(4);
+        assertThat(read("nowhere", "err")).contains("nowhere to find peers");
+    }
+
+    @Test
+    void aV2OnlyMagnetIsUnsupportedAndAMalformedOneSaysWhatIsWrong() throws Exception {
+        Process v2 = start("v2", "info", "magnet:?xt=urn:btmh:1220" + "cd".repeat(32));
+        assertThat(v2.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(v2.exitValue()).isEqualTo(3);
+        assertThat(read("v2", "err")).contains("v2-only");
+
+        Process bad = start("bad", "download", "magnet:?xt=urn:btih:xyz");
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(3);
+        assertThat(read("bad", "err")).contains("magnet");
+    }
+
+    // ---- plumbing ----
+
+    private Process start(String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar",
+                Path.of(System.getProperty("btget.jar", "target/btget.jar")).toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+        pb.environment().put("BTGET_STATE_DIR", dir.resolve("state").toString()); // never the user's own
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private String read(String name, String stream) throws IOException {
+        return Files.readString(dir.resolve(name + "." + stream), StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Until the seeder accepts connections (bounded by the test's timeout). */
+    private static void awaitListening(int port) throws InterruptedException {
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+    }
+}
