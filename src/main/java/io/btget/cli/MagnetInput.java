@@ -183,6 +183,19 @@ final class MagnetInput {
         }
     }
 
+    /**
+     * Why a metadata stage that was not stopped ended without metadata, one line: {@code NO_PEERS} is "no peer
+     * could be reached" (with the last tracker error, if any: whether a tracker answered is not known here), any
+     * other outcome (stalled) is "no peer sent the metadata within" the stall timeout.
+     */
+    static String metadataNotFetched(io.btget.session.MetadataStage.Result r, io.btget.session.Config config) {
+        if (r.outcome() == io.btget.session.Outcome.NO_PEERS) {
+            return "no peer could be reached to fetch the metadata"
+                    + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("");
+        }
+        return "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds());
+    }
+
     /** {@code --save-torrent FILE}: the torrent as a normal .torrent file (written atomically); exit 5 on failure. */
     static void saveTorrent(Torrent torrent, Path file) {
         try {

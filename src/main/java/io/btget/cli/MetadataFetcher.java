@@ -68,10 +68,7 @@ final class MetadataFetcher {
                 ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
                 throw new UserError(code, "stopped before the metadata arrived");
             }
-            throw new UserError(ExitCode.NETWORK, r.outcome() == Outcome.NO_PEERS
-                    ? "no tracker answered and no peer could be reached to fetch the metadata"
-                            + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("")
-                    : "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds()));
+            throw new UserError(ExitCode.NETWORK, MagnetInput.metadataNotFetched(r, config));
         }
         Torrent t = r.torrent().get();
         try {

@@ -123,10 +123,7 @@ final class SessionRunner {
             fail(view, json, "btget: stopped before the metadata arrived", Map.of("event", "stopped"));
             return code.code;
         }
-        String msg = r.outcome() == Outcome.NO_PEERS
-                ? "no tracker answered and no peer could be reached to fetch the metadata"
-                        + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("")
-                : "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds());
+        String msg = MagnetInput.metadataNotFetched(r, config);
         fail(view, json, "btget: " + msg, Map.of("event", r.outcome() == Outcome.NO_PEERS ? "no_peers" : "stalled",
                 "message", msg));
         return ExitCode.NETWORK.code;

@@ -80,4 +80,23 @@ class MagnetInputTest {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("plain");
         }
     }
+
+    /** Review defect 10: NO_PEERS from the metadata stage means no peer could be reached; not "no tracker answered". */
+    @Test
+    void theMetadataFailureSaysWhetherNoPeerWasReachedOrNoneSentIt() {
+        io.btget.session.Config config = new io.btget.session.Config(dir, java.net.InetAddress.getLoopbackAddress(), 0,
+                10, 4, List.of(), List.of(), java.time.Duration.ofSeconds(3), 0, 0,
+                io.btget.session.Config.SeedPolicy.NONE, 1, false);
+        var noPeers = new io.btget.session.MetadataStage.Result(java.util.Optional.empty(),
+                io.btget.session.Outcome.NO_PEERS, List.of(), java.util.Optional.empty());
+        assertThat(MagnetInput.metadataNotFetched(noPeers, config))
+                .isEqualTo("no peer could be reached to fetch the metadata");
+        var trackerDown = new io.btget.session.MetadataStage.Result(java.util.Optional.empty(),
+                io.btget.session.Outcome.NO_PEERS, List.of(), java.util.Optional.of("http://t/a: refused"));
+        assertThat(MagnetInput.metadataNotFetched(trackerDown, config))
+                .endsWith("(last tracker error: http://t/a: refused)");
+        var stalled = new io.btget.session.MetadataStage.Result(java.util.Optional.empty(),
+                io.btget.session.Outcome.STALLED, List.of(), java.util.Optional.empty());
+        assertThat(MagnetInput.metadataNotFetched(stalled, config)).startsWith("no peer sent the metadata within");
+    }
 }
