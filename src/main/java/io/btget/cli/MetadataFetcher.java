@@ -31,13 +31,15 @@ final class MetadataFetcher {
         MetadataStore store = MetadataStore.forCurrentUser();
         Optional<Torrent> cached = store.load(infoHash);
         if (cached.isPresent()) {
-            return cached.get();
+            return MagnetInput.withMagnetSources(cached.get(), link);
         }
         List<List<String>> tiers = MagnetInput.tiers(link);
-        List<InetSocketAddress> peers = MagnetInput.peers(link);
+        MagnetInput.Peers resolved = MagnetInput.resolvePeers(link);
+        List<InetSocketAddress> peers = resolved.usable();
         if (!MetadataStage.hasPeerSources(tiers, peers, config)) {
-            throw new UserError(ExitCode.NETWORK, MagnetInput.NOWHERE);
+            throw new UserError(ExitCode.NETWORK, MagnetInput.nowhere(resolved.unusable()));
         }
+        MagnetInput.warnUnusable(resolved);
         SessionListener quiet = new SessionListener() {
             @Override
             public void stats(Stats stats) {
@@ -50,7 +52,7 @@ final class MetadataFetcher {
         };
         MetadataStage.Result r;
         try (Client client = Client.of(config)) {
-            MetadataStage stage = new MetadataStage(client, infoHash, tiers, List.of(), peers, config, quiet);
+            MetadataStage stage = new MetadataStage(client, infoHash, tiers, link.webSeeds(), peers, config, quiet);
             Signals.onStop(code -> stage.requestStop(Outcome.INTERRUPTED));
             r = stage.run();
         } catch (io.btget.net.Listener.ListenException e) {
@@ -66,10 +68,7 @@ final class MetadataFetcher {
                 ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
                 throw new UserError(code, "stopped before the metadata arrived");
             }
-            throw new UserError(ExitCode.NETWORK, r.outcome() == Outcome.NO_PEERS
-                    ? "no tracker answered and no peer could be reached to fetch the metadata"
-                            + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("")
-                    : "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds()));
+            throw new UserError(ExitCode.NETWORK, MagnetInput.metadataNotFetched(r, config));
         }
         Torrent t = r.torrent().get();
         try {

@@ -52,12 +52,17 @@ final class SessionRunner {
     static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent) {
         InfoHash infoHash = MagnetInput.v1Hash(magnet);
         List<List<String>> tiers = MagnetInput.tiers(magnet);
-        List<InetSocketAddress> magnetPeers = MagnetInput.peers(magnet);
-        MetadataStore store = MetadataStore.forCurrentUser();
-        Optional<Torrent> cached = store.load(infoHash);
-        if (cached.isEmpty() && !MetadataStage.hasPeerSources(tiers, magnetPeers, config)) {
-            throw new UserError(ExitCode.NETWORK, MagnetInput.NOWHERE);
+        MagnetInput.Peers resolved = MagnetInput.resolvePeers(magnet);
+        List<InetSocketAddress> magnetPeers = resolved.usable();
+        if (saveTorrent != null) {
+            MagnetInput.checkSaveTorrent(saveTorrent);
         }
+        MetadataStore store = MetadataStore.forCurrentUser();
+        Optional<Torrent> cached = store.load(infoHash).map(t -> MagnetInput.withMagnetSources(t, magnet));
+        if (cached.isEmpty() && !MetadataStage.hasPeerSources(tiers, magnetPeers, config)) {
+            throw new UserError(ExitCode.NETWORK, MagnetInput.nowhere(resolved.unusable()));
+        }
+        MagnetInput.warnUnusable(resolved);
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
@@ -69,7 +74,7 @@ final class SessionRunner {
                 log.info("metadata of {} found in {}", infoHash.hex(), store.pathOf(infoHash));
             } else {
                 MetadataStage.Result r;
-                MetadataStage stage = new MetadataStage(client, infoHash, tiers, List.of(), magnetPeers, config,
+                MetadataStage stage = new MetadataStage(client, infoHash, tiers, magnet.webSeeds(), magnetPeers, config,
                         new Listener(view, null));
                 stopper.set(stage::requestStop);
                 if (options.json) {
@@ -118,10 +123,7 @@ final class SessionRunner {
             fail(view, json, "btget: stopped before the metadata arrived", Map.of("event", "stopped"));
             return code.code;
         }
-        String msg = r.outcome() == Outcome.NO_PEERS
-                ? "no tracker answered and no peer could be reached to fetch the metadata"
-                        + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("")
-                : "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds());
+        String msg = MagnetInput.metadataNotFetched(r, config);
         fail(view, json, "btget: " + msg, Map.of("event", r.outcome() == Outcome.NO_PEERS ? "no_peers" : "stalled",
                 "message", msg));
         return ExitCode.NETWORK.code;

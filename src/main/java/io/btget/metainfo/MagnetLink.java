@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * @param peers        {@code x.pe} peer addresses ({@code host:port}), not resolved here
  * @param selectOnly   BEP 53 {@code so}: file index ranges, inclusive
  * @param warnings     parameters that were malformed and ignored, one line each (not part of the link's identity)
+ * @param webSeeds     {@code ws}: BEP 19 web seed URLs (http and https only), in order, without duplicates
  */
 public record MagnetLink(
         Optional<InfoHash> infoHash,
@@ -29,7 +30,8 @@ public record MagnetLink(
         List<String> trackers,
         List<String> peers,
         List<IndexRange> selectOnly,
-        List<String> warnings) {
+        List<String> warnings,
+        List<String> webSeeds) {
 
     private static final Logger log = LoggerFactory.getLogger(MagnetLink.class);
 
@@ -63,6 +65,13 @@ public record MagnetLink(
         peers = List.copyOf(peers);
         selectOnly = List.copyOf(selectOnly);
         warnings = List.copyOf(warnings);
+        webSeeds = List.copyOf(webSeeds);
+    }
+
+    /** A link without web seeds. */
+    public MagnetLink(Optional<InfoHash> infoHash, Optional<byte[]> infoHashV2, Optional<String> displayName,
+            List<String> trackers, List<String> peers, List<IndexRange> selectOnly, List<String> warnings) {
+        this(infoHash, infoHashV2, displayName, trackers, peers, selectOnly, warnings, List.of());
     }
 
     /** A link with nothing ignored (no warnings). */
@@ -100,6 +109,7 @@ public record MagnetLink(
         Optional<String> dn = Optional.empty();
         LinkedHashSet<String> trackers = new LinkedHashSet<>();
         LinkedHashSet<String> peers = new LinkedHashSet<>();
+        LinkedHashSet<String> webSeeds = new LinkedHashSet<>();
         List<IndexRange> so = List.of();
         List<String> warnings = new ArrayList<>();
         InvalidTorrentException firstBadHash = null;
@@ -148,7 +158,18 @@ public record MagnetLink(
                         if (isHostPort(pe)) {
                             peers.add(pe);
                         } else if (!pe.isEmpty()) {
-                            warn(warnings, "magnet x.pe= '" + printable(pe) + "' is not host:port: ignored");
+                            warn(warnings, "magnet x.pe= '" + printable(pe) + "' " + (portOutOfRange(pe)
+                                    ? "has a port outside 1..65535 (no peer can listen there)" : "is not host:port")
+                                    + ": ignored");
+                        }
+                    }
+                    case "ws" -> {
+                        String ws = percentDecode(rawValue, false, "ws").strip();
+                        String problem = ws.isEmpty() ? null : TorrentParser.webSeedProblem(ws);
+                        if (problem != null) {
+                            warn(warnings, "magnet ws= " + problem + ": ignored");
+                        } else if (!ws.isEmpty()) {
+                            webSeeds.add(ws);
                         }
                     }
                     case "so" -> so = parseSelectOnly(percentDecode(rawValue, false, "so"), warnings);
@@ -173,7 +194,8 @@ public record MagnetLink(
         for (String w : warnings) {
             log.info("{}", w);
         }
-        return new MagnetLink(v1, v2, dn, new ArrayList<>(trackers), new ArrayList<>(peers), so, warnings);
+        return new MagnetLink(v1, v2, dn, new ArrayList<>(trackers), new ArrayList<>(peers), so, warnings,
+                new ArrayList<>(webSeeds));
     }
 
     /** Hostile links cannot grow the list: the link itself is bounded, and so is this. */
@@ -187,6 +209,17 @@ public record MagnetLink(
      * {@code host:port} as BEP 9 gives peers: a host name or IPv4 address, or an IPv6 address in brackets, and a
      * port 1-65535. Nothing is resolved here.
      */
+    /** "host:N" where N is digits but not a TCP port a peer can listen on (0, or above 65535). */
+    private static boolean portOutOfRange(String s) {
+        int colon = s.lastIndexOf(':');
+        String port = s.substring(colon + 1);
+        if (colon <= 0 || port.isEmpty() || port.length() > 9 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        int p = Integer.parseInt(port);
+        return p < 1 || p > 65535;
+    }
+
     static boolean isHostPort(String s) {
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {
@@ -339,6 +372,7 @@ public record MagnetLink(
         displayName.ifPresent(n -> params.add("dn=" + percentEncode(n)));
         trackers.forEach(t -> params.add("tr=" + percentEncode(t)));
         peers.forEach(p -> params.add("x.pe=" + percentEncode(p)));
+        webSeeds.forEach(w -> params.add("ws=" + percentEncode(w)));
         if (!selectOnly.isEmpty()) {
             params.add("so=" + String.join(",", selectOnly.stream().map(IndexRange::toString).toList()));
         }

@@ -542,9 +542,7 @@ public final class TorrentParser {
             if (url.isEmpty()) {
                 continue;
             }
-            String scheme = scheme(url);
-            String problem = scheme == null || !(scheme.equals("http") || scheme.equals("https"))
-                    ? "'" + printable(url) + "' is not an http or https URL" : urlProblem(url, scheme);
+            String problem = webSeedProblem(url);
             if (problem != null) {
                 warnings.add(where + " " + problem + ": ignored");
             } else {
@@ -552,6 +550,16 @@ public final class TorrentParser {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Why {@code url} cannot be a BEP 19 web seed (only http and https: see {@code webSeeds}), or null when it can;
+     * also used for a magnet's {@code ws}.
+     */
+    static String webSeedProblem(String url) {
+        String scheme = scheme(url);
+        return scheme == null || !(scheme.equals("http") || scheme.equals("https"))
+                ? "'" + printable(url) + "' is not an http or https URL" : urlProblem(url, scheme);
     }
 
     /** The lower-case scheme of {@code url} ("scheme://..."), or null when it has none. */

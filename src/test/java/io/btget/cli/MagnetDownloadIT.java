@@ -74,12 +74,20 @@ class MagnetDownloadIT {
         assertThat(written.infoHash().hex()).isEqualTo(hash);
         assertThat(written.infoBytes()).isEqualTo(built.torrent().infoBytes());
 
-        // A rerun into the same folder uses the kept metadata: nothing is fetched again.
-        Process rerun = start("rerun", magnet, "-d", leechDir.toString(), "-p", Integer.toString(freePort()),
-                "--bind", "127.0.0.1", "--json");
+        // A rerun into the same folder uses the kept metadata: nothing is fetched again. The rerun's magnet has a
+        // tracker and a web seed the first had not: --save-torrent writes them (review defect 5).
+        String tracker = "http://127.0.0.1:" + freePort() + "/announce";
+        String webSeed = "http://127.0.0.1:" + freePort() + "/payload.bin";
+        Path saved2 = dir.resolve("saved2.torrent");
+        Process rerun = start("rerun", magnet + "&tr=" + tracker + "&ws=" + webSeed, "-d", leechDir.toString(),
+                "-p", Integer.toString(freePort()), "--bind", "127.0.0.1", "--json", "--save-torrent", saved2.toString());
         assertThat(rerun.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(rerun.exitValue()).as("stderr: %s", read("rerun", "err")).isZero();
         assertThat(read("rerun", "out")).doesNotContain("metadata_received").contains("\"complete\"");
+        Torrent rewritten = Torrent.parse(Files.readAllBytes(saved2));
+        assertThat(rewritten.infoBytes()).isEqualTo(built.torrent().infoBytes());
+        assertThat(rewritten.trackerTiers()).containsExactly(List.of(tracker));
+        assertThat(rewritten.webSeeds()).containsExactly(webSeed);
     }
 
     @Test
@@ -88,6 +96,31 @@ class MagnetDownloadIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(4);
         assertThat(read("nowhere", "err")).contains("nowhere to find peers");
+    }
+
+    /** Review defect 10: an x.pe that cannot be dialled used to be dropped silently ("no peer (x.pe=)"). */
+    @Test
+    void anXpeThatCannotBeDialledIsNamedInTheExit4Message() throws Exception {
+        Process p = start("port0", "magnet:?xt=urn:btih:" + "ab".repeat(20) + "&x.pe=127.0.0.1:0",
+                "-d", dir.resolve("x").toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(4);
+        assertThat(read("port0", "err")).contains("x.pe= '127.0.0.1:0'").contains("port outside 1..65535")
+                .contains("nowhere to find peers").doesNotContain("no peer (x.pe=)");
+    }
+
+    /** Review defect 11: --save-torrent into a folder that does not exist used to fail only after the fetch. */
+    @Test
+    void saveTorrentIntoAMissingFolderIsExit5BeforeAnyFetch() throws Exception {
+        Path missing = dir.resolve("no-such-folder").resolve("m.torrent");
+        // x.pe names a port nobody listens on: without the check up front the fetch would run into the stall timeout
+        Process p = start("savemissing", "magnet:?xt=urn:btih:" + "cd".repeat(20) + "&x.pe=127.0.0.1:" + freePort(),
+                "-d", dir.resolve("y").toString(), "-p", Integer.toString(freePort()), "--bind", "127.0.0.1",
+                "--stall-timeout", "120s", "--save-torrent", missing.toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits before the fetch").isTrue();
+        assertThat(p.exitValue()).isEqualTo(5);
+        assertThat(read("savemissing", "err")).contains("--save-torrent").contains("No such file or directory");
+        assertThat(dir.resolve("y")).doesNotExist();
     }
 
     @Test

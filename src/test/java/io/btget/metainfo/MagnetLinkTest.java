@@ -24,6 +24,22 @@ class MagnetLinkTest {
     }
 
     @Test
+    void keepsHttpWebSeedsAndNamesOthers() {
+        MagnetLink m = MagnetLink.parse("magnet:?xt=urn:btih:" + HEX + "&ws=http%3A%2F%2F127.0.0.1%3A8080%2Ff"
+                + "&ws=http%3A%2F%2F127.0.0.1%3A8080%2Ff&ws=file%3A%2F%2F%2Fetc%2Fpasswd&ws=https://w.example/x");
+        assertThat(m.webSeeds()).containsExactly("http://127.0.0.1:8080/f", "https://w.example/x");
+        assertThat(m.warnings()).singleElement().asString().contains("ws=").contains("not an http or https URL");
+        assertThat(MagnetLink.parse(m.toString()).webSeeds()).isEqualTo(m.webSeeds());
+    }
+
+    @Test
+    void anXpeWithPortZeroSaysSo() {
+        MagnetLink m = MagnetLink.parse("magnet:?xt=urn:btih:" + HEX + "&x.pe=127.0.0.1:0");
+        assertThat(m.peers()).isEmpty();
+        assertThat(m.warnings()).singleElement().asString().contains("127.0.0.1:0").contains("port outside 1..65535");
+    }
+
+    @Test
     void parsesBase32InfoHash() {
         // base32 of the 20 bytes c12fe1...8a
         MagnetLink m = MagnetLink.parse("magnet:?xt=urn:btih:YEX6DQDLXISUVHOJ6UM3GNNKPQJWPKEK");
