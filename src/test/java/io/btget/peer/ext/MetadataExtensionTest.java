@@ -130,4 +130,26 @@ class MetadataExtensionTest {
         s.peerHandshake(peer.handshake);
         assertThat(peer.count(0)).as("requests sent").isPositive();
     }
+
+    @Test
+    void eachAcceptedPieceIsReportedAsProgressAndTheLastVerifies() throws Exception {
+        byte[] info = new byte[UtMetadataMessage.PIECE_SIZE + 100];
+        new java.util.Random(3).nextBytes(info);
+        InfoHash hash = new InfoHash(java.security.MessageDigest.getInstance("SHA-1").digest(info));
+        java.util.concurrent.atomic.AtomicInteger progress = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<byte[]> verified = new java.util.concurrent.atomic.AtomicReference<>();
+        FakePeer peer = new FakePeer();
+        peer.handshake = ExtendedHandshake.builder().extension(MetadataExtension.NAME, 3).metadataSize(info.length)
+                .build();
+        Extension.Session s = new MetadataExtension(Optional::empty, new MetadataPlan(hash), verified::set,
+                progress::incrementAndGet).open(peer);
+        s.peerHandshake(peer.handshake);
+        assertThat(peer.count(0)).as("both pieces requested").isEqualTo(2);
+        s.onMessage(new UtMetadataMessage.Data(0, info.length,
+                java.util.Arrays.copyOfRange(info, 0, UtMetadataMessage.PIECE_SIZE)).encode());
+        assertThat(progress.get()).isEqualTo(1);
+        s.onMessage(new UtMetadataMessage.Data(1, info.length,
+                java.util.Arrays.copyOfRange(info, UtMetadataMessage.PIECE_SIZE, info.length)).encode());
+        assertThat(verified.get()).isEqualTo(info);
+    }
 }
