@@ -26,7 +26,7 @@ import java.util.Set;
  * Thread-safe: connections' reader threads and the tick call in.
  */
 public final class MetadataPlan {
-    /** Peers remembered as having had a turn; past it the list starts over (a bound, not a policy). */
+    /** Peers remembered as having had a turn, or as guilty; past it a list starts over (a bound, not a policy). */
     static final int MAX_TRIED = 1024;
     /**
      * Peers fetching alone at once: a few, so one slow peer does not stall the others, and memory stays a few
@@ -56,8 +56,10 @@ public final class MetadataPlan {
     private MetadataFetch shared;
     /** peer -> its turn. Guarded by {@code this}. */
     private final Map<Object, Turn> turns = new LinkedHashMap<>();
-    /** Guarded by {@code this}. */
+    /** Peers whose turn passed (slow, silent, gone). Guarded by {@code this}. */
     private final Set<Object> tried = new LinkedHashSet<>();
+    /** Peers whose copy, fetched alone, failed the hash: never asked again. Guarded by {@code this}. */
+    private final Set<Object> guilty = new LinkedHashSet<>();
 
     public MetadataPlan(InfoHash infoHash) {
         this.infoHash = infoHash;
@@ -65,8 +67,9 @@ public final class MetadataPlan {
     }
 
     /**
-     * The fetch {@code peer} should feed now, or null when it is not to be asked now (no turn free, or it had its
-     * turn). Ask only for a peer that announced {@code ut_metadata} and a {@code metadata_size} (BEP 9): asking
+     * The fetch {@code peer} should feed now, or null when it is not to be asked now (no turn free, it had its turn
+     * while others have not, or its own copy failed the hash). A peer whose turn passed without a verdict gets
+     * another only while no turn runs (every peer at hand had one: better a slow peer again than nobody). Ask only for a peer that announced {@code ut_metadata} and a {@code metadata_size} (BEP 9): asking
      * gives the peer its turn, and a peer that cannot serve would waste it.
      */
     public synchronized MetadataFetch fetchFor(Object peer, long nowNanos) {
@@ -79,11 +82,9 @@ public final class MetadataPlan {
             }
         }
         Turn turn = turns.get(peer);
-        if (turn == null && turns.size() < MAX_TURNS && !tried.contains(peer)) {
-            if (tried.size() >= MAX_TRIED) {
-                tried.clear();
-            }
-            tried.add(peer);
+        if (turn == null && turns.size() < MAX_TURNS && !guilty.contains(peer)
+                && (!tried.contains(peer) || turns.isEmpty())) {
+            remember(tried, peer);
             turn = new Turn(new MetadataFetch(infoHash), nowNanos);
             turns.put(peer, turn);
         }
@@ -116,6 +117,9 @@ public final class MetadataPlan {
         for (Iterator<Turn> it = turns.values().iterator(); it.hasNext(); ) {
             if (it.next().fetch == failed) {
                 it.remove();
+                for (Object c : culprits) {
+                    remember(guilty, c);
+                }
                 return culprits.size() == 1;
             }
         }
@@ -125,6 +129,13 @@ public final class MetadataPlan {
     /** {@code peer} is gone or of no use: if it had a turn, another peer's turn comes. */
     public synchronized void release(Object peer) {
         turns.remove(peer);
+    }
+
+    private static void remember(Set<Object> set, Object peer) {
+        if (set.size() >= MAX_TRIED) {
+            set.clear(); // a bound against leaks; connections are far fewer
+        }
+        set.add(peer);
     }
 
     /** Whether the plan has turned to each peer alone. */

@@ -89,4 +89,18 @@ class MetadataPlanTest {
         assertThat(plan.hashFailed(alone, Set.of("a"))).isTrue();
         assertThat(plan.hashFailed(alone, Set.of("a"))).as("a turn already over is stale too").isFalse();
     }
+
+    @Test
+    void whenEveryPeerHadItsTurnTheInnocentOnesGetAnotherButNeverTheGuilty() {
+        isolate();
+        MetadataFetch evil = fetchFor("evil");
+        fetchFor("slow");
+        assertThat(plan.hashFailed(evil, Set.of("evil"))).isTrue();
+        plan.release("slow"); // its turn passed without a verdict
+        assertThat(fetchFor("slow")).as("nobody else is fetching: the slow peer again").isNotNull();
+        plan.release("slow");
+        assertThat(fetchFor("evil")).as("its own copy failed the hash").isNull();
+        assertThat(fetchFor("new")).isNotNull();
+        assertThat(fetchFor("slow")).as("not while a new peer has its turn").isNull();
+    }
 }
