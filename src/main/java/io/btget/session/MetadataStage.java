@@ -35,8 +35,12 @@ import org.slf4j.LoggerFactory;
  * ({@link Torrent#fromInfoDictionary}).
  *
  * <p>The connections of this stage run in metadata mode (no piece count yet: see {@link PeerConnection}); they end
- * with the stage, and the download stage dials the peers that answered again ({@link Result#peers()}), so the
- * piece-level code never sees a connection made before the piece count was known.
+ * with the stage, and the download stage dials the peers again ({@link Result#peers()}: those that answered first,
+ * then every other connected peer with a known listen address, the magnet's, and the trackers'), so the
+ * piece-level code never sees a connection made before the piece count was known. An incoming peer that told no
+ * listen port cannot be dialled back; so that it can come again, incoming connections are not refused between the
+ * stages: on success the stage leaves a {@link Handover} registered for the info hash, which holds a connection
+ * until the download stage takes it ({@link Handover#handTo}) or {@link Handover#HOLD_MILLIS} pass.
  *
  * <p>Threads: {@link #run} on the caller's thread; the connections' threads feed the fetch; {@link #requestStop}
  * from any thread.
@@ -50,9 +54,67 @@ public final class MetadataStage implements TorrentContext {
      */
     static final long UNKNOWN_LEFT = 16 * 1024;
 
-    /** The outcome: the torrent, or why there is none. */
+    /**
+     * Addresses handed to the download stage at most: the answered peers, connected peers and tracker peers of this
+     * stage (the download stage's own peer table bounds them again). Twice the default peer limit.
+     */
+    static final int MAX_HANDOVER_PEERS = 400;
+
+    /**
+     * The outcome: the torrent, or why there is none.
+     *
+     * @param peers    addresses for the download stage to dial, best first
+     * @param handover on success, the handler left registered for the info hash (incoming connections held for the
+     *                 download stage: call {@link Handover#handTo} once it has registered its own); else null
+     */
     public record Result(Optional<Torrent> torrent, Outcome outcome, List<InetSocketAddress> peers,
-            Optional<String> lastTrackerError) {
+            Optional<String> lastTrackerError, Handover handover) {
+        public Result(Optional<Torrent> torrent, Outcome outcome, List<InetSocketAddress> peers,
+                Optional<String> lastTrackerError) {
+            this(torrent, outcome, peers, lastTrackerError, null);
+        }
+    }
+
+    /**
+     * Stands in for the torrent in the process listener between this stage and the download stage, so an incoming
+     * peer is not refused as "unknown torrent" meanwhile: each connection waits on its own accept thread until
+     * {@link #handTo} names the download stage's handler, then goes to it; after {@link #HOLD_MILLIS} it is refused.
+     * The download stage registering its own handler for the info hash replaces this one for later connections.
+     */
+    public static final class Handover implements io.btget.peer.IncomingHandler {
+        /** How long a connection is held: the handshake time-out, as a peer's handshake would wait for ours. */
+        public static final long HOLD_MILLIS = io.btget.peer.Limits.HANDSHAKE_TIMEOUT_MILLIS;
+
+        /** Guarded by {@code this}. */
+        private io.btget.peer.IncomingHandler next;
+
+        @Override
+        public boolean accept(io.btget.net.Transport transport, io.btget.peer.Handshake.Start start) {
+            io.btget.peer.IncomingHandler to;
+            synchronized (this) {
+                long deadline = System.nanoTime() + HOLD_MILLIS * 1_000_000L;
+                while (next == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                to = next;
+            }
+            return to.accept(transport, start);
+        }
+
+        /** The download stage's handler is registered: held and later connections go to {@code handler}. */
+        public synchronized void handTo(io.btget.peer.IncomingHandler handler) {
+            next = handler;
+            notifyAll();
+        }
     }
 
     private final SessionHost host;
@@ -71,6 +133,10 @@ public final class MetadataStage implements TorrentContext {
     private volatile String lastTrackerError;
     /** Peers that sent us metadata pieces or answered at all (addresses to dial first in the next stage). */
     private final Set<InetSocketAddress> answered = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    /** Peers the trackers gave, at most {@link #MAX_HANDOVER_PEERS} (handed to the next stage). Guarded by itself. */
+    private final Set<InetSocketAddress> trackerPeers = new LinkedHashSet<>();
+    /** When the last metadata piece was accepted (or the stage started): the stall clock counts from it. */
+    private volatile long progressAt = System.nanoTime();
     private PeerPool pool;
 
     /**
@@ -88,7 +154,7 @@ public final class MetadataStage implements TorrentContext {
         this.config = config;
         this.listener = listener;
         this.extensions = new ExtensionRegistry(List.of(new MetadataExtension(() -> Optional.ofNullable(verified.get()),
-                new MetadataPlan(infoHash), this::metadataVerified)));
+                new MetadataPlan(infoHash), this::metadataVerified, () -> markProgress(System.nanoTime()))));
     }
 
     /** Whether there is anywhere to look for peers at all (no DHT yet: trackers, {@code x.pe}, {@code --peer}). */
@@ -117,6 +183,8 @@ public final class MetadataStage implements TorrentContext {
         }
         pool = new PeerPool(this, config.maxPeers(), known);
         Announcer announcer = null;
+        Handover handover = null;
+        markProgress(System.nanoTime());
         try {
             pool.start();
             host.register(infoHash, pool);
@@ -124,13 +192,16 @@ public final class MetadataStage implements TorrentContext {
             pool.addKnown(config.extraPeers(), KnownPeers.Source.MANUAL);
             if (!allTiers.isEmpty()) {
                 announcer = new Announcer(allTiers, infoHash, host.peerId().bytes(), listenPort,
-                        () -> new TransferTotals(0, 0, UNKNOWN_LEFT), pool::addKnown, trackerEvents());
+                        () -> new TransferTotals(0, 0, UNKNOWN_LEFT), this::trackerPeers, trackerEvents());
                 announcer.start();
             }
             Outcome outcome = loop(announcer);
+            Set<InetSocketAddress> others = new LinkedHashSet<>();
             for (PeerConnection c : pool.connections()) {
                 if (c.peerExtendedHandshake().isPresent()) {
                     c.peerListenAddress().ifPresent(answered::add);
+                } else {
+                    c.peerListenAddress().ifPresent(others::add); // connected, but no extended handshake yet
                 }
             }
             byte[] info = verified.get();
@@ -147,11 +218,19 @@ public final class MetadataStage implements TorrentContext {
             listener.event("metadata_received", "metadata received: " + torrent.name() + " ("
                     + torrent.totalLength() + " bytes, " + torrent.pieceCount() + " pieces) from "
                     + answered.size() + " peer(s)", f);
-            List<InetSocketAddress> peers = new ArrayList<>(answered);
+            Set<InetSocketAddress> peers = new LinkedHashSet<>(answered);
+            peers.addAll(others);
             peers.addAll(magnetPeers);
-            return new Result(Optional.of(torrent), Outcome.COMPLETE, peers, Optional.ofNullable(lastTrackerError));
+            synchronized (trackerPeers) {
+                peers.addAll(trackerPeers);
+            }
+            handover = new Handover();
+            host.register(infoHash, handover); // replaces the pool: incoming peers wait for the next stage
+            return new Result(Optional.of(torrent), Outcome.COMPLETE,
+                    peers.stream().limit(MAX_HANDOVER_PEERS).toList(), Optional.ofNullable(lastTrackerError),
+                    handover);
         } finally {
-            host.unregister(infoHash, pool);
+            host.unregister(infoHash, pool); // no-op when the handover replaced it
             pool.close();
             if (announcer != null) {
                 announcer.close();
@@ -161,8 +240,7 @@ public final class MetadataStage implements TorrentContext {
 
     private Outcome loop(Announcer announcer) throws InterruptedException {
         long lastTick = 0;
-        long startedAt = System.nanoTime();
-        long lastPeerHunt = startedAt;
+        long lastPeerHunt = System.nanoTime();
         while (verified.get() == null) {
             synchronized (tickLock) {
                 if (verified.get() == null && stopRequested == null) {
@@ -186,7 +264,7 @@ public final class MetadataStage implements TorrentContext {
                 lastPeerHunt = now;
                 announcer.announceNow();
             }
-            if (config.stalledAfter(now - startedAt)) {
+            if (stalled(now)) {
                 boolean anyone = (announcer != null && announcer.anyTrackerResponded())
                         || !pool.connections().isEmpty() || pool.knownCount() > 0;
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
@@ -199,6 +277,32 @@ public final class MetadataStage implements TorrentContext {
             }
         }
         return Outcome.COMPLETE;
+    }
+
+    /** A metadata piece was accepted at {@code nanos} ({@code System.nanoTime()}): the stall clock restarts. */
+    void markProgress(long nanos) {
+        progressAt = nanos;
+    }
+
+    /**
+     * Whether the stage has stalled at {@code nanos}: no metadata piece accepted for the stall time-out (counted
+     * from the last accepted piece, so a slow but steady fetch of a large info dictionary is not cut off).
+     */
+    boolean stalled(long nanos) {
+        return config.stalledAfter(nanos - progressAt);
+    }
+
+    /** Tracker peers: to the pool, and remembered for the next stage. */
+    private void trackerPeers(List<InetSocketAddress> peers) {
+        synchronized (trackerPeers) {
+            for (InetSocketAddress a : peers) {
+                if (trackerPeers.size() >= MAX_HANDOVER_PEERS) {
+                    break;
+                }
+                trackerPeers.add(a);
+            }
+        }
+        pool.addKnown(peers);
     }
 
     private void metadataVerified(byte[] info) {

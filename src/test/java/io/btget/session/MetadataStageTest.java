@@ -88,7 +88,8 @@ class MetadataStageTest {
         InetSocketAddress seederAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.listenPort());
 
         Config leechConfig = config(dir.resolve("leech"), List.of(), false);
-        MetadataStage stage = new MetadataStage(client(leechConfig), torrent.infoHash(), List.of(), List.of(),
+        Client leech = client(leechConfig);
+        MetadataStage stage = new MetadataStage(leech, torrent.infoHash(), List.of(), List.of(),
                 List.of(seederAddress), leechConfig, listener);
         MetadataStage.Result result = stage.run();
 
@@ -102,8 +103,38 @@ class MetadataStageTest {
             assertThat(events).anyMatch(e -> e.get("type").equals("metadata_received")
                     && e.get("pieces").equals(torrent.pieceCount()));
         }
+
+        // Between the stages an incoming peer is held for the download stage, not refused.
+        java.util.concurrent.CompletableFuture<io.btget.peer.Handshake.Start> handedOver =
+                new java.util.concurrent.CompletableFuture<>();
+        assertThat(result.handover()).isNotNull();
+        try (java.net.Socket peer = new java.net.Socket(InetAddress.getLoopbackAddress(), leech.listen())) {
+            peer.getOutputStream().write(io.btget.peer.Handshake.ours(torrent.infoHash(),
+                    io.btget.peer.PeerId.generate(new Random(1)), true).encode());
+            result.handover().handTo((transport, start) -> {
+                handedOver.complete(start);
+                transport.close();
+                return true;
+            });
+            assertThat(handedOver.get(10, TimeUnit.SECONDS).infoHash()).isEqualTo(torrent.infoHash());
+        }
         seeder.requestStop(Outcome.INTERRUPTED);
         assertThat(seeding.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.INTERRUPTED);
+    }
+
+    @Test
+    void theStallClockCountsFromTheLastAcceptedMetadataPiece() {
+        Config c = config(dir, List.of(), false); // stall time-out 30 s
+        MetadataStage stage = new MetadataStage(client(c), new io.btget.metainfo.InfoHash(new byte[20]), List.of(),
+                List.of(), List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)), c, listener);
+        long t0 = 1_000_000_000L;
+        long timeout = Duration.ofSeconds(30).toNanos();
+        stage.markProgress(t0);
+        assertThat(stage.stalled(t0 + timeout)).isFalse();
+        assertThat(stage.stalled(t0 + timeout + 1)).isTrue();
+        stage.markProgress(t0 + timeout - 1); // a piece, just in time
+        assertThat(stage.stalled(t0 + timeout + 1)).as("slow but steady").isFalse();
+        assertThat(stage.stalled(t0 + 2 * timeout)).isTrue();
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * BEP 9 {@code ut_metadata} on the wire: serves our info dictionary to peers that ask (a {@link MetadataServer} per
  * connection: data when we have it, reject otherwise) and, while a magnet's metadata is missing, fetches it through
- * a shared {@link MetadataFetch}. Advertises {@code metadata_size} only when we have the metadata.
+ * the fetches a {@link MetadataPlan} gives each peer. Answers go out a few per tick ({@link #ANSWERS_PER_TICK}), the
+ * rest wait in the server's bounded queue. Advertises {@code metadata_size} only when we have the metadata.
  */
 public final class MetadataExtension implements Extension {
     private static final Logger log = LoggerFactory.getLogger(MetadataExtension.class);
@@ -22,12 +23,27 @@ public final class MetadataExtension implements Extension {
     /**
      * Metadata pieces one peer may have us send, as a multiple of the metadata's piece count (plus a few): a peer
      * that asks for the same metadata over and over is wasting our upload, and each answer is 16 KiB of outbox.
+     * Only data counts: a reject (we have no metadata yet) costs a few bytes, and two magnet leechers asking each
+     * other must not ban each other for it.
      */
     public static final int MAX_SERVED_ROUNDS = 4;
+    /**
+     * Answers (data or reject) sent to one peer per tick (about a second): the rest wait in the
+     * {@link MetadataServer}'s bounded queue, so a peer that asks for everything and never reads adds at most this
+     * many 16 KiB pieces to its connection's outbox per second instead of the whole metadata at once.
+     */
+    public static final int ANSWERS_PER_TICK = 8;
+    /**
+     * Requests per tick that find the peer's queue full (each rejected at once) after which the peer is dropped:
+     * as many as the queue holds. A client asks a few pieces at a time (BEP 9); one that keeps more than
+     * {@link MetadataServer#MAX_QUEUED} + {@value #ANSWERS_PER_TICK} unanswered per second is flooding.
+     */
+    public static final int MAX_OVERFLOW_PER_TICK = MetadataServer.MAX_QUEUED;
 
     private final Supplier<Optional<byte[]>> infoBytes;
     private final MetadataPlan plan;
     private final Consumer<byte[]> onVerified;
+    private final Runnable onPiece;
 
     /**
      * @param infoBytes  the raw info dictionary once we have it, empty before
@@ -36,9 +52,19 @@ public final class MetadataExtension implements Extension {
      *                   than once if two complete at once: the receiver keeps the first)
      */
     public MetadataExtension(Supplier<Optional<byte[]>> infoBytes, MetadataPlan plan, Consumer<byte[]> onVerified) {
+        this(infoBytes, plan, onVerified, () -> { });
+    }
+
+    /**
+     * As {@link #MetadataExtension(Supplier, MetadataPlan, Consumer)}, and {@code onPiece} is told, on a reader
+     * thread, each time a fetch accepts a metadata piece (progress: the caller's stall clock restarts).
+     */
+    public MetadataExtension(Supplier<Optional<byte[]>> infoBytes, MetadataPlan plan, Consumer<byte[]> onVerified,
+            Runnable onPiece) {
         this.infoBytes = infoBytes;
         this.plan = plan;
         this.onVerified = onVerified;
+        this.onPiece = onPiece;
     }
 
     /** Serving only (we have the metadata). */
@@ -66,8 +92,12 @@ public final class MetadataExtension implements Extension {
         private final ExtensionPeer peer;
         /** Guarded by {@code this}. */
         private final MetadataServer server = new MetadataServer(infoBytes);
-        /** Metadata pieces sent to this peer. Guarded by {@code this}. */
+        /** Metadata data messages sent to this peer (rejects not counted). Guarded by {@code this}. */
         private int served;
+        /** Answers sent since the last tick. Guarded by {@code this}. */
+        private int answeredThisTick;
+        /** Requests since the last tick that found the queue full. Guarded by {@code this}. */
+        private int overflowThisTick;
         /** The fetch this peer was announced to (and feeds), or null. Guarded by {@code this}. */
         private MetadataFetch fetch;
         /** Data messages that belonged to no fetch of this peer. Guarded by {@code this}. */
@@ -113,24 +143,57 @@ public final class MetadataExtension implements Extension {
         }
 
         private void serve(int piece) throws WireException {
+            String error;
             synchronized (this) {
-                Optional<byte[]> info = infoBytes.get();
-                int pieces = info.map(b -> (b.length + UtMetadataMessage.PIECE_SIZE - 1) / UtMetadataMessage.PIECE_SIZE)
-                        .orElse(0);
-                if (++served > MAX_SERVED_ROUNDS * pieces + MetadataServer.MAX_QUEUED) {
-                    throw new WireException("asked for " + served + " metadata pieces (metadata has " + pieces + ")");
+                Optional<UtMetadataMessage> full = server.onRequest(piece);
+                if (full.isPresent()) {
+                    if (++overflowThisTick > MAX_OVERFLOW_PER_TICK) {
+                        server.clear();
+                        throw new WireException(overflowThisTick + " metadata requests in a second beyond the "
+                                + MetadataServer.MAX_QUEUED + " queued");
+                    }
+                    peer.send(NAME, full.get().encode()); // BEP 9: every request gets data or a reject
                 }
-                Optional<UtMetadataMessage> now = server.onRequest(piece);
-                now.ifPresent(r -> peer.send(NAME, r.encode()));
-                for (Optional<UtMetadataMessage> a = server.poll(); a.isPresent(); a = server.poll()) {
-                    peer.send(NAME, a.get().encode());
-                }
+                error = drain();
             }
+            if (error != null) {
+                throw new WireException(error);
+            }
+        }
+
+        /**
+         * Sends queued answers while this tick's budget ({@link #ANSWERS_PER_TICK}) lasts; the rest wait for the
+         * next tick. Caller holds {@code this}.
+         *
+         * @return why the peer is to be dropped (it asked for too much data), or null
+         */
+        private String drain() {
+            while (answeredThisTick < ANSWERS_PER_TICK) {
+                Optional<UtMetadataMessage> a = server.poll();
+                if (a.isEmpty()) {
+                    return null;
+                }
+                if (a.get() instanceof UtMetadataMessage.Data d) {
+                    long pieces = (d.totalSize() + UtMetadataMessage.PIECE_SIZE - 1) / UtMetadataMessage.PIECE_SIZE;
+                    if (++served > MAX_SERVED_ROUNDS * pieces + MetadataServer.MAX_QUEUED) {
+                        server.clear();
+                        return "asked for " + served + " metadata pieces (metadata has " + pieces + ")";
+                    }
+                }
+                answeredThisTick++;
+                peer.send(NAME, a.get().encode());
+            }
+            return null;
         }
 
         private void act(MetadataFetch f, MetadataFetch.Verdict v) {
             switch (v.kind()) {
-                case ACCEPTED, IGNORED -> log.trace("{}: {}", peer.address(), v.reason());
+                case ACCEPTED -> {
+                    log.trace("{}: {}", peer.address(), v.reason());
+                    plan.progressed(f, System.nanoTime());
+                    onPiece.run();
+                }
+                case IGNORED -> log.trace("{}: {}", peer.address(), v.reason());
                 case COMPLETE -> f.verifiedInfo().ifPresent(onVerified);
                 case DROP_PEER -> drop(v.peersToDrop(), v.reason());
                 case HASH_FAILED -> {
@@ -158,7 +221,11 @@ public final class MetadataExtension implements Extension {
             if (plan == null) {
                 return;
             }
-            MetadataFetch f = plan.fetchFor(peer);
+            ExtendedHandshake theirs = peer.peerHandshake().orElse(null);
+            if (theirs == null || theirs.idOf(NAME) == 0 || theirs.metadataSize().isEmpty()) {
+                return; // cannot serve metadata (yet): not given a turn before it says it can (BEP 9 metadata_size)
+            }
+            MetadataFetch f = plan.fetchFor(peer, now);
             java.util.List<Integer> pieces;
             synchronized (this) {
                 if (f == null) {
@@ -166,11 +233,6 @@ public final class MetadataExtension implements Extension {
                     return;
                 }
                 if (f != fetch) {
-                    ExtendedHandshake theirs = peer.peerHandshake().orElse(null);
-                    if (theirs == null || theirs.idOf(NAME) == 0 || theirs.metadataSize().isEmpty()) {
-                        plan.release(peer); // cannot serve metadata: its turn passes
-                        return;
-                    }
                     MetadataFetch.Verdict v = f.peerAnnounced(peer, theirs.metadataSize().getAsLong());
                     if (v.kind() != MetadataFetch.Verdict.Kind.ACCEPTED) {
                         log.debug("{}: not asking for metadata: {}", peer.address(), v.reason());
@@ -194,6 +256,16 @@ public final class MetadataExtension implements Extension {
 
         @Override
         public void tick(long nowNanos) {
+            String error;
+            synchronized (this) {
+                answeredThisTick = 0;
+                overflowThisTick = 0;
+                error = drain();
+            }
+            if (error != null) {
+                peer.drop(error);
+                return;
+            }
             requestMore(nowNanos);
         }
 
