@@ -39,7 +39,7 @@ final class SessionRunner {
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
             Signals.onStop(code -> stopper.stop());
-            return runSession(client, view, torrent, config, options, List.of(), stopper);
+            return runSession(client, view, torrent, config, options, List.of(), null, stopper);
         }
     }
 
@@ -69,6 +69,7 @@ final class SessionRunner {
             Signals.onStop(code -> stopper.stop());
             Torrent torrent;
             List<InetSocketAddress> peers = magnetPeers;
+            MetadataStage.Handover handover = null;
             if (cached.isPresent()) {
                 torrent = cached.get();
                 log.info("metadata of {} found in {}", infoHash.hex(), store.pathOf(infoHash));
@@ -103,6 +104,7 @@ final class SessionRunner {
                 }
                 torrent = r.torrent().get();
                 peers = r.peers();
+                handover = r.handover();
                 try {
                     store.save(torrent);
                 } catch (IOException | RuntimeException e) {
@@ -112,7 +114,7 @@ final class SessionRunner {
             if (saveTorrent != null) {
                 MagnetInput.saveTorrent(torrent, saveTorrent);
             }
-            return runSession(client, view, torrent, config, options, peers, stopper);
+            return runSession(client, view, torrent, config, options, peers, handover, stopper);
         }
     }
 
@@ -146,12 +148,16 @@ final class SessionRunner {
     }
 
     private static int runSession(io.btget.client.Client client, ProgressView view, Torrent torrent, Config config,
-            SessionOptions options, List<InetSocketAddress> initialPeers, Stopper stopper) {
+            SessionOptions options, List<InetSocketAddress> initialPeers, MetadataStage.Handover handover,
+            Stopper stopper) {
         {
             Listener listener = new Listener(view, torrent);
             io.btget.session.TorrentSession session =
                     new io.btget.session.TorrentSession(client, torrent, config, listener);
             session.addInitialPeers(initialPeers);
+            if (handover != null) {
+                session.takeIncomingFrom(handover);
+            }
             stopper.set(session::requestStop);
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("name", torrent.name());

@@ -128,6 +128,8 @@ public final class MetadataStage implements TorrentContext {
     private final KnownPeers known = new KnownPeers();
     private final AtomicReference<byte[]> verified = new AtomicReference<>();
     private final Object tickLock = new Object();
+    /** Some peer completed the BEP 3 handshake during this stage (set by connection threads, read by the loop). */
+    private volatile boolean handshakeCompleted;
     private volatile Outcome stopRequested;
     private volatile int listenPort;
     private volatile String lastTrackerError;
@@ -265,9 +267,10 @@ public final class MetadataStage implements TorrentContext {
                 announcer.announceNow();
             }
             if (stalled(now)) {
-                boolean anyone = (announcer != null && announcer.anyTrackerResponded())
-                        || !pool.connections().isEmpty() || pool.knownCount() > 0;
-                return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
+                // Known addresses that never completed a handshake (refused, silent) are no one to wait for: the user
+                // is told no peer could be reached, not that peers stopped sending.
+                boolean reached = handshakeCompleted || !pool.connections().isEmpty();
+                return reached ? Outcome.STALLED : Outcome.NO_PEERS;
             }
             if (announcer != null && announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero()
                     && config.extraPeers().isEmpty() && magnetPeers.isEmpty() && pool.connections().isEmpty()
@@ -443,6 +446,7 @@ public final class MetadataStage implements TorrentContext {
 
     @Override
     public void connectionClosed(PeerConnection connection, String reason, boolean misbehaved) {
+        handshakeCompleted = true; // the pool calls this for every admitted (handshaken) connection as it ends
         if (connection.peerExtendedHandshake().isPresent()) {
             connection.peerListenAddress().ifPresent(answered::add);
         }

@@ -78,6 +78,8 @@ public final class TorrentSession implements TorrentContext {
     private final io.btget.peer.ext.ExtensionRegistry extensions;
     /** Peers to dial first, besides the config's (those that answered in the metadata stage). */
     private final List<java.net.InetSocketAddress> initialPeers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Set before {@link #run} by the caller that ran the metadata stage; null for a .torrent. */
+    private volatile MetadataStage.Handover handover;
 
     /**
      * A session for {@code torrent} in the process {@code host} (peer id, listen port, bandwidth budget). The
@@ -126,6 +128,14 @@ public final class TorrentSession implements TorrentContext {
     /** Peers to dial as soon as the download starts (from the metadata stage), before {@link #run}. */
     public void addInitialPeers(List<java.net.InetSocketAddress> peers) {
         initialPeers.addAll(peers);
+    }
+
+    /**
+     * The metadata stage before this session left {@code handover} registered for our info hash, holding incoming
+     * peers: once {@link #run} registers this session, they (and any still held) come here instead of being refused.
+     */
+    public void takeIncomingFrom(MetadataStage.Handover handover) {
+        this.handover = handover;
     }
 
     /** Our connected peers as PEX contacts (BEP 11): listen address, seed and connectable flags. */
@@ -188,6 +198,10 @@ public final class TorrentSession implements TorrentContext {
         pool = new PeerPool(this, config.maxPeers());
         listenPort = host.listen();
         host.register(torrent.infoHash(), incoming); // held until the pool starts, refused once we end
+        MetadataStage.Handover h = handover;
+        if (h != null) {
+            h.handTo(incoming); // peers that came between the stages: held by the stage's handover until now
+        }
         String address = config.bind().getHostAddress();
         listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
                 : address + " port ") + listenPort, Map.of("port", listenPort, "address", address));

@@ -109,6 +109,20 @@ class MagnetDownloadIT {
                 .contains("nowhere to find peers").doesNotContain("no peer (x.pe=)");
     }
 
+    /**
+     * Review defect 10: an x.pe that refuses connections is not a peer that stopped sending; the run used to end with
+     * "no peer sent the metadata" (stalled) although no handshake ever happened.
+     */
+    @Test
+    void anXpeThatRefusesConnectionsIsReportedAsUnreachable() throws Exception {
+        Process p = start("refused", "magnet:?xt=urn:btih:" + "ef".repeat(20) + "&x.pe=127.0.0.1:" + freePort(),
+                "-d", dir.resolve("z").toString(), "-p", Integer.toString(freePort()), "--bind", "127.0.0.1",
+                "--stall-timeout", "3s");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(4);
+        assertThat(read("refused", "err")).contains("no peer could be reached").doesNotContain("sent the metadata");
+    }
+
     /** Review defect 11: --save-torrent into a folder that does not exist used to fail only after the fetch. */
     @Test
     void saveTorrentIntoAMissingFolderIsExit5BeforeAnyFetch() throws Exception {
