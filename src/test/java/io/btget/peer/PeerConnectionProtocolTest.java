@@ -199,6 +199,24 @@ class PeerConnectionProtocolTest {
     }
 
     @Test
+    void aPeerThatKeepsRequestingDuringTheMetadataStageIsDroppedAsMisbehaving() throws Exception {
+        // Review of issue 9, defect 1: the same flood, before we have the metadata (every request is refused).
+        ctx.metadataKnown = false;
+        Socket peer = connect(true, false);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(peer.getOutputStream()));
+        byte[] request = ByteBuffer.allocate(12).putInt(0).putInt(0).putInt(BlockRequest.BLOCK_SIZE).array();
+        try {
+            for (int i = 0; i <= Limits.MAX_REFUSED_REQUESTS && !closedMisbehaved.isDone(); i++) {
+                send(out, ID_REQUEST, request);
+            }
+        } catch (IOException e) {
+            // hung up on while still flooding
+        }
+        assertThat(closedMisbehaved.get(10, TimeUnit.SECONDS)).as("dropped as misbehaving").isTrue();
+    }
+
+    @Test
     void requestsRefusedBeforeAnUnchokeDoNotCountAfterIt() throws Exception {
         ctx.have.setAll();
         Socket peer = connect(true, false);
@@ -289,6 +307,8 @@ class PeerConnectionProtocolTest {
     void noMoreRequestsAreInFlightThanThePeersReqq() throws Exception {
         // Review of issue 9, defect 7: the pipeline started at 32 requests whatever the peer's reqq.
         ctx.registry = new ExtensionRegistry(List.of());
+        ctx.picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE, new Bitfield(PIECES), new Random(1),
+                PIECES); // every piece may be in flight: the pipeline depth, not the picker, limits the requests
         Socket peer = connect(true, true);
         ctx.picker.addPeer(ctx.connection, new Bitfield(PIECES));
         ctx.connection.start();
@@ -437,18 +457,25 @@ class PeerConnectionProtocolTest {
     /** Our side of a torrent: a real picker, a have-set the test changes; Fast always, extensions when set. */
     private static final class Ctx implements TorrentContext {
         final Bitfield have = new Bitfield(PIECES);
-        final PiecePicker<PeerConnection> picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE,
+        PiecePicker<PeerConnection> picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE,
                 new Bitfield(PIECES), new Random(1), 4);
         final RateLimiter unlimited = new RateLimiter(0);
         final PeerId id = PeerId.generate(new Random(99));
         ExtensionRegistry registry;
         PeerConnection connection;
+        /** False for a magnet's metadata stage (metadata mode). */
+        volatile boolean metadataKnown = true;
         /** Whether blocks can be read from "disk" (zeros) for uploads. */
         volatile boolean blocks;
 
         @Override
         public Handshake.Features features() {
             return Handshake.Features.ALL;
+        }
+
+        @Override
+        public boolean metadataKnown() {
+            return metadataKnown;
         }
 
         @Override
