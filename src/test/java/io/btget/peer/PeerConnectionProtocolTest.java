@@ -199,8 +199,9 @@ class PeerConnectionProtocolTest {
     }
 
     @Test
-    void aPeerThatKeepsRequestingDuringTheMetadataStageIsDroppedAsMisbehaving() throws Exception {
-        // Review of issue 9, defect 1: the same flood, before we have the metadata (every request is refused).
+    void aPeerThatRequestsBlocksDuringTheMetadataStageIsDroppedAsMisbehaving() throws Exception {
+        // Review of issue 9, defect 1: the same flood before we have the metadata cannot grow the outbox either
+        // (the codec already calls a REQUEST before the piece lengths are known a violation: the first one ends it).
         ctx.metadataKnown = false;
         Socket peer = connect(true, false);
         ctx.connection.start();
