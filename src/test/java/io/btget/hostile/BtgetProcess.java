@@ -44,9 +44,20 @@ final class BtgetProcess implements AutoCloseable {
         String tag = Long.toString(System.nanoTime());
         Path out = logDir.resolve("out-" + tag + ".txt");
         Path err = logDir.resolve("err-" + tag + ".txt");
-        Process p = new ProcessBuilder(cmd).directory(logDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(logDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        // Fetched metadata (BEP 9) is kept in a state directory: one per log directory, so no test reads
+        // another's (or the user's) and a rerun with the same log directory finds what the last run kept.
+        Path state = stateDir(logDir);
+        pb.environment().put("BTGET_STATE_DIR", state.toString());
+        pb.environment().put("XDG_STATE_HOME", state.resolve("xdg").toString());
+        Process p = pb.start();
         return new BtgetProcess(p, out, err);
+    }
+
+    /** The {@code BTGET_STATE_DIR} of runs started with this log directory. */
+    static Path stateDir(Path logDir) {
+        return logDir.resolve("state");
     }
 
     static BtgetProcess start(Path logDir, String... args) throws IOException {
@@ -86,6 +97,15 @@ final class BtgetProcess implements AutoCloseable {
 
     List<String> stderrLines() {
         return stderr().lines().toList();
+    }
+
+    /** Matches what a Java stack trace or a leaked exception class name looks like on stderr. */
+    private static final java.util.regex.Pattern STACK_TRACE = java.util.regex.Pattern.compile(
+            "^\\s+at [\\w$.]+\\(|^Caused by: |Exception in thread|\\b(java|javax|sun|jdk|io\\.btget)\\.[\\w.$]*(Exception|Error)\\b");
+
+    /** stderr lines that belong to a stack trace (btget must report errors in one line, never with a trace). */
+    List<String> stackTraceLines() {
+        return stderrLines().stream().filter(l -> STACK_TRACE.matcher(l).find()).toList();
     }
 
     private static String read(Path p) {

@@ -7,7 +7,6 @@ import io.btget.hostile.FakePeer.Conn;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -264,18 +263,6 @@ class EvilPeerIT {
         }
     }
 
-    private static void awaitListening(int port, BtgetProcess btget) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                assertThat(btget.isAlive()).as("seeder alive; stderr %s", btget.stderr()).isTrue();
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("seeder never listened on " + port);
-    }
-
     /** Handshake, interested, then waits (up to the socket timeout) for the seeder's UNCHOKE. */
     private static void untilUnchoked(Conn c) throws IOException {
         c.openHandshake();
@@ -310,7 +297,8 @@ class EvilPeerIT {
         try (BtgetProcess seeder = BtgetProcess.start(dir.resolve("logs"), List.of("-Xmx64m"), List.of("seed",
                 SWARM.writeTorrent(dir).toString(), "-d", data.toString(), "--bind", "127.0.0.1", "-p",
                 Integer.toString(port), "--json", "--peer", "127.0.0.1:9"))) {
-            awaitListening(port, seeder);
+            // listening is not yet taking peers (the seeder checks its data first): wait for a handshake answer
+            Loopback.awaitHandshake(port, SWARM.infoHash, seeder);
             int last = SWARM.pieceCount - 1;
             Map<String, byte[]> hostile = new LinkedHashMap<>();
             hostile.put("request past the last piece", request(SWARM.pieceCount, 0, 16384));

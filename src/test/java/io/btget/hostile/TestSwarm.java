@@ -20,9 +20,24 @@ final class TestSwarm {
     final byte[] hashes;
     final byte[] infoHash;
     final byte[] torrentBytes;
+    /** The bencoded info dictionary: what a peer hands out as metadata (BEP 9). */
+    final byte[] infoBytes;
     private final Map<String, Object> info;
 
     TestSwarm(String name, int length, int pieceLength, long seed) {
+        this(name, length, pieceLength, seed, 0);
+    }
+
+    /**
+     * As above, with {@code padding} extra bytes in the info dictionary (an unknown key, kept and hashed as BEP 3
+     * wants), so that its metadata spans several 16 KiB pieces (BEP 9).
+     */
+    TestSwarm(String name, int length, int pieceLength, long seed, int padding) {
+        this(name, length, pieceLength, seed, padding, false);
+    }
+
+    /** As above; {@code isPrivate} sets {@code private=1} in the info dictionary (BEP 27: no PEX, no DHT). */
+    TestSwarm(String name, int length, int pieceLength, long seed, int padding, boolean isPrivate) {
         this.name = name;
         this.data = new byte[length];
         new Random(seed).nextBytes(data);
@@ -35,7 +50,15 @@ final class TestSwarm {
         }
         // keys in sorted order: the bytes are the info dictionary as any client would write it
         this.info = map("length", length, "name", name, "piece length", pieceLength, "pieces", hashes);
-        byte[] infoBytes = Ben.encode(info);
+        if (isPrivate) {
+            info.put("private", 1);
+        }
+        if (padding > 0) {
+            byte[] pad = new byte[padding];
+            new Random(seed + 1).nextBytes(pad);
+            info.put("x-test-padding", pad);
+        }
+        this.infoBytes = Ben.encode(info);
         this.infoHash = sha1(infoBytes);
         this.torrentBytes = Ben.encode(map("info", info));
     }
@@ -45,6 +68,15 @@ final class TestSwarm {
         Path file = dir.resolve(name + "-trackers.torrent");
         Files.write(file, Ben.encode(map("announce", tiers.get(0).get(0), "announce-list", tiers, "info", info)));
         return file;
+    }
+
+    /** {@code magnet:?xt=urn:btih:<hex>&x.pe=<peer>...} (BEP 9; x.pe: peers to dial). */
+    String magnet(String... peers) {
+        StringBuilder m = new StringBuilder("magnet:?xt=urn:btih:").append(java.util.HexFormat.of().formatHex(infoHash));
+        for (String p : peers) {
+            m.append("&x.pe=").append(p);
+        }
+        return m.toString();
     }
 
     int pieceSize(int piece) {
