@@ -36,6 +36,32 @@ public final class Limits {
     public static final int MAX_QUEUED_UPLOAD_REQUESTS = 1024;
 
     /**
+     * Requests of one peer we refuse (BEP 6 REJECT_REQUEST: while we choke it, for a piece we lack, past its queue)
+     * before we drop it, counted from our last UNCHOKE. A peer may have up to our {@link #OUR_REQQ} requests on
+     * the way when our CHOKE reaches it, and as many queued with us that the choke rejects; twice that is a peer
+     * that keeps asking although choked. BEP 6 "Reject Request": a peer making excessive requests while choked
+     * MAY be closed. Each refusal is a message in the outbox, so this also bounds what a flood costs us.
+     */
+    public static final int MAX_REFUSED_REQUESTS = 2 * OUR_REQQ;
+
+    /**
+     * Messages waiting in one connection's outbox before the peer is dropped as not reading. What we queue
+     * legitimately is bounded well below this: our requests ({@link #MAX_PIPELINE}, again on a re-unchoke, and
+     * their cancels), the uploads and rejects of its queue ({@link #MAX_QUEUED_UPLOAD_REQUESTS}), HAVEs at our
+     * download rate. A peer that lets this many pile up has stopped reading.
+     */
+    public static final int MAX_OUTBOX_MESSAGES = 16_384;
+
+    /**
+     * Bytes (as sent) waiting in one connection's outbox before the peer is dropped as not reading: room for the
+     * largest bitfield ({@link WireLimits#MAX_BITFIELD_WITHOUT_METADATA}) and extension messages, while a peer
+     * that stops reading costs a bounded amount of memory. Uploads count their request, not their block (blocks
+     * are read from disk as they are sent); lazily sent extension messages (see
+     * {@link io.btget.peer.ext.ExtensionPeer#sendLazily}) are not in the outbox at all.
+     */
+    public static final long MAX_OUTBOX_BYTES = 4L << 20;
+
+    /**
      * REJECT_REQUESTs (BEP 6) for blocks not outstanding before a peer is dropped. Some are normal (the answer to a
      * CANCEL, or to a request we released after a timeout); thousands are a peer playing games.
      */

@@ -20,12 +20,16 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,8 +106,31 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private final Owner owner;
     private final long connectedAt = System.nanoTime();
 
-    /** Thread-safe queue: anyone adds, the writer drains. */
+    /**
+     * Thread-safe queue: anyone adds (through {@link #enqueue}), the writer drains. Bounded by
+     * {@link Limits#MAX_OUTBOX_MESSAGES} and {@link Limits#MAX_OUTBOX_BYTES}: past either, the peer is not reading
+     * and is dropped.
+     */
     private final LinkedBlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
+    /** Bytes (as sent, uploads counted by their request) in {@link #outbox}: added on enqueue, taken off by the writer. */
+    private final AtomicLong outboxBytes = new AtomicLong();
+    /** Why the outbox overflowed, once it has: {@link #close} reports this reason, whoever gets there. */
+    private volatile String overflowReason;
+    /** Wakes an idle writer to poll {@link #lazySources} (never written to the wire, not counted). */
+    private static final Object WAKE = new Object();
+    /**
+     * Extensions' lazy message sources by extension name ({@link ExtensionPeer#sendLazily}); extension threads
+     * put, the writer polls.
+     */
+    private final Map<String, Supplier<Optional<byte[]>>> lazySources = new ConcurrentHashMap<>();
+    /** Some lazy source may have a message: set by {@code sendLazily}, cleared by the writer before it polls. */
+    private final AtomicBoolean pullWanted = new AtomicBoolean();
+    /**
+     * Requests refused since our last UNCHOKE (REJECT_REQUEST sent: we choke the peer, lack the piece, or its
+     * queue is full); past {@link Limits#MAX_REFUSED_REQUESTS} the peer is dropped (BEP 6). The reader counts,
+     * {@link #unchoke} resets.
+     */
+    private final AtomicInteger refusedRequests = new AtomicInteger();
     /** Thread-safe set: the reader adds, the writer and the choker remove. */
     private final Set<Message.Request> pendingUploads = ConcurrentHashMap.newKeySet();
     /** Set once, by whoever closes first. */
@@ -232,25 +259,25 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         synchronized (preStartLock) {
             if (!closed.get()) {
                 if (fast && sent != null && sent.isComplete()) {
-                    outbox.add(Message.HAVE_ALL); // BEP 6: in place of a full bitfield
+                    enqueueQuietly(Message.HAVE_ALL); // BEP 6: in place of a full bitfield
                 } else if (bits != null) {
-                    outbox.add(new Message.BitfieldMessage(bits));
+                    enqueueQuietly(new Message.BitfieldMessage(bits));
                 } else if (fast) {
-                    outbox.add(Message.HAVE_NONE); // BEP 6: with Fast, one of the three must come first
+                    enqueueQuietly(Message.HAVE_NONE); // BEP 6: with Fast, one of the three must come first
                 }
                 for (int piece : allowedFastForPeer) {
-                    outbox.add(new Message.AllowedFast(piece));
+                    enqueueQuietly(new Message.AllowedFast(piece));
                 }
                 if (extensions != null) {
                     // BEP 10: the extended handshake follows the BEP 3 handshake (after the bitfield, which must
                     // come first when sent).
                     ExtendedHandshake ours = ctx.extensions().ourHandshake(ctx.listenPort(), CLIENT_NAME,
                             Limits.OUR_REQQ, address.getAddress());
-                    outbox.add(new Message.Extended(0, ours.encode()));
+                    enqueueQuietly(new Message.Extended(0, ours.encode()));
                 }
                 for (Message m : preStart) {
                     if (!(m instanceof Message.Have h && sent != null && sent.get(h.piece()))) {
-                        outbox.add(m);
+                        enqueueQuietly(m);
                     }
                 }
             }
@@ -310,7 +337,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
         if (metadataMode) {
             if (m instanceof Message.Request r && fast) {
-                send(new Message.RejectRequest(r.piece(), r.offset(), r.length())); // nothing to serve yet
+                refuse(r); // nothing to serve yet
             }
             // No piece count yet: what the peer has is learnt again on the connection that replaces this one.
             if (m instanceof Message.Interested) {
@@ -379,6 +406,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                     allowedFastFromPeer.add(a.piece());
                 }
             }
+            fillPipeline(); // BEP 6: we may request it although choked
         } else if (m instanceof Message.SuggestPiece sp) {
             log.debug("{}: suggests piece {} (ignored: the picker's order stands)", address, sp.piece());
         }
@@ -470,14 +498,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private void onRequest(Message.Request r) throws WireException {
         if (r.length() <= 0 || r.length() > Limits.MAX_SERVED_BLOCK) {
             if (fast) {
-                reject(r);
+                refuse(r);
                 return;
             }
             throw new WireException("request of " + r.length() + " bytes (we serve up to " + Limits.MAX_SERVED_BLOCK + ")");
         }
         if (r.offset() < 0 || (long) r.offset() + r.length() > ctx.pieceSize(r.piece())) {
             if (fast) {
-                reject(r);
+                refuse(r);
                 return;
             }
             throw new WireException("request outside piece " + r.piece() + ": " + r.offset() + "+" + r.length());
@@ -486,7 +514,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         if ((amChoking && !allowedWhileChoked) || !ctx.havePiece(r.piece())) {
             // BEP 3: requests while choked are dropped, a piece we lack is not served; BEP 6: say so
             if (fast) {
-                reject(r);
+                refuse(r);
             }
             return;
         }
@@ -495,19 +523,19 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             // CHOKE (it would be served after a quick unchoke, though the peer counts it as dropped).
             if (amChoking && !allowedWhileChoked) {
                 if (fast) {
-                    reject(r);
+                    refuse(r);
                 }
                 return;
             }
             if (pendingUploads.size() >= Limits.MAX_QUEUED_UPLOAD_REQUESTS) {
                 if (fast) {
-                    reject(r); // over our reqq and then some: refused, not queued
+                    refuse(r); // over our reqq and then some: refused, not queued
                     return;
                 }
                 throw new WireException("more than " + Limits.MAX_QUEUED_UPLOAD_REQUESTS + " queued requests");
             }
             if (pendingUploads.add(r)) {
-                outbox.add(new Upload(r));
+                enqueue(new Upload(r));
             }
         }
     }
@@ -578,6 +606,23 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         send(new Message.RejectRequest(r.piece(), r.offset(), r.length()));
     }
 
+    /**
+     * BEP 6: rejects a request the peer should not have made (we choke it, lack the piece, its queue is full, the
+     * block is malformed) and counts it. BEP 6 "Reject Request": a peer that makes excessive requests while
+     * choked MAY be closed; past {@link Limits#MAX_REFUSED_REQUESTS} since our last UNCHOKE it is, so a peer
+     * cannot grow our outbox with rejects. Reader thread.
+     *
+     * @throws WireException when the peer has made too many such requests
+     */
+    private void refuse(Message.Request r) throws WireException {
+        int refused = refusedRequests.incrementAndGet();
+        if (refused > Limits.MAX_REFUSED_REQUESTS) {
+            throw new WireException(refused + " requests we had to refuse since we last unchoked it"
+                    + (amChoking ? " (it is choked)" : ""));
+        }
+        reject(r);
+    }
+
     // ---- requesting ----
 
     private void updateInterest() {
@@ -599,14 +644,23 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         return amInterested;
     }
 
-    /** Tops the request pipeline up to its depth. */
+    /**
+     * Tops the request pipeline up to its depth, never past the peer's {@code reqq} (BEP 10, see
+     * {@link #pipelineCeiling()}). While the peer chokes us, only from the pieces it allowed us (BEP 6 ALLOWED_FAST)
+     * that it has.
+     */
     public void fillPipeline() {
-        if (peerChoking || !amInterested() || closed.get()) {
+        boolean choked = peerChoking;
+        if (!amInterested() || closed.get()) {
             return;
         }
         List<BlockRequest> picked;
         synchronized (this) {
-            int depth = snubbed ? 1 : pipelineDepth;
+            Set<Integer> allowedWhileChoked = choked ? Set.copyOf(allowedFastFromPeer) : null;
+            if (choked && allowedWhileChoked.isEmpty()) {
+                return;
+            }
+            int depth = snubbed ? 1 : Math.min(pipelineDepth, pipelineCeiling());
             if (picker.isEndgame()) {
                 // Every missing block is already requested: what we pick now duplicates another peer's request.
                 // Only a peer whose own queue has (nearly) drained takes a duplicate, a couple at a time, as
@@ -617,7 +671,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             if (room <= 0) {
                 return;
             }
-            picked = picker.pick(this, room, PeerConnection::lagging);
+            picked = choked
+                    ? picker.pick(this, room, PeerConnection::lagging, allowedWhileChoked::contains)
+                    : picker.pick(this, room, PeerConnection::lagging);
             outstanding.addAll(picked);
         }
         for (BlockRequest b : picked) {
@@ -773,6 +829,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     public synchronized void unchoke() {
         if (amChoking) {
             amChoking = false;
+            refusedRequests.set(0); // BEP 6: what counts as excessive is requests made while choked
             send(Message.UNCHOKE);
         }
     }
@@ -821,7 +878,53 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                 }
             }
         }
-        outbox.add(m);
+        enqueue(m);
+    }
+
+    /**
+     * Adds to the outbox; past {@link Limits#MAX_OUTBOX_MESSAGES} or {@link Limits#MAX_OUTBOX_BYTES} the peer is
+     * not reading what it is sent and is dropped. The drop only closes the socket here (the caller may hold this
+     * connection's lock): the reader and writer fail at once and {@link #close} reports the overflow.
+     */
+    private void enqueue(Object item) {
+        enqueueQuietly(item);
+        int messages = outbox.size();
+        long bytes = outboxBytes.get();
+        if ((messages > Limits.MAX_OUTBOX_MESSAGES || bytes > Limits.MAX_OUTBOX_BYTES) && overflowReason == null
+                && !closed.get()) {
+            overflowReason = "not reading: " + messages + " messages (" + bytes + " bytes) waiting to be sent";
+            transport.close();
+        }
+    }
+
+    /** Adds to the outbox without the overflow check (start(), under {@code preStartLock}). */
+    private void enqueueQuietly(Object item) {
+        outboxBytes.addAndGet(wireSize(item));
+        outbox.add(item);
+    }
+
+    /** Bytes {@code item} takes on the wire, as counted against {@link Limits#MAX_OUTBOX_BYTES}. */
+    private static long wireSize(Object item) {
+        if (item instanceof Message.BitfieldMessage b) {
+            return 5L + b.bits().length;
+        } else if (item instanceof Message.Extended e) {
+            return 6L + e.payload().length;
+        } else if (item == WAKE) {
+            return 0;
+        }
+        return 17; // the longest of the fixed-size messages (REQUEST, CANCEL, REJECT); an upload counts its request
+    }
+
+    /** Sends {@code name}'s messages from {@code source} as the writer has room (see {@link ExtensionPeer#sendLazily}). */
+    private void sendLazily(String name, Supplier<Optional<byte[]>> source) {
+        if (closed.get()) {
+            return;
+        }
+        lazySources.put(name, source);
+        // Before start the writer is not running; once it is, its first message (our BITFIELD) is followed by a poll.
+        if (pullWanted.compareAndSet(false, true) && started) {
+            outbox.add(WAKE);
+        }
     }
 
     private void writeLoop() {
@@ -829,15 +932,31 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         try {
             while (!closed.get()) {
                 Object item = outbox.poll(1, TimeUnit.SECONDS);
-                if (item == null) {
+                if (item == null && !pullWanted.get()) {
                     continue;
                 }
-                do {
-                    write(item, readAhead);
+                boolean wrote = false;
+                // Queued messages, with one lazily produced extension message after each (and until the sources
+                // are dry once the outbox is empty): lazy sources get a share of the link, and at most one of
+                // their messages is in memory at a time.
+                while (!closed.get()) {
+                    if (item != null) {
+                        outboxBytes.addAndGet(-wireSize(item));
+                        if (item != WAKE) {
+                            write(item, readAhead);
+                            wrote = true;
+                        }
+                    }
+                    wrote |= pullOne();
                     item = outbox.poll();
-                } while (item != null && !closed.get());
+                    if (item == null && !pullWanted.get()) {
+                        break;
+                    }
+                }
                 out.flush();
-                lastSentAt = System.nanoTime();
+                if (wrote) {
+                    lastSentAt = System.nanoTime();
+                }
             }
         } catch (IOException e) {
             close(closed.get() ? "closed" : "write failed: " + e.getMessage(), false);
@@ -849,11 +968,36 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
     }
 
+    /**
+     * Writes the next message of a lazy extension source, if one has any (writer thread). Sources are asked in
+     * turn; the first with a message sends it, and the sources are polled again next time (it may have more).
+     *
+     * @return whether a message was written
+     */
+    private boolean pullOne() throws IOException {
+        if (!pullWanted.getAndSet(false)) {
+            return false;
+        }
+        for (Map.Entry<String, Supplier<Optional<byte[]>>> source : lazySources.entrySet()) {
+            Optional<byte[]> next = source.getValue().get();
+            if (next.isPresent()) {
+                pullWanted.set(true);
+                ExtendedHandshake theirs = peerExtendedHandshake;
+                int id = theirs == null ? 0 : theirs.idOf(source.getKey()); // the peer's id, never ours (BEP 10)
+                if (id != 0) {
+                    WireCodec.write(new Message.Extended(id, next.get()), out);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void write(Object item, UploadReadAhead readAhead) throws IOException, InterruptedException {
         if (item instanceof Upload u) {
             Message.Request r = u.request();
-            if (!pendingUploads.remove(r) || (amChoking && !allowedFastForPeer.contains(r.piece()))) {
-                return; // cancelled, or we choked the peer since (and rejected it under Fast)
+            if (!takeUpload(r)) {
+                return;
             }
             int at = readAhead.load(r.piece(), r.offset(), r.length());
             if (at < 0) {
@@ -869,6 +1013,27 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         }
     }
 
+    /**
+     * Whether the writer serves {@code r} now. Taken off the queue and checked in one step under the lock
+     * {@link #choke()} takes, so a request is answered exactly once (BEP 6: with its block or a reject): either the
+     * writer takes it before the choke (and sends it ahead of the CHOKE), or the choke takes it and rejects it.
+     *
+     * @return false when it was cancelled or taken by a choke since it was queued
+     */
+    private synchronized boolean takeUpload(Message.Request r) {
+        if (!pendingUploads.remove(r)) {
+            return false; // cancelled (rejected under Fast), or the choke discarded or rejected it
+        }
+        if (amChoking && !allowedFastForPeer.contains(r.piece())) {
+            // choke() takes every such request under this lock, so this is not expected; answered all the same
+            if (fast) {
+                reject(r);
+            }
+            return false;
+        }
+        return true;
+    }
+
     /** A block the peer asked for, waiting in the outbox to be read from disk and sent. */
     private record Upload(Message.Request request) {
     }
@@ -879,9 +1044,14 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        String overflow = overflowReason;
+        if (overflow != null) {
+            reason = overflow; // the reader or writer failed because the socket was closed on overflow
+        }
         log.debug("{}: {}", address, reason);
         transport.close();
         outbox.clear();
+        lazySources.clear();
         if (extensions != null) {
             extensions.closed();
         }
@@ -996,6 +1166,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             }
             PeerConnection.this.send(new Message.Extended(id, payload));
             return true;
+        }
+
+        @Override
+        public void sendLazily(String name, Supplier<Optional<byte[]>> source) {
+            PeerConnection.this.sendLazily(name, source);
         }
 
         @Override

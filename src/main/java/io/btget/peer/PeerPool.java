@@ -1,6 +1,5 @@
 package io.btget.peer;
 
-import io.btget.net.Listener;
 import io.btget.net.TcpTransport;
 import io.btget.net.Transport;
 import io.btget.piece.Bitfield;
@@ -8,7 +7,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,16 +20,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The peers of one torrent. Known peers (addresses from trackers, with their dial history) are kept apart from
  * connected ones, as libtorrent does: a dialer keeps up to {@code maxPeers} connections open, backs off from
- * peers that fail, never redials a peer that misbehaved, and never connects to itself. Incoming connections are
- * accepted on the listen port and count against the same limit.
+ * peers that fail, never redials a peer that misbehaved, and never connects to itself. Incoming connections
+ * reach it through {@link #accept}, from the process's one listener ({@code client.Client} routes each by info
+ * hash), and count against the same limit.
  *
  * <p>The pool is the one owner of the connection lifecycle. A connection becomes visible to the rest of the session
  * (the list {@link #connections()} returns) only once it is whole: handshaken, registered with the picker. When it
  * ends, whoever closes it (its reader, its writer, the session, the pool) reaches {@link #closed} exactly once,
  * which takes it off the list and out of the picker under one lock, so no thread finds it on one and not the other.
  *
- * <p>Threads: the dialer, one thread per dial and per incoming handshake, the acceptor, the connections' own
- * threads (closing) and the session thread (reading the list, closing).
+ * <p>Threads: the dialer, one thread per dial, the process listener's thread per incoming handshake, the
+ * connections' own threads (closing) and the session thread (reading the list, closing).
  */
 public final class PeerPool implements AutoCloseable, PeerConnection.Owner, IncomingHandler {
     private static final Logger log = LoggerFactory.getLogger(PeerPool.class);
@@ -50,8 +49,6 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
     private final Object lock = new Object();
     /** Written under {@code lock} (so no connection is listed after close), read anywhere. */
     private volatile boolean closed;
-    /** Set by {@link #listen} before the acceptor starts (only when the pool listens itself); closed by {@link #close}. */
-    private volatile Listener ownListener;
     /** Set by {@link #start()}, read by {@link #close()} (which a reader thread may call). */
     private volatile Thread dialer;
 
@@ -66,36 +63,8 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
         this.maxPeers = Math.max(1, Math.min(maxPeers, Limits.MAX_PEERS_CEILING));
     }
 
-    /**
-     * Binds a listen socket of this pool's own (tests and single-torrent tools; a btget process listens once, in
-     * {@code client.Client}, and routes to {@link #accept}). Incoming peers are accepted from {@link #start()} on.
-     *
-     * @return the port actually bound
-     * @throws Listener.ListenException naming the cause (see {@link Listener#bind})
-     */
-    public int listen(InetAddress bind, int port, boolean exact) {
-        Listener l = new Listener();
-        int bound = l.bind(bind, port, exact);
-        ownListener = l;
-        return bound;
-    }
-
-    /** Starts accepting incoming peers (if {@link #listen} bound a socket) and dialing known ones. */
+    /** Starts dialing known peers (incoming ones are accepted from construction on, through {@link #accept}). */
     public void start() {
-        Listener l = ownListener;
-        if (l != null) {
-            l.start(maxPeers, this::acceptOwn, new Listener.ThreadStarter() {
-                @Override
-                public void start(String name, Runnable task) {
-                    Threads.start(name, task);
-                }
-
-                @Override
-                public void startPlatform(String name, Runnable task) {
-                    Threads.startPlatform(name, task);
-                }
-            });
-        }
         dialer = Threads.startPlatform("peer-dialer", this::dialLoop);
     }
 
@@ -203,25 +172,6 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
     }
 
     // ---- accepting ----
-
-    /** A connection on this pool's own listen socket: reads the handshake start, then as {@link #accept}. */
-    private void acceptOwn(Transport t) {
-        boolean ok = false;
-        try {
-            t.setReadTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
-            if (connected.size() < maxPeers) {
-                ok = accept(t, Handshake.readStart(new DataInputStream(t.in())));
-            }
-        } catch (IOException e) {
-            log.debug("incoming {} failed: {}", t.remoteAddress(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.debug("incoming {} failed", t.remoteAddress(), e);
-        } finally {
-            if (!ok) {
-                t.close();
-            }
-        }
-    }
 
     /**
      * An incoming connection whose handshake start (protocol, reserved bits, info hash) the process listener has
@@ -346,27 +296,12 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             toClose = new ArrayList<>(connected);
             lock.notifyAll();
         }
-        Listener l = ownListener;
-        if (l != null) {
-            l.close();
-        }
         Thread d = dialer;
         if (d != null) {
             d.interrupt();
         }
         for (PeerConnection c : toClose) {
             c.close("shutting down", false);
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable s) {
-        if (s == null) {
-            return;
-        }
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
         }
     }
 }

@@ -208,6 +208,15 @@ public final class PiecePicker<P> {
      * CANCEL cannot stop it.
      */
     public synchronized List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging) {
+        return pick(peer, max, lagging, piece -> true);
+    }
+
+    /**
+     * As {@link #pick(Object, int, java.util.function.Predicate)}, from the pieces {@code only} accepts alone: a
+     * peer that chokes us lets us request only its BEP 6 allowed fast set.
+     */
+    public synchronized List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging,
+            java.util.function.IntPredicate only) {
         PeerState state = peers.get(peer);
         List<BlockRequest> picked = new ArrayList<>(Math.min(max, 64));
         if (state == null || stopped || max <= 0 || state.interesting == 0) {
@@ -219,13 +228,13 @@ public final class PiecePicker<P> {
             if (picked.size() >= max) {
                 return picked;
             }
-            if (progress.hasUnassignedBlocks() && state.has.get(progress.piece)) {
+            if (progress.hasUnassignedBlocks() && state.has.get(progress.piece) && only.test(progress.piece)) {
                 takeUnassigned(progress, peer, max, picked);
             }
         }
         // 2. new pieces, rarest first
         while (picked.size() < max && started.size() < maxPiecesInFlight) {
-            int piece = rarestUnstartedPieceOf(state);
+            int piece = rarestUnstartedPieceOf(state, only);
             if (piece < 0) {
                 break;
             }
@@ -241,7 +250,7 @@ public final class PiecePicker<P> {
                 if (picked.size() >= max) {
                     break;
                 }
-                if (!state.has.get(progress.piece)) {
+                if (!state.has.get(progress.piece) || !only.test(progress.piece)) {
                     continue;
                 }
                 for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
@@ -280,11 +289,11 @@ public final class PiecePicker<P> {
     }
 
     /**
-     * The rarest wanted, unstarted piece the peer has, or -1. Two ways to the same answer (the wanted piece with the
+     * The rarest wanted, unstarted piece the peer has (and {@code only} accepts), or -1. Two ways to the same answer (the wanted piece with the
      * smallest rarity position): when the peer has many pieces we lack, walk the rarity order until one of its
      * pieces turns up (a few steps); when it has few, walk those few (word by word) and take the smallest position.
      */
-    private int rarestUnstartedPieceOf(PeerState state) {
+    private int rarestUnstartedPieceOf(PeerState state, java.util.function.IntPredicate only) {
         Bitfield has = state.has;
         if ((long) state.interesting * 8 < rarity.size()) {
             int best = -1;
@@ -292,7 +301,7 @@ public final class PiecePicker<P> {
             for (int piece = has.nextSetAndClearIn(have, 0); piece >= 0;
                     piece = has.nextSetAndClearIn(have, piece + 1)) {
                 int position = rarity.positionOf(piece);
-                if (position < bestPosition && progressOf[piece] == null) {
+                if (position < bestPosition && progressOf[piece] == null && only.test(piece)) {
                     best = piece;
                     bestPosition = position;
                 }
@@ -301,7 +310,7 @@ public final class PiecePicker<P> {
         }
         for (int i = 0, n = rarity.size(); i < n; i++) {
             int piece = rarity.pieceAt(i);
-            if (has.get(piece) && progressOf[piece] == null) {
+            if (has.get(piece) && progressOf[piece] == null && only.test(piece)) {
                 return piece;
             }
         }

@@ -35,9 +35,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class PeerConnectionProtocolTest {
     private static final int PIECES = 64;
+    private static final int ID_CHOKE = 0;
     private static final int ID_UNCHOKE = 1;
     private static final int ID_INTERESTED = 2;
+    private static final int ID_HAVE = 4;
     private static final int ID_REQUEST = 6;
+    private static final int ID_PIECE = 7;
     private static final int ID_BITFIELD = 5;
     private static final int ID_EXTENDED = 20;
     private static final int ID_HAVE_ALL = 0x0E;
@@ -48,6 +51,7 @@ class PeerConnectionProtocolTest {
     private final Ctx ctx = new Ctx();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final CompletableFuture<Boolean> closedMisbehaved = new CompletableFuture<>();
+    private final CompletableFuture<String> closedReason = new CompletableFuture<>();
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -171,22 +175,244 @@ class PeerConnectionProtocolTest {
         assertThat(((UtMetadataMessage.Data) data).data()).isEqualTo(java.util.Arrays.copyOfRange(info, 16384, 20_000));
     }
 
+    // ---- review of issue 9: floods, the outbox bound, lazy extension messages, reqq, allowed fast ----
+
+    @Test
+    void aPeerThatKeepsRequestingWhileChokedIsDroppedAsMisbehaving() throws Exception {
+        // Review of issue 9, defect 1: every request made while choked queued a REJECT_REQUEST; a peer sending two
+        // million of them and never reading grew our outbox to 1.77 M entries and stayed connected.
+        ctx.have.setAll();
+        Socket peer = connect(true, false);
+        int notAllowed = notAllowedFast();
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(peer.getOutputStream()));
+        byte[] request = ByteBuffer.allocate(12).putInt(notAllowed).putInt(0).putInt(BlockRequest.BLOCK_SIZE).array();
+        try {
+            for (int i = 0; i <= Limits.MAX_REFUSED_REQUESTS && !closedMisbehaved.isDone(); i++) {
+                send(out, ID_REQUEST, request); // this peer never reads a byte
+            }
+        } catch (IOException e) {
+            // hung up on while still flooding
+        }
+        assertThat(closedMisbehaved.get(10, TimeUnit.SECONDS)).as("dropped as misbehaving").isTrue();
+        assertThat(closedReason.get()).contains("refuse");
+    }
+
+    @Test
+    void aPeerThatRequestsBlocksDuringTheMetadataStageIsDroppedAsMisbehaving() throws Exception {
+        // Review of issue 9, defect 1: the same flood before we have the metadata cannot grow the outbox either
+        // (the codec already calls a REQUEST before the piece lengths are known a violation: the first one ends it).
+        ctx.metadataKnown = false;
+        Socket peer = connect(true, false);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(peer.getOutputStream()));
+        byte[] request = ByteBuffer.allocate(12).putInt(0).putInt(0).putInt(BlockRequest.BLOCK_SIZE).array();
+        try {
+            for (int i = 0; i <= Limits.MAX_REFUSED_REQUESTS && !closedMisbehaved.isDone(); i++) {
+                send(out, ID_REQUEST, request);
+            }
+        } catch (IOException e) {
+            // hung up on while still flooding
+        }
+        assertThat(closedMisbehaved.get(10, TimeUnit.SECONDS)).as("dropped as misbehaving").isTrue();
+    }
+
+    @Test
+    void requestsRefusedBeforeAnUnchokeDoNotCountAfterIt() throws Exception {
+        ctx.have.setAll();
+        Socket peer = connect(true, false);
+        int notAllowed = notAllowedFast();
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        byte[] request = ByteBuffer.allocate(12).putInt(notAllowed).putInt(0).putInt(BlockRequest.BLOCK_SIZE).array();
+        for (int i = 0; i < Limits.MAX_REFUSED_REQUESTS; i++) {
+            send(out, ID_REQUEST, request);
+        }
+        int rejects = 0;
+        while (rejects < Limits.MAX_REFUSED_REQUESTS) {
+            if (readSkipping(peer, ID_HAVE_ALL, ID_ALLOWED_FAST).id == ID_REJECT) {
+                rejects++;
+            }
+        }
+        ctx.connection.unchoke();
+        ctx.connection.choke();
+        send(out, ID_REQUEST, request); // one more while choked: the count started again at the unchoke
+        assertThat(readSkipping(peer, ID_UNCHOKE, ID_CHOKE).id).isEqualTo(ID_REJECT);
+        assertThat(ctx.connection.isClosed()).isFalse();
+    }
+
+    @Test
+    void aPeerThatStopsReadingIsDroppedOnceItsOutboxIsFull() throws Exception {
+        // Review of issue 9, defect 1: the outbox had no bound; messages for a peer that never reads piled up.
+        Socket peer = connect(true, false, 4096);
+        ctx.connection.start();
+        PeerConnection c = ctx.connection;
+        for (int i = 0; i < 20 * Limits.MAX_OUTBOX_MESSAGES && !closedReason.isDone(); i++) {
+            c.announceHave(i % PIECES); // the peer's socket stops taking them after a few kilobytes
+        }
+        assertThat(closedReason.get(10, TimeUnit.SECONDS)).as("dropped once its outbox is full")
+                .startsWith("not reading");
+        assertThat(closedMisbehaved.get()).isFalse();
+    }
+
+    @Test
+    void lazilySentExtensionMessagesArePulledByTheWriterUnderThePeersId() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.btget.peer.ext.ExtensionPeer> seen =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ctx.registry = new ExtensionRegistry(List.of(new io.btget.peer.ext.Extension() {
+            @Override
+            public String name() {
+                return "lt_test";
+            }
+
+            @Override
+            public Session open(io.btget.peer.ext.ExtensionPeer peer) {
+                seen.set(peer);
+                return payload -> { };
+            }
+        }));
+        Socket peer = connect(false, true);
+        ctx.connection.start();
+        assertThat(read(peer).id).isEqualTo(ID_EXTENDED); // our extended handshake
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_EXTENDED, concat((byte) 0, ExtendedHandshake.builder().extension("lt_test", 9).build().encode()));
+        for (int i = 0; i < 500 && ctx.connection.peerExtendedHandshake().isEmpty(); i++) {
+            Thread.sleep(10); // the reader thread handles it; bounded by the class timeout
+        }
+        java.util.ArrayDeque<byte[]> owed = new java.util.ArrayDeque<>();
+        java.util.concurrent.atomic.AtomicInteger polled = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<java.util.Optional<byte[]>> source = () -> {
+            synchronized (owed) {
+                polled.incrementAndGet();
+                return java.util.Optional.ofNullable(owed.poll());
+            }
+        };
+        for (int round = 0; round < 2; round++) {
+            synchronized (owed) {
+                for (int i = 0; i < 3; i++) {
+                    owed.add(new byte[] {(byte) round, (byte) i});
+                }
+            }
+            seen.get().sendLazily("lt_test", source); // wakes the idle writer
+            for (int i = 0; i < 3; i++) {
+                Wire m = read(peer);
+                assertThat(m.id).isEqualTo(ID_EXTENDED);
+                assertThat(m.payload).containsExactly(9, round, i);
+            }
+        }
+        assertThat(polled.get()).as("polled as the writer had room, not once per message owed up front")
+                .isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void noMoreRequestsAreInFlightThanThePeersReqq() throws Exception {
+        // Review of issue 9, defect 7: the pipeline started at 32 requests whatever the peer's reqq.
+        ctx.registry = new ExtensionRegistry(List.of());
+        ctx.picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE, new Bitfield(PIECES), new Random(1),
+                PIECES); // every piece may be in flight: the pipeline depth, not the picker, limits the requests
+        Socket peer = connect(true, true);
+        ctx.picker.addPeer(ctx.connection, new Bitfield(PIECES));
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_EXTENDED, concat((byte) 0, ExtendedHandshake.builder().reqq(5).build().encode()));
+        send(out, ID_HAVE_ALL, new byte[0]);
+        send(out, ID_UNCHOKE, new byte[0]);
+        Wire request = readSkipping(peer, ID_HAVE_NONE, ID_ALLOWED_FAST, ID_INTERESTED, ID_EXTENDED);
+        assertThat(request.id).isEqualTo(ID_REQUEST);
+        assertThat(ctx.connection.outstandingRequests()).hasSizeLessThanOrEqualTo(5).isNotEmpty();
+    }
+
+    @Test
+    void whileChokedOnlyTheAllowedFastPiecesThePeerHasAreRequested() throws Exception {
+        // Review of issue 9, defect 4: ALLOWED_FAST from the peer was stored and never used.
+        Socket peer = connect(true, false);
+        ctx.picker.addPeer(ctx.connection, new Bitfield(PIECES));
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_HAVE_ALL, new byte[0]);
+        send(out, ID_ALLOWED_FAST, ByteBuffer.allocate(4).putInt(37).array()); // and it never unchokes us
+        Wire request = readSkipping(peer, ID_HAVE_NONE, ID_ALLOWED_FAST, ID_INTERESTED);
+        assertThat(request.id).isEqualTo(ID_REQUEST);
+        assertThat(ByteBuffer.wrap(request.payload).getInt()).isEqualTo(37);
+        assertThat(ctx.connection.outstandingRequests()).extracting(BlockRequest::piece).containsOnly(37);
+    }
+
+    @Test
+    void everyRequestIsAnsweredWithItsBlockOrARejectWhateverTheChokerDoes() throws Exception {
+        // Review of issue 9, defect 2: the writer took a queued request off the list, the choker then set
+        // amChoking and found nothing to reject, and the writer dropped it: neither block nor reject (BEP 6).
+        // A race: this repeats it many times; it cannot force the interleaving.
+        ctx.have.setAll();
+        ctx.blocks = true;
+        Socket peer = connect(true, false);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(peer.getOutputStream()));
+        int requests = 0;
+        int answered = 0;
+        for (int round = 0; round < 200; round++) {
+            ctx.connection.unchoke();
+            assertThat(readSkipping(peer, ID_HAVE_ALL, ID_ALLOWED_FAST, ID_CHOKE).id).isEqualTo(ID_UNCHOKE);
+            for (int piece = 0; piece < 8; piece++) {
+                send(out, ID_REQUEST, ByteBuffer.allocate(12).putInt(piece).putInt(0).putInt(BlockRequest.BLOCK_SIZE)
+                        .array());
+                requests++;
+            }
+            out.flush();
+            ctx.connection.choke();
+            // every request of this round is answered: the block or a reject, before the next unchoke
+            int thisRound = 0;
+            while (thisRound < 8) {
+                Wire m = read(peer);
+                if (m.id == ID_PIECE || m.id == ID_REJECT) {
+                    thisRound++;
+                }
+            }
+            answered += thisRound;
+        }
+        assertThat(answered).isEqualTo(requests);
+    }
+
+    private int notAllowedFast() {
+        List<Integer> allowed = AllowedFast.compute(InetAddress.getLoopbackAddress(), ctx.infoHash(), PIECES,
+                AllowedFast.DEFAULT_K);
+        int notAllowed = 0;
+        while (allowed.contains(notAllowed)) {
+            notAllowed++;
+        }
+        return notAllowed;
+    }
+
     // ---- plumbing ----
 
     /** A connected socket pair on loopback; our end wrapped in a (not yet started) connection. */
     private Socket connect(boolean peerFast, boolean peerExtensions) throws IOException {
+        return connect(peerFast, peerExtensions, 0);
+    }
+
+    /** As {@link #connect(boolean, boolean)}; with {@code buffers} > 0, socket buffers that small (a peer not reading). */
+    private Socket connect(boolean peerFast, boolean peerExtensions, int buffers) throws IOException {
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         toClose.add(server);
-        Socket peer = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        Socket peer = new Socket();
         toClose.add(peer);
+        if (buffers > 0) {
+            peer.setReceiveBufferSize(buffers);
+        }
+        peer.connect(server.getLocalSocketAddress());
         peer.setSoTimeout(10_000);
         Socket ours = server.accept();
         toClose.add(ours);
+        if (buffers > 0) {
+            ours.setSendBufferSize(buffers);
+        }
         Handshake us = Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), ctx.features());
         Handshake them = Handshake.ours(ctx.infoHash(), PeerId.generate(new Random(7)),
                 new Handshake.Features(peerExtensions, peerFast));
         ctx.connection = PeerConnection.over(new TcpTransport(ours), us, them, false, ctx,
-                (conn, why, bad) -> closedMisbehaved.complete(bad));
+                (conn, why, bad) -> {
+                    closedReason.complete(why);
+                    closedMisbehaved.complete(bad);
+                });
         toClose.add(() -> ctx.connection.close("test over", false));
         return peer;
     }
@@ -232,16 +458,25 @@ class PeerConnectionProtocolTest {
     /** Our side of a torrent: a real picker, a have-set the test changes; Fast always, extensions when set. */
     private static final class Ctx implements TorrentContext {
         final Bitfield have = new Bitfield(PIECES);
-        final PiecePicker<PeerConnection> picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE,
+        PiecePicker<PeerConnection> picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE,
                 new Bitfield(PIECES), new Random(1), 4);
         final RateLimiter unlimited = new RateLimiter(0);
         final PeerId id = PeerId.generate(new Random(99));
         ExtensionRegistry registry;
         PeerConnection connection;
+        /** False for a magnet's metadata stage (metadata mode). */
+        volatile boolean metadataKnown = true;
+        /** Whether blocks can be read from "disk" (zeros) for uploads. */
+        volatile boolean blocks;
 
         @Override
         public Handshake.Features features() {
             return Handshake.Features.ALL;
+        }
+
+        @Override
+        public boolean metadataKnown() {
+            return metadataKnown;
         }
 
         @Override
@@ -303,7 +538,7 @@ class PeerConnectionProtocolTest {
 
         @Override
         public boolean readBlock(int piece, int offset, int length, byte[] dst) {
-            return false;
+            return blocks;
         }
 
         @Override

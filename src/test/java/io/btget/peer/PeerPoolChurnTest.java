@@ -2,6 +2,7 @@ package io.btget.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.btget.client.Client;
 import io.btget.metainfo.InfoHash;
 import io.btget.piece.Bitfield;
 import io.btget.piece.BlockRequest;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The connection lifecycle under churn, in-process: hundreds of peers connect to a {@link PeerPool} on loopback and
- * go away (before the handshake, mid-handshake, abruptly right after it, after their bitfield, after a protocol
- * violation) while a stand-in for the session's loop ticks, chokes and announces to every listed connection as
- * fast as it can. Field report (issue 8): a leecher died with "unknown peer (call addPeer first)" from
+ * The connection lifecycle under churn, in-process: hundreds of peers connect to a {@link PeerPool} on loopback
+ * (through the process listener, {@link Client}, which routes them to the pool) and go away (before the handshake,
+ * mid-handshake, abruptly right after it, after their bitfield, after a protocol violation) while a stand-in for
+ * the session's loop ticks, chokes and announces to every listed connection as fast as it can. Field report (issue 8): a leecher died with "unknown peer (call addPeer first)" from
  * {@code PeerConnection.tick}, because a connection was listed before it was registered with the picker, and a
  * closed one stayed listed after it left the picker. Right: no peer's timing reaches the caller as an exception,
  * and once every peer is gone, it is gone from every list (the pool's and the picker's).
@@ -36,19 +37,27 @@ class PeerPoolChurnTest {
     private static final int CONNECTIONS_PER_CHURNER = 60;
 
     private final FakeTorrent ctx = new FakeTorrent();
+    private final Client client = new Client(InetAddress.getLoopbackAddress(), 0, false, 0, 0);
     private PeerPool pool;
 
     @AfterEach
     void closePool() {
+        client.close();
         if (pool != null) {
             pool.close();
         }
     }
 
+    /** The pool, reachable on the returned port through the process listener as a session registers it. */
+    private int listen(PeerPool p) {
+        client.register(ctx.infoHash(), p);
+        return client.listen();
+    }
+
     @RepeatedTest(3)
     void connectionsOpeningAndClosingWhileTheSessionTicksNeverThrowAndLeaveNoTrace() throws Exception {
         pool = new PeerPool(ctx, 1000);
-        int port = pool.listen(InetAddress.getLoopbackAddress(), 0, false);
+        int port = listen(pool);
         pool.start();
 
         List<Throwable> sessionErrors = new CopyOnWriteArrayList<>();
@@ -107,7 +116,7 @@ class PeerPoolChurnTest {
     @org.junit.jupiter.api.Test
     void anUnexpectedExceptionOnOnePeersBehalfClosesThatPeerOnly() throws Exception {
         pool = new PeerPool(ctx, 10);
-        int port = pool.listen(InetAddress.getLoopbackAddress(), 0, false);
+        int port = listen(pool);
         pool.start();
         try (java.net.Socket first = handshaken(port); java.net.Socket second = handshaken(port)) {
             for (int i = 0; i < 500 && pool.connections().size() < 2; i++) {
@@ -127,24 +136,23 @@ class PeerPoolChurnTest {
     }
 
     @org.junit.jupiter.api.Test
-    void peersThatConnectAndSayNothingAreBoundedByTheConnectionLimit() throws Exception {
+    void aPeerBeyondTheConnectionLimitIsHungUpOnAtOnce() throws Exception {
         pool = new PeerPool(ctx, 2);
-        int port = pool.listen(InetAddress.getLoopbackAddress(), 0, false);
+        int port = listen(pool);
         pool.start();
-        List<java.net.Socket> silent = new ArrayList<>();
-        try {
-            for (int i = 0; i < 2; i++) {
-                silent.add(new java.net.Socket(InetAddress.getLoopbackAddress(), port)); // mid-handshake for 10 s
+        try (java.net.Socket first = handshaken(port); java.net.Socket second = handshaken(port)) {
+            for (int i = 0; i < 500 && pool.connections().size() < 2; i++) {
+                Thread.sleep(10);
             }
-            // the pool hangs up on the third at once, instead of holding a thread for it until the timeout
+            assertThat(pool.connections()).hasSize(2);
+            // the pool refuses the third before answering its handshake, instead of holding it
             try (java.net.Socket third = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
                 third.setSoTimeout(5_000);
+                third.getOutputStream().write(Handshake.ours(ctx.infoHash(), PeerId.generate(new Random()), false)
+                        .encode());
                 assertThat(third.getInputStream().read()).isEqualTo(-1);
             }
-        } finally {
-            for (java.net.Socket s : silent) {
-                s.close();
-            }
+            assertThat(pool.connections()).hasSize(2);
         }
     }
 

@@ -53,6 +53,19 @@ class PiecePickerTest {
     }
 
     @Test
+    void aPieceFilterLimitsEveryStepToThePiecesItAccepts() {
+        // BEP 6: a peer that chokes us may be asked only for its allowed fast pieces (review of issue 9, defect 4)
+        PiecePicker<Peer> picker = picker(16, 2 * BLOCK_SIZE, 16, 1);
+        picker.addPeer(a, all(16));
+        picker.addPeer(b, all(16));
+        picker.pick(b, 3); // starts pieces the filter must not let a into
+        List<BlockRequest> picked = picker.pick(a, 100, peer -> true, piece -> piece == 5 || piece == 11);
+        assertThat(pieces(picked)).containsExactlyInAnyOrder(5, 11);
+        assertThat(picked).hasSize(4);
+        assertThat(picker.pick(a, 100, peer -> true, piece -> piece == 5 || piece == 11)).isEmpty();
+    }
+
+    @Test
     void picksTheRarestPieceFirst() {
         PiecePicker<Peer> picker = picker(4, BLOCK_SIZE, 10, 1);
         picker.addPeer(a, all(4));
