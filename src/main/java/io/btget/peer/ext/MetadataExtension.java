@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * BEP 9 {@code ut_metadata} on the wire: serves our info dictionary to peers that ask (a {@link MetadataServer} per
  * connection: data when we have it, reject otherwise) and, while a magnet's metadata is missing, fetches it through
- * the fetches a {@link MetadataPlan} gives each peer. Answers go out a few per tick ({@link #ANSWERS_PER_TICK}), the
- * rest wait in the server's bounded queue. Advertises {@code metadata_size} only when we have the metadata.
+ * the fetches a {@link MetadataPlan} gives each peer. Requests wait in the server's bounded queue
+ * ({@link MetadataServer#MAX_QUEUED}); the connection's writer pulls their answers one at a time as it has room
+ * ({@link ExtensionPeer#sendLazily}), so serving runs at the link's speed while at most one 16 KiB answer per peer is
+ * encoded and waiting. Advertises {@code metadata_size} only when we have the metadata.
  */
 public final class MetadataExtension implements Extension {
     private static final Logger log = LoggerFactory.getLogger(MetadataExtension.class);
@@ -28,15 +30,10 @@ public final class MetadataExtension implements Extension {
      */
     public static final int MAX_SERVED_ROUNDS = 4;
     /**
-     * Answers (data or reject) sent to one peer per tick (about a second): the rest wait in the
-     * {@link MetadataServer}'s bounded queue, so a peer that asks for everything and never reads adds at most this
-     * many 16 KiB pieces to its connection's outbox per second instead of the whole metadata at once.
-     */
-    public static final int ANSWERS_PER_TICK = 8;
-    /**
-     * Requests per tick that find the peer's queue full (each rejected at once) after which the peer is dropped:
-     * as many as the queue holds. A client asks a few pieces at a time (BEP 9); one that keeps more than
-     * {@link MetadataServer#MAX_QUEUED} + {@value #ANSWERS_PER_TICK} unanswered per second is flooding.
+     * Requests per tick (about a second) that find the peer's queue full (each rejected at once) after which the
+     * peer is dropped: as many as the queue holds. The writer empties the queue as fast as the peer reads, so a full
+     * queue means the peer asks faster than it reads; a client asks a few pieces at a time (BEP 9), and one that
+     * keeps more than {@link MetadataServer#MAX_QUEUED} unanswered and sends as many again in a second is flooding.
      */
     public static final int MAX_OVERFLOW_PER_TICK = MetadataServer.MAX_QUEUED;
 
@@ -94,8 +91,11 @@ public final class MetadataExtension implements Extension {
         private final MetadataServer server = new MetadataServer(infoBytes);
         /** Metadata data messages sent to this peer (rejects not counted). Guarded by {@code this}. */
         private int served;
-        /** Answers sent since the last tick. Guarded by {@code this}. */
-        private int answeredThisTick;
+        /**
+         * Why the peer is to be dropped (it asked for too much data), set by the writer in {@link #nextAnswer}; the
+         * drop happens on the next tick or message (never from the writer). Guarded by {@code this}.
+         */
+        private String dropReason;
         /** Requests since the last tick that found the queue full. Guarded by {@code this}. */
         private int overflowThisTick;
         /** The fetch this peer was announced to (and feeds), or null. Guarded by {@code this}. */
@@ -116,6 +116,10 @@ public final class MetadataExtension implements Extension {
 
         @Override
         public void onMessage(byte[] payload) throws WireException {
+            String pending = pendingDrop();
+            if (pending != null) {
+                throw new WireException(pending);
+            }
             UtMetadataMessage m = UtMetadataMessage.decode(payload);
             if (m instanceof UtMetadataMessage.Request r) {
                 serve(r.piece());
@@ -138,12 +142,21 @@ public final class MetadataExtension implements Extension {
             // Unknown msg_type: BEP 9 says ignore.
         }
 
+        private synchronized String pendingDrop() {
+            return dropReason;
+        }
+
         private synchronized MetadataFetch current() {
             return fetch;
         }
 
+        /**
+         * Queues a request (BEP 9: every request gets data or a reject), rejecting it at once when the queue is full,
+         * and has the writer pull the answers ({@link #nextAnswer}).
+         *
+         * @throws WireException the peer floods requests ({@link #MAX_OVERFLOW_PER_TICK}) or asked for too much
+         */
         private void serve(int piece) throws WireException {
-            String error;
             synchronized (this) {
                 Optional<UtMetadataMessage> full = server.onRequest(piece);
                 if (full.isPresent()) {
@@ -153,37 +166,36 @@ public final class MetadataExtension implements Extension {
                                 + MetadataServer.MAX_QUEUED + " queued");
                     }
                     peer.send(NAME, full.get().encode()); // BEP 9: every request gets data or a reject
+                    return; // the queue is full: the writer is already pulling it
                 }
-                error = drain();
             }
-            if (error != null) {
-                throw new WireException(error);
-            }
+            peer.sendLazily(NAME, this::nextAnswer);
         }
 
         /**
-         * Sends queued answers while this tick's budget ({@link #ANSWERS_PER_TICK}) lasts; the rest wait for the
-         * next tick. Caller holds {@code this}.
+         * The next answer, encoded, for the writer ({@link ExtensionPeer#sendLazily}: its thread, no connection lock
+         * held; does not block). Past {@link #MAX_SERVED_ROUNDS} times the metadata it clears the queue, remembers
+         * why the peer is to be dropped and answers empty.
          *
-         * @return why the peer is to be dropped (it asked for too much data), or null
+         * @return the encoded ut_metadata message, or empty when none is owed (or the peer is to be dropped)
          */
-        private String drain() {
-            while (answeredThisTick < ANSWERS_PER_TICK) {
-                Optional<UtMetadataMessage> a = server.poll();
-                if (a.isEmpty()) {
-                    return null;
-                }
-                if (a.get() instanceof UtMetadataMessage.Data d) {
-                    long pieces = (d.totalSize() + UtMetadataMessage.PIECE_SIZE - 1) / UtMetadataMessage.PIECE_SIZE;
-                    if (++served > MAX_SERVED_ROUNDS * pieces + MetadataServer.MAX_QUEUED) {
-                        server.clear();
-                        return "asked for " + served + " metadata pieces (metadata has " + pieces + ")";
-                    }
-                }
-                answeredThisTick++;
-                peer.send(NAME, a.get().encode());
+        private synchronized Optional<byte[]> nextAnswer() {
+            if (dropReason != null) {
+                return Optional.empty();
             }
-            return null;
+            Optional<UtMetadataMessage> a = server.poll();
+            if (a.isEmpty()) {
+                return Optional.empty();
+            }
+            if (a.get() instanceof UtMetadataMessage.Data d) {
+                long pieces = (d.totalSize() + UtMetadataMessage.PIECE_SIZE - 1) / UtMetadataMessage.PIECE_SIZE;
+                if (++served > MAX_SERVED_ROUNDS * pieces + MetadataServer.MAX_QUEUED) {
+                    server.clear();
+                    dropReason = "asked for " + served + " metadata pieces (metadata has " + pieces + ")";
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(a.get().encode());
         }
 
         private void act(MetadataFetch f, MetadataFetch.Verdict v) {
@@ -258,9 +270,8 @@ public final class MetadataExtension implements Extension {
         public void tick(long nowNanos) {
             String error;
             synchronized (this) {
-                answeredThisTick = 0;
                 overflowThisTick = 0;
-                error = drain();
+                error = dropReason;
             }
             if (error != null) {
                 peer.drop(error);

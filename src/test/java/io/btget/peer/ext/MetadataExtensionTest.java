@@ -13,17 +13,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** ut_metadata on one connection, against a fake peer: how answers are paced and when a peer is dropped. */
+/** ut_metadata on one connection, against a fake peer: how answers are pulled and when a peer is dropped. */
 class MetadataExtensionTest {
     private static final long NOW = 5_000_000_000L;
 
-    /** A connection that records what the extension sends. */
+    /**
+     * A connection that records what the extension sends; its lazy source ({@link ExtensionPeer#sendLazily}) is kept,
+     * not drained, and the test plays the writer with {@link #pull}.
+     */
     private static final class FakePeer implements ExtensionPeer {
         final List<byte[]> sent = new ArrayList<>();
         final List<String> drops = new ArrayList<>();
         volatile ExtendedHandshake handshake;
+        Supplier<Optional<byte[]>> lazy;
 
         @Override
         public InetSocketAddress address() {
@@ -42,6 +48,31 @@ class MetadataExtensionTest {
         }
 
         @Override
+        public synchronized void sendLazily(String name, Supplier<Optional<byte[]>> source) {
+            assertThat(name).isEqualTo(MetadataExtension.NAME);
+            lazy = source;
+        }
+
+        /** What the writer does when it has room: one message from the lazy source, sent; false when it had none. */
+        synchronized boolean pull() {
+            if (lazy == null) {
+                return false;
+            }
+            Optional<byte[]> next = lazy.get();
+            next.ifPresent(sent::add);
+            return next.isPresent();
+        }
+
+        /** Pulls until the source is dry; how many messages it gave. */
+        int pullAll() {
+            int n = 0;
+            while (pull()) {
+                n++;
+            }
+            return n;
+        }
+
+        @Override
         public void drop(String reason) {
             drops.add(reason);
         }
@@ -57,20 +88,45 @@ class MetadataExtensionTest {
     }
 
     @Test
-    void answersGoOutAFewPerTickNotAllAtOnce() throws Exception {
+    void answersArePulledOneAtATimeByTheWriterAndEveryQueuedRequestIsAnswered() throws Exception {
         byte[] info = new byte[40 * UtMetadataMessage.PIECE_SIZE];
+        new java.util.Random(9).nextBytes(info);
+        AtomicInteger built = new AtomicInteger(); // the server asks for the info bytes once per answer it builds
         FakePeer peer = new FakePeer();
-        Extension.Session s = MetadataExtension.serving(info).open(peer);
+        Extension.Session s = new MetadataExtension(() -> {
+            built.incrementAndGet();
+            return Optional.of(info);
+        }, null, bytes -> { }).open(peer);
         for (int i = 0; i < MetadataServer.MAX_QUEUED; i++) {
             s.onMessage(request(i));
         }
-        assertThat(peer.count(1)).as("data sent before a tick").isEqualTo(MetadataExtension.ANSWERS_PER_TICK);
-        s.tick(NOW);
-        assertThat(peer.count(1)).isEqualTo(Math.min(MetadataServer.MAX_QUEUED, 2 * MetadataExtension.ANSWERS_PER_TICK));
-        for (int t = 1; t < 4; t++) {
-            s.tick(NOW + t);
+        assertThat(peer.sent).as("sent before the writer pulls").isEmpty();
+        assertThat(built.get()).as("answers built before the writer pulls").isZero();
+
+        for (int n = 1; n <= 3; n++) {
+            assertThat(peer.pull()).isTrue();
+            assertThat(peer.count(1)).isEqualTo(n);
+            assertThat(built.get()).as("answers built after %d pulls", n).isEqualTo(n);
         }
-        assertThat(peer.count(1)).as("every request answered in the end").isEqualTo(MetadataServer.MAX_QUEUED);
+        s.tick(NOW); // a tick sends nothing: only the writer pulls
+        assertThat(peer.sent).hasSize(3);
+
+        assertThat(peer.pullAll()).isEqualTo(MetadataServer.MAX_QUEUED - 3);
+        assertThat(peer.pull()).as("a dry source stays dry").isFalse();
+        for (int i = 0; i < MetadataServer.MAX_QUEUED; i++) {
+            UtMetadataMessage m = UtMetadataMessage.decode(peer.sent.get(i));
+            assertThat(m).isInstanceOf(UtMetadataMessage.Data.class);
+            UtMetadataMessage.Data d = (UtMetadataMessage.Data) m;
+            assertThat(d.piece()).as("answers in request order").isEqualTo(i);
+            assertThat(d.data()).isEqualTo(java.util.Arrays.copyOfRange(info, i * UtMetadataMessage.PIECE_SIZE,
+                    (i + 1) * UtMetadataMessage.PIECE_SIZE));
+        }
+
+        for (int i = 0; i < 4; i++) { // more requests after the source ran dry: pulled again
+            s.onMessage(request(20 + i));
+        }
+        assertThat(peer.pullAll()).isEqualTo(4);
+        assertThat(peer.count(1)).isEqualTo(MetadataServer.MAX_QUEUED + 4);
         assertThat(peer.drops).isEmpty();
     }
 
@@ -82,6 +138,7 @@ class MetadataExtensionTest {
         for (int round = 0; round < 100; round++) { // another magnet leecher asking us, two at a time
             s.onMessage(request(0));
             s.onMessage(request(1));
+            peer.pullAll();
             s.tick(NOW + round);
         }
         assertThat(peer.count(2)).as("rejects").isEqualTo(200);
@@ -98,22 +155,67 @@ class MetadataExtensionTest {
                 s.onMessage(request(0));
             }
         }).isInstanceOf(WireException.class).hasMessageContaining("metadata requests");
-        assertThat(peer.sent.size()).isLessThanOrEqualTo(MetadataExtension.ANSWERS_PER_TICK
-                + MetadataExtension.MAX_OVERFLOW_PER_TICK);
+        assertThat(peer.count(2)).as("rejected at once: the queue was full").isEqualTo(
+                MetadataExtension.MAX_OVERFLOW_PER_TICK);
+        assertThat(peer.count(1)).as("data sent without a pull").isZero();
+        assertThat(peer.pullAll()).as("answers left once dropped").isZero();
     }
 
     @Test
-    void aPeerThatAsksForTheSameMetadataOverAndOverIsDropped() throws Exception {
+    void aFullQueueRejectsAtOnceAndOnlyAFloodEveryTickDrops() throws Exception {
+        FakePeer peer = new FakePeer();
+        Extension.Session s = MetadataExtension.serving(new byte[100]).open(peer);
+        for (int i = 0; i < MetadataServer.MAX_QUEUED + MetadataExtension.MAX_OVERFLOW_PER_TICK; i++) {
+            s.onMessage(request(0)); // a writer that cannot keep up: the queue fills, the rest are rejected
+        }
+        assertThat(peer.count(2)).isEqualTo(MetadataExtension.MAX_OVERFLOW_PER_TICK);
+        s.tick(NOW);
+        for (int i = 0; i < MetadataExtension.MAX_OVERFLOW_PER_TICK; i++) {
+            s.onMessage(request(0)); // a new second: as many again is allowed
+        }
+        assertThat(peer.count(2)).isEqualTo(2 * MetadataExtension.MAX_OVERFLOW_PER_TICK);
+        assertThatThrownBy(() -> s.onMessage(request(0))).isInstanceOf(WireException.class)
+                .hasMessageContaining("metadata requests");
+        assertThat(peer.drops).isEmpty();
+    }
+
+    @Test
+    void aPeerThatAsksForTheSameMetadataOverAndOverIsDroppedOnTheNextTickNotByTheWriter() throws Exception {
         FakePeer peer = new FakePeer();
         Extension.Session s = MetadataExtension.serving(new byte[100]).open(peer);
         int limit = MetadataExtension.MAX_SERVED_ROUNDS + MetadataServer.MAX_QUEUED;
         for (int i = 0; i < limit; i++) {
             s.onMessage(request(0));
+            assertThat(peer.pull()).isTrue();
             s.tick(NOW + i);
+        }
+        assertThat(peer.count(1)).isEqualTo(limit);
+        assertThat(peer.drops).isEmpty();
+
+        s.onMessage(request(0));
+        s.onMessage(request(0));
+        assertThat(peer.pull()).as("the answer past the limit").isFalse();
+        assertThat(peer.count(1)).isEqualTo(limit);
+        assertThat(peer.drops).as("dropped from the writer").isEmpty();
+        assertThat(peer.pull()).as("the rest of the queue cleared").isFalse();
+
+        s.tick(NOW + limit);
+        assertThat(peer.drops).singleElement().asString().contains("metadata pieces");
+    }
+
+    @Test
+    void aPeerPastTheServedLimitIsDroppedOnItsNextMessage() throws Exception {
+        FakePeer peer = new FakePeer();
+        Extension.Session s = MetadataExtension.serving(new byte[100]).open(peer);
+        int limit = MetadataExtension.MAX_SERVED_ROUNDS + MetadataServer.MAX_QUEUED;
+        for (int i = 0; i <= limit; i++) {
+            s.onMessage(request(0));
+            peer.pull();
         }
         assertThat(peer.count(1)).isEqualTo(limit);
         assertThatThrownBy(() -> s.onMessage(request(0))).isInstanceOf(WireException.class)
                 .hasMessageContaining("metadata pieces");
+        assertThat(peer.pull()).isFalse();
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * Answers one peer's BEP 9 metadata requests; one per connection, pure (no I/O), not thread-safe (the connection's
- * reader offers requests and its writer polls answers under the connection's own lock, or one thread does both).
+ * reader offers requests and its writer polls answers, both under one lock of the owner's, or one thread does both).
  *
  * <p>Requests wait in a queue of at most {@link #MAX_QUEUED} entries, so a peer that floods requests costs a bounded
  * amount of memory; a request that finds the queue full is rejected at once. An answer is a {@link
