@@ -36,6 +36,9 @@ public final class InfoCommand implements Runnable {
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "For a magnet link: a peer to fetch the metadata from (repeatable).")
     java.util.List<String> peers = new java.util.ArrayList<>();
 
+    @Option(names = {"-t", "--tracker"}, paramLabel = "URL", description = "For a magnet link: an extra tracker to find peers through (repeatable).")
+    java.util.List<String> trackers = new java.util.ArrayList<>();
+
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "For a magnet link: port to listen on for peers (default: 6881, or the next free one; 0 for any).")
     Integer port;
 
@@ -65,9 +68,10 @@ public final class InfoCommand implements Runnable {
         }
         java.util.List<java.net.InetSocketAddress> extra = new java.util.ArrayList<>();
         peers.forEach(p -> extra.add(SessionOptions.parsePeer(p)));
+        trackers.forEach(t -> AnnounceUrls.checkTracker("--tracker", t));
         io.btget.session.Config config = new io.btget.session.Config(Path.of("."),
                 anyAddress(),
-                port == null ? 6881 : port, io.btget.peer.Limits.DEFAULT_MAX_PEERS, 4, java.util.List.of(), extra,
+                port == null ? 6881 : port, io.btget.peer.Limits.DEFAULT_MAX_PEERS, 4, trackers, extra,
                 SessionOptions.stallTimeout(stallTimeout), 0, 0, io.btget.session.Config.SeedPolicy.NONE, 1, false);
         if (port != null) {
             config = config.withExplicitPort();

@@ -47,6 +47,13 @@ final class MagnetInput {
             throw new UserError(ExitCode.BAD_TORRENT, "this magnet link has only a v2 info hash (xt=urn:btmh:):"
                     + " v2-only torrents are not supported; a hybrid magnet also carries xt=urn:btih:");
         }
+        for (String w : link.warnings()) {
+            // What the user gave and we drop is shown without -v. Unusable peers and trackers are told apart
+            // (warnUnusable, or named in the exit-4 message when nothing is left).
+            if (!w.startsWith("magnet x.pe=") && !w.startsWith("magnet tr=")) {
+                log.warn("{}", w);
+            }
+        }
         return link;
     }
 
@@ -81,7 +88,7 @@ final class MagnetInput {
     static Peers resolvePeers(MagnetLink link) {
         List<String> unusable = new ArrayList<>();
         for (String w : link.warnings()) {
-            if (w.startsWith("magnet x.pe=")) {
+            if (w.startsWith("magnet x.pe=") || w.startsWith("magnet tr=")) {
                 String line = w.substring("magnet ".length());
                 unusable.add(line.endsWith(": ignored") ? line.substring(0, line.length() - ": ignored".length()) : line);
             }
@@ -128,8 +135,8 @@ final class MagnetInput {
         if (unusablePeers.isEmpty()) {
             return NOWHERE;
         }
-        return "no peer of the magnet link can be dialled (" + String.join("; ", unusablePeers) + "), it has no"
-                + " tracker (tr=), and no --peer or --tracker was given: nowhere to find peers (btget has no DHT yet)";
+        return "nothing in the magnet link can be used (" + String.join("; ", unusablePeers) + "), and no --peer or"
+                + " --tracker was given: nowhere to find peers (btget has no DHT yet)";
     }
 
     /** Each unusable {@code x.pe} as a warning (stderr), when other peer sources are left to try. */

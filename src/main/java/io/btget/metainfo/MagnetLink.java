@@ -192,7 +192,7 @@ public record MagnetLink(
             throw new InvalidTorrentException("magnet link has no xt=urn:btih: or xt=urn:btmh: info hash");
         }
         for (String w : warnings) {
-            log.info("{}", w);
+            log.debug("{}", w); // the CLI shows them to the user (MagnetInput)
         }
         return new MagnetLink(v1, v2, dn, new ArrayList<>(trackers), new ArrayList<>(peers), so, warnings,
                 new ArrayList<>(webSeeds));

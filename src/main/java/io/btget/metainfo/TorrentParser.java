@@ -593,6 +593,19 @@ public final class TorrentParser {
         if (host.isEmpty() || host.startsWith(":")) {
             return "'" + printable(url) + "' has no host";
         }
+        // The port, if any, follows the host ("[v6]:port" for IPv6): a number outside 1..65535 can never be
+        // announced to; a UDP tracker has no default port (BEP 15), so it needs one.
+        int close = host.startsWith("[") ? host.indexOf(']') : -1;
+        int colon = close >= 0 ? (host.startsWith(":", close + 1) ? close + 1 : -1) : host.lastIndexOf(':');
+        String port = colon < 0 ? "" : host.substring(colon + 1);
+        if (!port.isEmpty()) {
+            long number = port.length() > 6 || !port.chars().allMatch(Character::isDigit) ? -1 : Long.parseLong(port);
+            if (number < 1 || number > 65535) {
+                return "'" + printable(url) + "' has a port outside 1..65535";
+            }
+        } else if (scheme.equals("udp")) {
+            return "'" + printable(url) + "' has no port (a UDP tracker needs one)";
+        }
         return null;
     }
 

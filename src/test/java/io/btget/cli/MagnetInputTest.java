@@ -47,6 +47,17 @@ class MagnetInputTest {
     }
 
     @Test
+    void nowhereToFindPeersNamesTheUnusableTrackersToo() {
+        MagnetLink link = MagnetInput.parse("magnet:?xt=urn:btih:" + HASH + "&tr=ftp://x/a&tr=http://h:99999/a"
+                + "&tr=udp://h/a");
+        assertThat(link.trackers()).isEmpty();
+        String msg = MagnetInput.nowhere(MagnetInput.resolvePeers(link).unusable());
+        assertThat(msg).contains("tr= 'ftp://x/a' is not an http, https or udp URL")
+                .contains("'http://h:99999/a' has a port outside 1..65535").contains("'udp://h/a' has no port")
+                .contains("nowhere to find peers").doesNotContain("has no tracker (tr=)");
+    }
+
+    @Test
     void aRerunAddsTheMagnetsTrackersAndWebSeedsToTheStoredTorrent() throws Exception {
         Torrent stored = stored();
         String old = stored.trackerTiers().get(0).get(0);

@@ -79,8 +79,18 @@ class TorrentParserTest {
     @Test
     void readsAnnounceListTiersAndIgnoresAnnounceThen() {
         Torrent t = Torrent.parse(torrent(singleInfo("a", 1), "announce", "http://ignored/",
-                "announce-list", List.of(List.of("http://a/1", "http://a/2"), List.of(), List.of("udp://b/1", "http://a/1"))));
-        assertThat(t.trackerTiers()).containsExactly(List.of("http://a/1", "http://a/2"), List.of("udp://b/1"));
+                "announce-list", List.of(List.of("http://a/1", "http://a/2"), List.of(), List.of("udp://b:80/1", "http://a/1"))));
+        assertThat(t.trackerTiers()).containsExactly(List.of("http://a/1", "http://a/2"), List.of("udp://b:80/1"));
+    }
+
+    @Test
+    void dropsTrackersNoAnnounceCanReachWithAWarning() {
+        Torrent t = Torrent.parse(torrent(singleInfo("a", 1), "announce-list", List.of(
+                List.of("udp://b/1", "http://a:99999/x", "http://a:0/x", "http://[::1]:70000/x", "http://[::1]:8080/x"))));
+        assertThat(t.trackerTiers()).containsExactly(List.of("http://[::1]:8080/x"));
+        assertThat(String.join("\n", t.warnings())).contains("'udp://b/1' has no port")
+                .contains("'http://a:99999/x' has a port outside 1..65535").contains("'http://a:0/x'")
+                .contains("'http://[::1]:70000/x'");
     }
 
     @Test
