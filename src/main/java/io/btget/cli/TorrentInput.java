@@ -56,7 +56,7 @@ final class TorrentInput {
     static Torrent load(String arg, Duration timeout) {
         if (arg.regionMatches(true, 0, "magnet:", 0, 7)) {
             // download and info take magnets (MagnetInput) before they get here
-            throw new UserError(ExitCode.BAD_TORRENT, "this command needs the .torrent file, not a magnet link"
+            throw new UserError(ExitCode.USAGE, "this command needs the .torrent file, not a magnet link"
                     + " (btget download MAGNET --save-torrent FILE writes one)");
         }
         byte[] bytes = isUrl(arg) ? fetch(arg, timeout) : readFile(arg);

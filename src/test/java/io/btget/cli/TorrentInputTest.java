@@ -244,4 +244,12 @@ class TorrentInputTest {
         assertThat(run("verify", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("is a directory");
     }
+
+    @Test
+    void aMagnetWhereTheCommandNeedsATorrentFileIsAUsageError() {
+        UserError e = catchThrowableOfType(() -> TorrentInput.load("magnet:?xt=urn:btih:" + "ab".repeat(20)),
+                UserError.class);
+        assertThat(e.exitCode().code).as("a valid magnet is not a bad torrent: the command was wrong").isEqualTo(2);
+        assertThat(e.getMessage()).contains("needs the .torrent file").contains("--save-torrent");
+    }
 }

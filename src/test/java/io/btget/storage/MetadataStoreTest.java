@@ -86,5 +86,8 @@ class MetadataStoreTest {
                 .isEqualTo(Path.of("/h/.local/state/btget/metadata"));
         assertThat(MetadataStore.defaultDirectory(Map.of("XDG_STATE_HOME", "relative", "BTGET_STATE_DIR", ""), "/h"))
                 .as("empty or relative values are ignored").isEqualTo(Path.of("/h/.local/state/btget/metadata"));
+        assertThat(MetadataStore.defaultDirectory(Map.of("BTGET_STATE_DIR", "rel"), "/h"))
+                .as("our own variable, relative: from the current directory")
+                .isEqualTo(Path.of("rel").toAbsolutePath().resolve("metadata"));
     }
 }
