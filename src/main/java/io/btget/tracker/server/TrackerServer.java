@@ -14,13 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The built-in tracker: HTTP announce and scrape, and a BEP 15 UDP tracker on the same port number, serving
- * in-memory swarms. Peers expire after two announce intervals without news. Usable in-process by tests:
+ * in-memory swarms. Peers expire after {@link #expiry} without news. Usable in-process by tests:
  * {@code try (var t = new TrackerServer(loopback, 0, 30)) { int port = t.start(); ... }}.
  */
 public final class TrackerServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 6969;
     /** Short, because a local swarm wants to find its peers quickly. */
     public static final int DEFAULT_INTERVAL_SECONDS = 30;
+    /**
+     * Clients announce no more often than their own floor, whatever interval we ask for: libtorrent's
+     * {@code min_announce_interval} is 5 minutes by default. Expiring a peer sooner than two of those would drop a
+     * live libtorrent seeder from every reply after a minute of our 30 s interval (seen in scripts/bench-download).
+     */
+    static final Duration CLIENT_ANNOUNCE_FLOOR = Duration.ofMinutes(5);
     private static final int HTTP_THREADS = 4;
     private static final int BIND_ATTEMPTS = 5;
 
@@ -44,12 +50,19 @@ public final class TrackerServer implements AutoCloseable {
         this.intervalSeconds = intervalSeconds;
     }
 
+    /** How long a peer stays listed without an announce: two intervals, and never less than two client floors. */
+    static Duration expiry(int intervalSeconds) {
+        Duration two = Duration.ofSeconds(2L * intervalSeconds);
+        Duration floor = CLIENT_ANNOUNCE_FLOOR.multipliedBy(2);
+        return two.compareTo(floor) > 0 ? two : floor;
+    }
+
     /** Binds both sockets and starts serving; returns the port (useful when 0 was asked for). */
     public synchronized int start() throws IOException {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
-        Swarms swarms = new Swarms(Duration.ofSeconds(2L * intervalSeconds), System::nanoTime);
+        Swarms swarms = new Swarms(expiry(intervalSeconds), System::nanoTime);
         // With port 0 the HTTP side picks a port and UDP must get the same number; another process may hold it
         // for UDP, so try a few ports.
         for (int attempt = 1; ; attempt++) {

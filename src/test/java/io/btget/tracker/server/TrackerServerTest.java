@@ -185,4 +185,11 @@ class TrackerServerTest {
             conn.disconnect();
         }
     }
+
+    @Test
+    void aPeerStaysListedForTwoOfTheLongestAnnounceFloorsClientsKeep() {
+        // libtorrent announces at most every 5 minutes whatever we ask: 2 x 30 s would drop it after a minute
+        org.assertj.core.api.Assertions.assertThat(TrackerServer.expiry(30)).isEqualTo(java.time.Duration.ofMinutes(10));
+        org.assertj.core.api.Assertions.assertThat(TrackerServer.expiry(3600)).isEqualTo(java.time.Duration.ofHours(2));
+    }
 }
