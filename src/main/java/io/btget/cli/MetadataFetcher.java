@@ -1,6 +1,10 @@
 package io.btget.cli;
 
+import io.btget.cli.progress.MetadataLine;
+import io.btget.cli.progress.ProgressView;
+import io.btget.cli.progress.ProgressViews;
 import io.btget.client.Client;
+import java.io.PrintWriter;
 import io.btget.metainfo.InfoHash;
 import io.btget.metainfo.InvalidTorrentException;
 import io.btget.metainfo.MagnetLink;
@@ -40,19 +44,25 @@ final class MetadataFetcher {
             throw new UserError(ExitCode.NETWORK, MagnetInput.nowhere(resolved.unusable()));
         }
         MagnetInput.warnUnusable(resolved);
-        SessionListener quiet = new SessionListener() {
+        // stdout is the command's result (text or one JSON object): the stage's progress is a plain line on stderr
+        // every 5 s (none with -q), its events log lines (-v)
+        ProgressView progress = ProgressViews.choose(false, ProgressViews.Mode.PLAIN, LoggingOptions.quiet(),
+                new PrintWriter(System.err, true));
+        SessionListener listener = new SessionListener() {
             @Override
             public void stats(Stats stats) {
+                progress.update(MetadataLine.of(stats, null), SessionRunner.fields(stats));
             }
 
             @Override
             public void event(String type, String message, Map<String, Object> fields) {
-                log.info(message);
+                log.info(type.equals("metadata_received") ? SessionRunner.metadataReceivedLine(fields, message)
+                        : message);
             }
         };
         MetadataStage.Result r;
-        try (Client client = Client.of(config)) {
-            MetadataStage stage = new MetadataStage(client, infoHash, tiers, link.webSeeds(), peers, config, quiet);
+        try (Client client = Client.of(config); progress) {
+            MetadataStage stage = new MetadataStage(client, infoHash, tiers, link.webSeeds(), peers, config, listener);
             Signals.onStop(code -> stage.requestStop(Outcome.INTERRUPTED));
             r = stage.run();
         } catch (io.btget.net.Listener.ListenException e) {

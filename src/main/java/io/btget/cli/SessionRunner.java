@@ -1,5 +1,6 @@
 package io.btget.cli;
 
+import io.btget.cli.progress.MetadataLine;
 import io.btget.cli.progress.ProgressView;
 import io.btget.cli.progress.ProgressViews;
 import io.btget.cli.progress.StatusLine;
@@ -72,7 +73,7 @@ final class SessionRunner {
             MetadataStage.Handover handover = null;
             if (cached.isPresent()) {
                 torrent = cached.get();
-                log.info("metadata of {} found in {}", infoHash.hex(), store.pathOf(infoHash));
+                cachedEvent(view, torrent, store.pathOf(infoHash));
             } else {
                 MetadataStage.Result r;
                 MetadataStage stage = new MetadataStage(client, infoHash, tiers, magnet.webSeeds(), magnetPeers, config,
@@ -89,18 +90,20 @@ final class SessionRunner {
                 try {
                     r = stage.run();
                 } catch (io.btget.net.Listener.ListenException e) {
-                    fail(view, options.json, "btget: " + e.getMessage(), Map.of("event", "error", "message", e.getMessage()));
+                    fail(view, options.json, "btget: " + e.getMessage(), Map.of("event", "error", "message", e.getMessage(),
+                            "infoHash", infoHash.hex()));
                     return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
                 } catch (InvalidTorrentException e) {
                     String msg = "metadata from peers refused: " + Main.oneLine(e);
-                    fail(view, options.json, "btget: " + msg, Map.of("event", "error", "message", msg));
+                    fail(view, options.json, "btget: " + msg, Map.of("event", "error", "message", msg,
+                            "infoHash", infoHash.hex()));
                     return ExitCode.BAD_TORRENT.code;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     r = new MetadataStage.Result(Optional.empty(), Outcome.INTERRUPTED, List.of(), Optional.empty());
                 }
                 if (r.torrent().isEmpty()) {
-                    return metadataFailed(view, options.json, r, config);
+                    return metadataFailed(view, options.json, r, config, infoHash, stage.stats());
                 }
                 torrent = r.torrent().get();
                 peers = r.peers();
@@ -118,17 +121,53 @@ final class SessionRunner {
         }
     }
 
-    /** The metadata stage ended without metadata: stopped, or no peer gave it in time. */
-    private static int metadataFailed(ProgressView view, boolean json, MetadataStage.Result r, Config config) {
+    /**
+     * The metadata stage ended without metadata: stopped, or no peer gave it in time. The JSON summary carries the
+     * info hash and the stage's last stats (phase {@code metadata}).
+     */
+    private static int metadataFailed(ProgressView view, boolean json, MetadataStage.Result r, Config config,
+            InfoHash infoHash, Stats last) {
+        Map<String, Object> f = fields(last);
+        f.put("infoHash", infoHash.hex());
         if (r.outcome() == Outcome.INTERRUPTED) {
             ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
-            fail(view, json, "btget: stopped before the metadata arrived", Map.of("event", "stopped"));
+            f.put("event", "stopped");
+            fail(view, json, "btget: stopped before the metadata arrived", f);
             return code.code;
         }
         String msg = MagnetInput.metadataNotFetched(r, config);
-        fail(view, json, "btget: " + msg, Map.of("event", r.outcome() == Outcome.NO_PEERS ? "no_peers" : "stalled",
-                "message", msg));
+        f.put("event", r.outcome() == Outcome.NO_PEERS ? "no_peers" : "stalled");
+        f.put("message", msg);
+        fail(view, json, "btget: " + msg, f);
         return ExitCode.NETWORK.code;
+    }
+
+    /**
+     * A rerun found the metadata in the store: a {@code metadata_cached} event (infoHash, name, path) with --json,
+     * else the line "metadata of NAME found in PATH" (an event: shown at default verbosity, not with -q).
+     */
+    static void cachedEvent(ProgressView view, Torrent torrent, Path path) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("infoHash", torrent.infoHash().hex());
+        f.put("name", torrent.name());
+        f.put("path", path.toAbsolutePath().toString());
+        view.event("metadata_cached", "metadata of " + torrent.name() + " found in " + path, f);
+    }
+
+    /**
+     * The human line of a {@code metadata_received} event: "metadata received: NAME, 3.8 MiB in 245 pieces (from 2
+     * peers)", the size being the torrent's payload (not the info dictionary's).
+     */
+    static String metadataReceivedLine(Map<String, Object> fields, String fallback) {
+        if (!(fields.get("totalSize") instanceof Number size) || !(fields.get("pieceCount") instanceof Number pieces)) {
+            return fallback;
+        }
+        String line = "metadata received: " + fields.get("name") + ", " + Units.bytes(size.longValue()) + " in "
+                + Units.count(pieces.longValue(), "piece");
+        if (fields.get("peers") instanceof Number peers) {
+            line += " (from " + Units.count(peers.longValue(), "peer") + ")";
+        }
+        return line;
     }
 
     /** Sends a stop (signal) to whichever stage runs now; a stage set after a signal is stopped at once. */
@@ -263,6 +302,10 @@ final class SessionRunner {
         f.put("wasted", s.wasted());
         f.put("eta", s.etaSeconds());
         f.put("elapsedMs", s.elapsedMillis());
+        if (s.isMetadata()) {
+            // pieces/pieceCount are metadata pieces (BEP 9, 16 KiB each); no payload bytes yet
+            f.put("utMetadataPeers", s.utMetadataPeers());
+        }
         return f;
     }
 
@@ -320,6 +363,10 @@ final class SessionRunner {
          * "36.9% [####------] 23.6 MiB/64.0 MiB DL 3.20 MiB/s UL 0 B/s peers 1/3 ETA 12s tracker: refused".
          */
         StatusLine line(Stats s) {
+            String trouble = s.peersConnected() == 0 ? trackerTrouble : null;
+            if (s.isMetadata()) {
+                return MetadataLine.of(s, trouble);
+            }
             int barWidth = 10;
             int filled = (int) Math.round(s.fraction() * barWidth);
             String bar = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "]";
@@ -329,7 +376,6 @@ final class SessionRunner {
                 return b.add("checking", 90).add(pct, 100).add(bar, 20)
                         .add(Units.bytes(s.verifiedBytes()) + "/" + Units.bytes(s.totalBytes()), 50).build();
             }
-            String trouble = s.peersConnected() == 0 ? trackerTrouble : null;
             if (s.phase().equals("seeding")) {
                 double ratio = s.totalBytes() == 0 ? 0 : s.uploaded() / (double) s.totalBytes();
                 return b.add("seeding", 100).add(Units.bytes(s.totalBytes()), 40).add("UL " + Units.rate(s.uploadRate()), 90)
@@ -370,6 +416,10 @@ final class SessionRunner {
                 } else {
                     log.info(message);
                 }
+                return;
+            }
+            if (type.equals("metadata_received")) {
+                view.event(type, metadataReceivedLine(fields, message), fields);
                 return;
             }
             view.event(type, message, fields);

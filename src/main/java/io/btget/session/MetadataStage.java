@@ -139,6 +139,9 @@ public final class MetadataStage implements TorrentContext {
     private final Set<InetSocketAddress> trackerPeers = new LinkedHashSet<>();
     /** When the last metadata piece was accepted (or the stage started): the stall clock counts from it. */
     private volatile long progressAt = System.nanoTime();
+    /** Metadata pieces accepted this stage (for the progress line; a refetch after a hash failure counts again). */
+    private final java.util.concurrent.atomic.AtomicInteger piecesAccepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final long startedAt = System.nanoTime();
     private PeerPool pool;
 
     /**
@@ -156,7 +159,7 @@ public final class MetadataStage implements TorrentContext {
         this.config = config;
         this.listener = listener;
         this.extensions = new ExtensionRegistry(List.of(new MetadataExtension(() -> Optional.ofNullable(verified.get()),
-                new MetadataPlan(infoHash), this::metadataVerified, () -> markProgress(System.nanoTime()))));
+                new MetadataPlan(infoHash), this::metadataVerified, this::pieceAccepted)));
     }
 
     /** Whether there is anywhere to look for peers at all (no DHT yet: trackers, {@code x.pe}, {@code --peer}). */
@@ -179,6 +182,13 @@ public final class MetadataStage implements TorrentContext {
      */
     public Result run() throws InterruptedException {
         listenPort = host.listen();
+        String address = config.bind().getHostAddress();
+        Map<String, Object> listening = new LinkedHashMap<>();
+        listening.put("port", listenPort);
+        listening.put("address", address);
+        listening.put("infoHash", infoHash.hex());
+        listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
+                : address + " port ") + listenPort, listening);
         List<List<String>> allTiers = new ArrayList<>(tiers);
         for (String t : config.extraTrackers()) {
             allTiers.add(List.of(t));
@@ -211,14 +221,18 @@ public final class MetadataStage implements TorrentContext {
                 return new Result(Optional.empty(), outcome, List.of(), Optional.ofNullable(lastTrackerError));
             }
             Torrent torrent = Torrent.fromInfoDictionary(info, infoHash, allTiers.subList(0, tiers.size()), webSeeds);
+            listener.stats(stats()); // the last metadata piece, so a view's last metadata line is complete
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("name", torrent.name());
-            f.put("size", torrent.totalLength());
+            f.put("infoHash", infoHash.hex());
+            f.put("totalSize", torrent.totalLength());
+            f.put("pieceCount", torrent.pieceCount());
+            f.put("size", torrent.totalLength()); // the keys before totalSize/pieceCount, kept for --json readers
             f.put("pieces", torrent.pieceCount());
             f.put("metadataSize", info.length);
             f.put("peers", answered.size());
-            listener.event("metadata_received", "metadata received: " + torrent.name() + " ("
-                    + torrent.totalLength() + " bytes, " + torrent.pieceCount() + " pieces) from "
+            listener.event("metadata_received", "metadata received: " + torrent.name() + ", "
+                    + torrent.totalLength() + " bytes in " + torrent.pieceCount() + " pieces, from "
                     + answered.size() + " peer(s)", f);
             Set<InetSocketAddress> peers = new LinkedHashSet<>(answered);
             peers.addAll(others);
@@ -256,6 +270,7 @@ public final class MetadataStage implements TorrentContext {
                 return stopRequested;
             }
             long now = System.nanoTime();
+            listener.stats(stats());
             if (now - lastTick >= 1_000_000_000L) {
                 lastTick = now;
                 for (PeerConnection c : pool.connections()) {
@@ -280,6 +295,42 @@ public final class MetadataStage implements TorrentContext {
             }
         }
         return Outcome.COMPLETE;
+    }
+
+    /** A connection thread: a fetch accepted a metadata piece. */
+    private void pieceAccepted() {
+        piecesAccepted.incrementAndGet();
+        markProgress(System.nanoTime());
+    }
+
+    /**
+     * The stage's state for the progress views, in phase {@link Stats#METADATA}: connected and known peers, those
+     * that announced {@code ut_metadata} (BEP 9), and metadata pieces accepted of those in the metadata size the
+     * peers announced (the largest, at most {@link io.btget.peer.ext.ExtendedHandshake#MAX_METADATA_SIZE}; 0/0 while
+     * none did). All pieces once the metadata is verified.
+     */
+    public Stats stats() {
+        PeerPool p = pool;
+        List<PeerConnection> conns = p == null ? List.of() : p.connections();
+        int ut = 0;
+        long size = 0;
+        for (PeerConnection c : conns) {
+            Optional<io.btget.peer.ext.ExtendedHandshake> h = c.peerExtendedHandshake();
+            if (h.isPresent() && h.get().idOf(MetadataExtension.NAME) != 0) {
+                ut++;
+                size = Math.max(size, h.get().metadataSize().orElse(0));
+            }
+        }
+        byte[] info = verified.get();
+        if (info != null) {
+            size = info.length;
+        }
+        size = Math.min(size, io.btget.peer.ext.ExtendedHandshake.MAX_METADATA_SIZE);
+        int pieceSize = io.btget.peer.ext.metadata.UtMetadataMessage.PIECE_SIZE;
+        int total = (int) ((size + pieceSize - 1) / pieceSize);
+        int have = info != null ? total : Math.min(piecesAccepted.get(), total);
+        return Stats.metadata(conns.size(), p == null ? 0 : p.knownCount(), ut, have, total,
+                (System.nanoTime() - startedAt) / 1_000_000);
     }
 
     /** A metadata piece was accepted at {@code nanos} ({@code System.nanoTime()}): the stall clock restarts. */

@@ -3,7 +3,7 @@ package io.btget.session;
 /**
  * A snapshot of one torrent's state for the progress views and {@code --json}.
  *
- * @param phase          checking, downloading, seeding, stopping
+ * @param phase          metadata (a magnet's metadata stage, BEP 9), checking, downloading, seeding, stopping
  * @param totalBytes     size of the torrent
  * @param verifiedBytes  bytes of verified pieces on disk
  * @param downloaded     payload bytes received this run (including wasted)
@@ -18,6 +18,9 @@ package io.btget.session;
  * @param hashFailures   pieces that failed their hash this run
  * @param wasted         payload bytes received but not used
  * @param elapsedMillis  since the session started
+ * @param utMetadataPeers connected peers whose extended handshake (BEP 10) names {@code ut_metadata} (BEP 9); 0
+ *                       outside the {@code metadata} phase. In that phase {@code piecesHave}/{@code pieceCount} count
+ *                       16 KiB metadata pieces (0/0 until a peer told the metadata size) and the byte fields are 0.
  */
 public record Stats(
         String phase,
@@ -34,14 +37,48 @@ public record Stats(
         int pieceCount,
         int hashFailures,
         long wasted,
-        long elapsedMillis) {
+        long elapsedMillis,
+        int utMetadataPeers) {
 
+    /** The phase of a magnet's metadata stage (BEP 9): pieces are metadata pieces, no payload yet. */
+    public static final String METADATA = "metadata";
+
+    /** Stats of a torrent (any phase but {@link #METADATA}). */
+    public Stats(String phase, long totalBytes, long verifiedBytes, long downloaded, long uploaded,
+            double downloadRate, double uploadRate, int peersConnected, int peersKnown, int seedsConnected,
+            int piecesHave, int pieceCount, int hashFailures, long wasted, long elapsedMillis) {
+        this(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate, peersConnected,
+                peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted, elapsedMillis, 0);
+    }
+
+    /**
+     * Stats of the metadata stage: {@code piecesHave} of {@code pieceCount} metadata pieces (0/0 while the size is
+     * unknown).
+     */
+    public static Stats metadata(int peersConnected, int peersKnown, int utMetadataPeers, int piecesHave,
+            int pieceCount, long elapsedMillis) {
+        return new Stats(METADATA, 0, 0, 0, 0, 0, 0, peersConnected, peersKnown, 0, piecesHave, pieceCount, 0, 0,
+                elapsedMillis, utMetadataPeers);
+    }
+
+    /** Whether this is the metadata stage's (no payload bytes yet). */
+    public boolean isMetadata() {
+        return METADATA.equals(phase);
+    }
+
+    /** Done, 0..1: of the payload, or in the metadata phase of the metadata pieces (0 while their count is unknown). */
     public double fraction() {
+        if (isMetadata()) {
+            return pieceCount == 0 ? 0.0 : Math.min(1.0, piecesHave / (double) pieceCount);
+        }
         return totalBytes == 0 ? 1.0 : verifiedBytes / (double) totalBytes;
     }
 
     /** Seconds left at the current rate, or -1 when unknown. */
     public long etaSeconds() {
+        if (isMetadata()) {
+            return -1;
+        }
         long left = totalBytes - verifiedBytes;
         if (left <= 0) {
             return 0;

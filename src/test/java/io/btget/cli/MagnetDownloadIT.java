@@ -68,7 +68,8 @@ class MagnetDownloadIT {
         assertThat(leecher.waitFor(120, TimeUnit.SECONDS)).as("leecher finished").isTrue();
         String out = read("leech", "out");
         assertThat(leecher.exitValue()).as("exit code; stderr: %s", read("leech", "err")).isZero();
-        assertThat(out).contains("\"metadata_received\"");
+        assertThat(out).contains("\"metadata_received\"").contains("\"totalSize\":" + data.length)
+                .contains("\"pieceCount\":" + built.torrent().pieceCount());
         assertThat(Files.readAllBytes(leechDir.resolve("payload.bin"))).isEqualTo(data);
         Torrent written = Torrent.parse(Files.readAllBytes(saved));
         assertThat(written.infoHash().hex()).isEqualTo(hash);
@@ -83,7 +84,8 @@ class MagnetDownloadIT {
                 "-p", Integer.toString(freePort()), "--bind", "127.0.0.1", "--json", "--save-torrent", saved2.toString());
         assertThat(rerun.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(rerun.exitValue()).as("stderr: %s", read("rerun", "err")).isZero();
-        assertThat(read("rerun", "out")).doesNotContain("metadata_received").contains("\"complete\"");
+        assertThat(read("rerun", "out")).doesNotContain("metadata_received").contains("\"complete\"")
+                .contains("{\"event\":\"metadata_cached\"").contains("\"infoHash\":\"" + hash + "\"");
         Torrent rewritten = Torrent.parse(Files.readAllBytes(saved2));
         assertThat(rewritten.infoBytes()).isEqualTo(built.torrent().infoBytes());
         assertThat(rewritten.trackerTiers()).containsExactly(List.of(tracker));
@@ -121,6 +123,27 @@ class MagnetDownloadIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(4);
         assertThat(read("refused", "err")).contains("no peer could be reached").doesNotContain("sent the metadata");
+    }
+
+    /**
+     * Issue 9 (user trial): the metadata stage used to show nothing until it ended. With --json it tells where it
+     * listens and prints progress objects in phase "metadata"; its closing event names the info hash.
+     */
+    @Test
+    void theMetadataStageShowsListeningAndProgressInJson() throws Exception {
+        String hash = "5a".repeat(20);
+        int port = freePort();
+        Process p = start("metajson", "magnet:?xt=urn:btih:" + hash + "&x.pe=127.0.0.1:" + freePort(),
+                "-d", dir.resolve("mj").toString(), "-p", Integer.toString(port), "--bind", "127.0.0.1",
+                "--stall-timeout", "3s", "--json");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("stderr: %s", read("metajson", "err")).isEqualTo(4);
+        List<String> lines = Files.readAllLines(dir.resolve("metajson.out"), StandardCharsets.UTF_8);
+        assertThat(lines).anyMatch(l -> l.startsWith("{\"event\":\"listening\"") && l.contains("\"port\":" + port));
+        assertThat(lines).anyMatch(l -> l.startsWith("{\"event\":\"progress\"")
+                && l.contains("\"phase\":\"metadata\"") && l.contains("\"utMetadataPeers\":0"));
+        assertThat(lines.get(lines.size() - 1)).startsWith("{\"event\":\"no_peers\"")
+                .contains("\"infoHash\":\"" + hash + "\"");
     }
 
     /** Review defect 11: --save-torrent into a folder that does not exist used to fail only after the fetch. */

@@ -90,4 +90,52 @@ class SessionRunnerTest {
         assertThat(SessionRunner.shortReason("http://x/a: HTTP 404")).isEqualTo("HTTP 404");
         assertThat(SessionRunner.shortReason("tracker failure: unregistered torrent")).isEqualTo("failure");
     }
+
+    @Test
+    void theMetadataPhaseIsAProgressObjectInJsonAndALineOfPeersAndPiecesOtherwise() {
+        StringWriter json = new StringWriter();
+        ProgressView jsonView = ProgressViews.choose(true, ProgressViews.Mode.AUTO, false, new PrintWriter(json));
+        SessionRunner.Listener listener = new SessionRunner.Listener(jsonView, null);
+        listener.stats(Stats.metadata(3, 9, 2, 5, 12, 4_000));
+        assertThat(json.toString()).startsWith("{\"event\":\"progress\"").contains("\"phase\":\"metadata\"")
+                .contains("\"peers\":3").contains("\"knownPeers\":9").contains("\"utMetadataPeers\":2")
+                .contains("\"pieces\":5").contains("\"pieceCount\":12").contains("\"percent\":41.67");
+        assertThat(listener.line(Stats.metadata(0, 0, 0, 0, 0, 1_000)).full())
+                .isEqualTo("fetching metadata: 0 of 0 peers (0 with ut_metadata), size not known yet");
+        StringWriter plain = new StringWriter();
+        ProgressView plainView = ProgressViews.choose(false, ProgressViews.Mode.NONE, false, new PrintWriter(plain));
+        SessionRunner.Listener human = new SessionRunner.Listener(plainView, null);
+        human.event("tracker_error", "tracker udp://127.0.0.1:1: no reply",
+                Map.of("tracker", "udp://127.0.0.1:1", "message", "no reply"));
+        assertThat(human.line(Stats.metadata(0, 0, 0, 0, 0, 1_000)).full()).endsWith("tracker: no reply");
+    }
+
+    @Test
+    void metadataReceivedShowsTheTorrentsSizeInUnits() {
+        StringWriter sink = new StringWriter();
+        ProgressView view = ProgressViews.choose(false, ProgressViews.Mode.NONE, false, new PrintWriter(sink));
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("name", "x.iso");
+        f.put("totalSize", 4_000_000L);
+        f.put("pieceCount", 245);
+        f.put("size", 4_000_000L);
+        f.put("pieces", 245);
+        f.put("peers", 2);
+        new SessionRunner.Listener(view, null).event("metadata_received", "metadata received: raw", f);
+        assertThat(sink.toString()).isEqualTo("metadata received: x.iso, 3.81 MiB in 245 pieces (from 2 peers)\n");
+    }
+
+    @Test
+    void cachedMetadataIsAnEventWithItsPath() throws Exception {
+        StringWriter plain = new StringWriter();
+        ProgressView view = ProgressViews.choose(false, ProgressViews.Mode.NONE, false, new PrintWriter(plain));
+        Path path = Path.of("/tmp/store/abc.torrent");
+        SessionRunner.cachedEvent(view, torrent(), path);
+        assertThat(plain.toString()).isEqualTo("metadata of " + torrent().name() + " found in " + path + "\n");
+        StringWriter json = new StringWriter();
+        SessionRunner.cachedEvent(ProgressViews.choose(true, ProgressViews.Mode.AUTO, false, new PrintWriter(json)),
+                torrent(), path);
+        assertThat(json.toString()).startsWith("{\"event\":\"metadata_cached\"")
+                .contains("\"infoHash\":\"" + torrent().infoHash().hex() + "\"").contains("\"path\":\"" + path + "\"");
+    }
 }

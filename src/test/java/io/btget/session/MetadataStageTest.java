@@ -36,6 +36,7 @@ class MetadataStageTest {
     private final List<Client> clients = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Map<String, Object>> events = new ArrayList<>();
+    private final List<Stats> metadataStats = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -51,7 +52,10 @@ class MetadataStageTest {
 
     private final SessionListener listener = new SessionListener() {
         @Override
-        public void stats(Stats stats) {
+        public synchronized void stats(Stats stats) {
+            if (stats.isMetadata()) {
+                metadataStats.add(stats);
+            }
         }
 
         @Override
@@ -101,7 +105,21 @@ class MetadataStageTest {
         assertThat(result.peers()).contains(seederAddress);
         synchronized (listener) {
             assertThat(events).anyMatch(e -> e.get("type").equals("metadata_received")
-                    && e.get("pieces").equals(torrent.pieceCount()));
+                    && e.get("pieces").equals(torrent.pieceCount()) && e.get("pieceCount").equals(torrent.pieceCount())
+                    && e.get("totalSize").equals(torrent.totalLength())
+                    && e.get("infoHash").equals(torrent.infoHash().hex()));
+            // the stage tells where it listens, like the download stage
+            assertThat(events).anyMatch(e -> e.get("type").equals("listening")
+                    && torrent.infoHash().hex().equals(e.get("infoHash")) && e.get("port").equals(leech.listen()));
+            // and its progress: the last line has every metadata piece, from a peer that has ut_metadata
+            int metadataPieces = (torrent.infoBytes().length + 16 * 1024 - 1) / (16 * 1024);
+            assertThat(metadataStats).isNotEmpty();
+            Stats last = metadataStats.get(metadataStats.size() - 1);
+            assertThat(last.pieceCount()).isEqualTo(metadataPieces);
+            assertThat(last.piecesHave()).isEqualTo(metadataPieces);
+            assertThat(last.peersConnected()).isGreaterThanOrEqualTo(1);
+            assertThat(last.utMetadataPeers()).isGreaterThanOrEqualTo(1);
+            assertThat(metadataStats).allMatch(st -> st.totalBytes() == 0 && st.piecesHave() <= st.pieceCount());
         }
 
         // Between the stages an incoming peer is held for the download stage, not refused.
