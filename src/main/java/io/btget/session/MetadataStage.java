@@ -249,7 +249,11 @@ public final class MetadataStage implements TorrentContext {
             host.unregister(infoHash, pool); // no-op when the handover replaced it
             pool.close();
             if (announcer != null) {
-                announcer.close();
+                if (handover != null) {
+                    announcer.abandon(); // the download stage announces `started` at once: no `stopped` between
+                } else {
+                    announcer.close();
+                }
             }
         }
     }

@@ -207,6 +207,28 @@ public final class Announcer implements AutoCloseable {
     }
 
     /**
+     * Stops the loop without a word to the trackers: for a stage that hands the torrent to the next one in this
+     * process (a magnet's metadata stage before its download), which announces {@code started} at once under the
+     * same peer id. A {@code stopped} in between would only take us off the trackers' lists for a moment and cost up
+     * to {@link #STOP_BUDGET} of waiting on a dead tracker. An announce in flight is cut off.
+     */
+    public void abandon() {
+        Thread loop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            notifyAll();
+            loop = thread;
+        }
+        if (loop != null) {
+            loop.interrupt();
+        }
+        names.close();
+    }
+
+    /**
      * What one tracker is still owed at close: {@code completed} if it is the tracker in use and that event was not
      * answered yet, then {@code stopped}. Waits first for the announce in flight to this tracker, if any.
      */

@@ -135,6 +135,16 @@ class AnnouncerTest {
     }
 
     @Test
+    void abandonEndsTheLoopWithoutStoppedForAStageThatHandsOver() throws Exception {
+        announcer(List.of(List.of("a")), FAST).start();
+        await(() -> announcer.anyTrackerResponded());
+        announcer.abandon();
+        announcer.close(); // a later close (the test's own) owes nothing either
+        Thread.sleep(300); // FAST re-announces every 100 ms: a loop still running would call again
+        assertThat(calls).containsExactly(new Call("a", AnnounceEvent.STARTED));
+    }
+
+    @Test
     void fallsBackToTheNextTierWhenEveryTrackerOfATierFails() throws Exception {
         failing.add("a");
         failing.add("b");
