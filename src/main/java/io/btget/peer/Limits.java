@@ -23,6 +23,8 @@ public final class Limits {
     public static final int OUR_REQQ = 500;
     /** In endgame a peer takes duplicate requests only while it has fewer than this many outstanding. */
     public static final int ENDGAME_PIPELINE = 2;
+    /** Requests in flight to a peer that chokes us, for its BEP 6 allowed-fast pieces (a bonus, not a pipeline). */
+    public static final int ALLOWED_FAST_PIPELINE = 8;
     /** In endgame a block is duplicated only if its peer has sent nothing for this long (or chokes or snubs us). */
     public static final int ENDGAME_LAG_MILLIS = 1000;
 

@@ -661,6 +661,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                 return;
             }
             int depth = snubbed ? 1 : Math.min(pipelineDepth, pipelineCeiling());
+            if (choked) {
+                // Allowed-fast blocks are a bonus from a peer that chokes us: a few at a time, so its pieces do not
+                // hold slots and memory at its pace while unchoking peers wait (see PiecePicker's filtered pick).
+                depth = Math.min(depth, Limits.ALLOWED_FAST_PIPELINE);
+            }
             if (picker.isEndgame()) {
                 // Every missing block is already requested: what we pick now duplicates another peer's request.
                 // Only a peer whose own queue has (nearly) drained takes a duplicate, a couple at a time, as
@@ -697,8 +702,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
      */
     int pipelineCeiling() {
         int reqq = peerReqq;
-        return reqq > 0 ? Math.max(Limits.MIN_PIPELINE, Math.min(Limits.MAX_PIPELINE, reqq))
-                : Limits.DEFAULT_PIPELINE_CEILING;
+        return reqq > 0 ? Math.min(Limits.MAX_PIPELINE, reqq) : Limits.DEFAULT_PIPELINE_CEILING;
     }
 
     /** Called about once a second by the session: snub detection and pipeline shrinking for slow peers. */

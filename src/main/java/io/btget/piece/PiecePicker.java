@@ -208,15 +208,22 @@ public final class PiecePicker<P> {
      * CANCEL cannot stop it.
      */
     public synchronized List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging) {
-        return pick(peer, max, lagging, piece -> true);
+        return pick(peer, max, lagging, piece -> true, maxPiecesInFlight);
     }
 
     /**
      * As {@link #pick(Object, int, java.util.function.Predicate)}, from the pieces {@code only} accepts alone: a
-     * peer that chokes us lets us request only its BEP 6 allowed fast set.
+     * peer that chokes us lets us request only its BEP 6 allowed fast set. Such a peer may start a new piece only
+     * while at most half of {@code maxPiecesInFlight} are started: pieces it starts finish at its pace, and must not
+     * take every slot from the peers that unchoke us.
      */
     public synchronized List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging,
             java.util.function.IntPredicate only) {
+        return pick(peer, max, lagging, only, maxPiecesInFlight / 2);
+    }
+
+    private List<BlockRequest> pick(P peer, int max, java.util.function.Predicate<P> lagging,
+            java.util.function.IntPredicate only, int startLimit) {
         PeerState state = peers.get(peer);
         List<BlockRequest> picked = new ArrayList<>(Math.min(max, 64));
         if (state == null || stopped || max <= 0 || state.interesting == 0) {
@@ -233,7 +240,7 @@ public final class PiecePicker<P> {
             }
         }
         // 2. new pieces, rarest first
-        while (picked.size() < max && started.size() < maxPiecesInFlight) {
+        while (picked.size() < max && started.size() < startLimit) {
             int piece = rarestUnstartedPieceOf(state, only);
             if (piece < 0) {
                 break;

@@ -66,6 +66,20 @@ class PiecePickerTest {
     }
 
     @Test
+    void aChokingPeersAllowedFastPiecesLeaveHalfThePieceSlotsToOthers() {
+        // review of issue 9: pieces a choking peer starts finish at its pace; with every slot taken by them an
+        // unchoking seed got nothing at all
+        PiecePicker<Peer> picker = picker(16, 4 * BLOCK_SIZE, 4, 1);
+        picker.addPeer(a, all(16));
+        picker.addPeer(b, all(16));
+        List<BlockRequest> choked = picker.pick(a, 100, peer -> true, piece -> piece < 8);
+        assertThat(picker.piecesInFlight()).as("started for the choking peer").isEqualTo(2);
+        assertThat(pieces(choked)).hasSize(2);
+        assertThat(picker.pick(b, 100)).as("the unchoking seed still starts pieces").isNotEmpty();
+        assertThat(picker.piecesInFlight()).isEqualTo(4);
+    }
+
+    @Test
     void picksTheRarestPieceFirst() {
         PiecePicker<Peer> picker = picker(4, BLOCK_SIZE, 10, 1);
         picker.addPeer(a, all(4));

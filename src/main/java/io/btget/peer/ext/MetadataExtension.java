@@ -245,6 +245,7 @@ public final class MetadataExtension implements Extension {
                     return;
                 }
                 if (f != fetch) {
+                    strays = 0; // late answers to the requests of a turn that passed are not this fetch's strays
                     MetadataFetch.Verdict v = f.peerAnnounced(peer, theirs.metadataSize().getAsLong());
                     if (v.kind() != MetadataFetch.Verdict.Kind.ACCEPTED) {
                         log.debug("{}: not asking for metadata: {}", peer.address(), v.reason());
