@@ -233,6 +233,11 @@ public final class Announcer implements AutoCloseable {
      * answered yet, then {@code stopped}. Waits first for the announce in flight to this tracker, if any.
      */
     private void farewell(String url, Thread loop, long deadline) {
+        if (Thread.currentThread().isInterrupted() || deadline - System.nanoTime() <= 0) {
+            // Started late (a loaded machine) after close() gave up on us and returned: the run has ended, and an
+            // announce now would go out after it (a second `completed` after the loop's, cut off, then `stopped`).
+            return;
+        }
         boolean waitForLoop;
         synchronized (this) {
             waitForLoop = url.equals(inFlightUrl);
