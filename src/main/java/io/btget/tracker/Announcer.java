@@ -76,6 +76,8 @@ public final class Announcer implements AutoCloseable {
     private boolean wakeRequested;
     /** The URL the announcer thread is announcing to right now, if any. */
     private String inFlightUrl;
+    /** The announce in flight when close() began (guarded by this). */
+    private String inFlightAtClose;
     /** URLs whose last announce failed hard ({@link TrackerException#isHard()}); a success or other failure clears it. */
     private final Set<String> hardFailed = new LinkedHashSet<>();
     /** The last failure message of each URL whose last announce failed (with the URL in front). */
@@ -182,11 +184,14 @@ public final class Announcer implements AutoCloseable {
                     }
                 }
             }
+            inFlightAtClose = inFlightUrl;
         }
+        String inFlight = inFlightAtClose;
         long deadline = System.nanoTime() + timing.stopBudget().toNanos();
         List<Thread> farewells = new ArrayList<>();
         for (String url : toStop) {
-            Thread t = new Thread(() -> farewell(url, loop, deadline), "announcer-stop-" + infoHash.hex().substring(0, 8));
+            Thread t = new Thread(() -> farewell(url, url.equals(inFlight), loop, deadline),
+                    "announcer-stop-" + infoHash.hex().substring(0, 8));
             t.setDaemon(true);
             t.start();
             farewells.add(t);
@@ -232,21 +237,19 @@ public final class Announcer implements AutoCloseable {
      * What one tracker is still owed at close: {@code completed} if it is the tracker in use and that event was not
      * answered yet, then {@code stopped}. Waits first for the announce in flight to this tracker, if any.
      */
-    private void farewell(String url, Thread loop, long deadline) {
-        if (Thread.currentThread().isInterrupted() || deadline - System.nanoTime() <= 0) {
-            // Started late (a loaded machine) after close() gave up on us and returned: the run has ended, and an
-            // announce now would go out after it (a second `completed` after the loop's, cut off, then `stopped`).
-            return;
-        }
-        boolean waitForLoop;
-        synchronized (this) {
-            waitForLoop = url.equals(inFlightUrl);
-        }
-        if (waitForLoop && loop != null) {
+    private void farewell(String url, boolean inFlightAtClose, Thread loop, long deadline) {
+        // Whether an announce to this tracker was in flight is decided by close(), under the lock: read here, on a
+        // thread that may start late on a loaded machine, it could already be cleared by the loop being cut off.
+        if (inFlightAtClose && loop != null) {
             joinUntil(loop, deadline);
             if (loop.isAlive()) {
                 return; // still hanging on this tracker: nothing more will get through
             }
+        }
+        if (Thread.currentThread().isInterrupted() || deadline - System.nanoTime() <= 0) {
+            // close() gave up on us and returned (or the loop was cut off at the deadline): the run has ended, and
+            // an announce now would go out after it (a second `completed` after the loop's, then `stopped`).
+            return;
         }
         boolean sendCompleted;
         synchronized (this) {
