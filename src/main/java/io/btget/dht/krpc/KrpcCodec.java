@@ -142,13 +142,16 @@ public final class KrpcCodec {
     /**
      * The error to send back for a packet that failed to decode, when one is due (BEP 5: a query we cannot serve
      * gets an error, code 203 or 204, with its transaction id); empty for responses, errors and packets without a
-     * readable transaction id, which are dropped silently.
+     * readable transaction id, which are dropped silently. The error's message is the failure's one line (as
+     * libtorrent's "missing 'target' key" tells the asker what was wrong), cut to {@value #MAX_ERROR_MESSAGE}
+     * printable characters.
      */
     public static Optional<KrpcMessage.Error> errorReply(KrpcException failure) {
         if (!failure.wasQuery()) {
             return Optional.empty();
         }
-        String text = failure.code() == KrpcException.METHOD_UNKNOWN ? "Method Unknown" : "Protocol Error";
+        String text = printable(String.valueOf(failure.getMessage()).getBytes(StandardCharsets.UTF_8),
+                MAX_ERROR_MESSAGE);
         return Optional.of(new KrpcMessage.Error(failure.transactionId().orElseThrow(), failure.code(), text));
     }
 
