@@ -405,6 +405,48 @@ class RoutingTableTest {
         assertThat(table.find(verified.id())).isEmpty();
     }
 
+    // ---- hostile input
+
+    @Test
+    void aFloodOfUnverifiedPublicNodesStaysBoundedAndWaitsNowhere() throws Exception {
+        RoutingTable table = new RoutingTable(ownId, 500, random);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] ip = {45, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i};
+            NodeInfo n = new NodeInfo(NodeId.random(random), new InetSocketAddress(InetAddress.getByAddress(ip), 6881));
+            table.heard(n, true, T0 + i);
+        }
+        assertThat(table.size()).isLessThanOrEqualTo(500);
+        assertThat(table.buckets()).allSatisfy(b -> assertThat(b.replacements()).isEmpty());
+    }
+
+    @Test
+    void queriesAloneNeverFillTheTable() {
+        RoutingTable table = new RoutingTable(ownId, 500, random);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(table.heard(local(NodeId.random(random)), false, T0 + i)).isInstanceOf(Rejected.class);
+        }
+        assertThat(table.size()).isZero();
+        assertThat(table.buckets()).allSatisfy(b -> assertThat(b.replacements()).isEmpty());
+    }
+
+    @Test
+    void aTableAtMaxNodesStillReplacesAQuestionableNodeThatFails() {
+        RoutingTable table = new RoutingTable(ownId, RoutingTable.K, random);
+        List<NodeInfo> first = new ArrayList<>();
+        for (int i = 0; i < RoutingTable.K; i++) {
+            NodeInfo n = local(NodeId.random(random));
+            table.heard(n, true, T0 + i);
+            first.add(n);
+        }
+        NodeInfo candidate = local(NodeId.random(random));
+        long now = T0 + 20 * MINUTE;
+        assertThat(table.heard(candidate, true, now)).isEqualTo(new PingFirst(first.get(0)));
+        assertThat(table.bucketCount()).isEqualTo(1); // no split past maxNodes
+        table.failed(first.get(0), now + 1);
+        assertThat(table.find(candidate.id())).contains(candidate);
+        assertThat(table.size()).isEqualTo(RoutingTable.K);
+    }
+
     // ---- refresh
 
     @Test
