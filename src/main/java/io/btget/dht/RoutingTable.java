@@ -15,6 +15,9 @@ public final class RoutingTable {
     public RoutingTable(NodeId ownId, int maxNodes) {
     }
 
+    public RoutingTable(NodeId ownId, int maxNodes, java.util.Random random) {
+    }
+
     public NodeId ownId() {
         throw new UnsupportedOperationException();
     }
