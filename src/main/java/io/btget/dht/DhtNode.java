@@ -659,8 +659,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
         if (config.stateFile().isPresent()) {
             try {
-                RoutingTableFile.save(config.stateFile().get(), ownId,
-                        table.closest(ownId, DhtLimits.MAX_SAVED_NODES));
+                RoutingTableFile.save(config.stateFile().get(), ownId, table.goodNodes(now));
             } catch (IOException | RuntimeException e) {
                 log.warn("could not save the DHT state file: {}", e.getMessage());
             }
@@ -681,7 +680,8 @@ public final class DhtNode implements Dht, AutoCloseable {
                 addNodeQueue.offer(from); // BEP 5 keeps nodes that answer: ask it, and keep it if it does
             }
         }
-        boolean proven = table.find(q.sender()).map(n -> n.address().equals(from)).orElse(false);
+        // proven: a good node at this address answered us lately, so it is no spoofed victim
+        boolean proven = table.isGoodAddress(from, now);
         int cap = proven ? DhtLimits.MAX_REPLY_BYTES
                 : Math.min(DhtLimits.MAX_REPLY_BYTES, DhtLimits.AMPLIFICATION_FACTOR * size);
         byte[] tid = q.transactionId();
