@@ -676,7 +676,8 @@ public final class DhtNode implements Dht, AutoCloseable {
             RoutingTable.Outcome o = table.heard(new NodeInfo(q.sender(), from), false, now);
             if (o instanceof RoutingTable.PingFirst pf) {
                 pingNode(pf.questionable(), now);
-            } else if (o instanceof RoutingTable.Rejected && table.find(q.sender()).isEmpty()) {
+            } else if (o instanceof RoutingTable.Rejected && table.find(q.sender()).isEmpty()
+                    && !addNodeQueue.contains(from)) {
                 addNodeQueue.offer(from); // BEP 5 keeps nodes that answer: ask it, and keep it if it does
             }
         }

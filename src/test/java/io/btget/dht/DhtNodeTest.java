@@ -79,9 +79,11 @@ class DhtNodeTest {
         return KrpcCodec.decode(p.getData(), p.getLength());
     }
 
-    /** Polls {@code condition} until it holds (the class timeout bounds the wait). */
+    /** Polls {@code condition} until it holds, for at most 30 seconds. */
     private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
         while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("condition still false after 30 s").isNegative();
             Thread.sleep(20);
         }
     }
@@ -310,5 +312,40 @@ class DhtNodeTest {
         s.send(new DatagramPacket(bad, bad.length, a.localAddress()));
         KrpcMessage.Error e2 = (KrpcMessage.Error) receive(s);
         assertThat(e2.code()).isEqualTo(203);
+    }
+
+    @Test
+    void threeNodesAgreeingOnAPublicExternalAddressGiveUsASecureId() throws Exception {
+        DhtNode a = node(List.of(), null);
+        NodeId before = a.id();
+        InetAddress external = InetAddress.getByName("203.0.113.77");
+        assertThat(SecureNodeId.verify(before, external)).isFalse();
+        InetSocketAddress seen = new InetSocketAddress(external, 6881);
+        Random r = new Random(21);
+        for (int i = 1; i <= 3; i++) {
+            // distinct voters need distinct IPs: 127.0.0.1, .2, .3 all reach the loopback interface
+            DatagramSocket voter = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0." + i), 0));
+            voter.setSoTimeout(5_000);
+            toClose.add(voter);
+            var pinged = a.ping((InetSocketAddress) voter.getLocalSocketAddress());
+            KrpcMessage.Ping ping = (KrpcMessage.Ping) receive(voter);
+            send(voter, new KrpcMessage.Response(ping.transactionId(), NodeId.random(r), List.of(), List.of(),
+                    List.of(), Optional.empty(), Optional.of(seen)), a.localAddress());
+            assertThat(pinged.get(20, TimeUnit.SECONDS)).isTrue();
+            if (i < 3) {
+                assertThat(a.id()).isEqualTo(before); // not yet: fewer than three voters
+            }
+        }
+        assertThat(a.id()).isNotEqualTo(before);
+        assertThat(SecureNodeId.verify(a.id(), external)).isTrue();
+    }
+
+    @Test
+    void loopbackExternalAddressesNeverChangeTheId() throws Exception {
+        DhtNode a = node(List.of(), null);
+        DhtNode b = node(List.of(), null);
+        NodeId before = a.id();
+        assertThat(a.ping(b.localAddress()).get(20, TimeUnit.SECONDS)).isTrue(); // b's reply carries ip 127.0.0.1
+        assertThat(a.id()).isEqualTo(before);
     }
 }
