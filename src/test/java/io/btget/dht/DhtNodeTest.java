@@ -118,6 +118,8 @@ class DhtNodeTest {
         for (int i = 0; i < 4; i++) {
             nodes.add(node(List.of(first.localAddress()), null));
         }
+        assertThat(first.bootstrapped().get(20, TimeUnit.SECONDS)).isZero(); // nothing to bootstrap from
+        assertThat(nodes.get(1).bootstrapped().get(20, TimeUnit.SECONDS)).isPositive();
         await(() -> first.routingTable().size() == 4);
         DhtNode last = nodes.get(4);
         NodeId target = NodeId.random(new Random(99));
