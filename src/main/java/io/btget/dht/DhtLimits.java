@@ -87,6 +87,12 @@ public final class DhtLimits {
     /** How often the node refreshes stale buckets and pings questionable nodes. */
     public static final long MAINTENANCE_NANOS = 60_000_000_000L;
 
+    /**
+     * While the table holds fewer than K nodes, the node bootstraps again this often (a router that knew nobody
+     * when we first asked, say, knows the network a little later). BEP 5 leaves the schedule open.
+     */
+    public static final long SMALL_TABLE_BOOTSTRAP_NANOS = 10_000_000_000L;
+
     /** Questionable nodes pinged per maintenance round (BEP 5: ping before replacing; a few suffice). */
     public static final int PINGS_PER_MAINTENANCE = 16;
 

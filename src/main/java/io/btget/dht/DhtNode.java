@@ -157,6 +157,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private InetAddress externalAddress;
     private long nextTick;
     private long nextMaintenance;
+    private long nextSmallTableBootstrap;
     private double addNodeTokens;
     private long lastAddNodeRefill;
 
@@ -201,6 +202,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 DhtLimits.PEER_STORE_MAX_PEERS, DhtLimits.PEER_STORE_TTL_NANOS);
         nextTick = now;
         nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
+        nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
         lastAddNodeRefill = now;
         List<NodeInfo> savedNodes = saved.map(RoutingTableFile.State::nodes).orElse(List.of());
         for (NodeInfo n : savedNodes) {
@@ -595,6 +597,10 @@ public final class DhtNode implements Dht, AutoCloseable {
             s.tick(now);
         }
         sendAddNodePings(now);
+        if (table.size() < Lookup.K && now - nextSmallTableBootstrap >= 0 && bootstrapped.isDone()) {
+            nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
+            bootstrap(now);
+        }
         if (now - nextMaintenance >= 0) {
             nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
             maintain(now);
@@ -633,9 +639,6 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
         for (NodeInfo n : table.questionable(now, DhtLimits.PINGS_PER_MAINTENANCE)) {
             pingNode(n, now);
-        }
-        if (table.size() < Lookup.K && !routers.isEmpty()) {
-            bootstrap(now);
         }
     }
 
