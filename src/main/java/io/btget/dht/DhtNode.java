@@ -564,9 +564,8 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     private void handle(Packet p, long now) {
-        if (p.error() != null) {
-            KrpcException e = p.error();
-            sendError(e.transactionId().orElseThrow(), e.code(), e.getMessage(), p.from());
+        if (p.error() != null) { // a query we cannot serve: BEP 5 error 203 or 204 with its reason
+            KrpcCodec.errorReply(p.error()).ifPresent(e -> send(KrpcCodec.encode(e), p.from()));
             return;
         }
         KrpcMessage m = p.message();
