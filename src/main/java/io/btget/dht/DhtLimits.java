@@ -76,8 +76,9 @@ public final class DhtLimits {
 
     /**
      * A reply to an address that has not proved itself (no good node of our routing table is there: BEP 5 good
-     * nodes answered our queries lately, so they receive what is sent to that address) is at most this many times the size of its query, so a spoofed source cannot use us to
-     * amplify traffic. Values beyond the cap are dropped; a reply that cannot fit is not sent.
+     * nodes answered our queries lately, so they receive what is sent to that address) is at most this many times
+     * the size of its query, so a spoofed source cannot use us to amplify traffic. Values beyond the cap are
+     * dropped first, then nodes; a reply that still cannot fit is not sent.
      */
     public static final int AMPLIFICATION_FACTOR = 4;
 
