@@ -927,6 +927,13 @@ public final class DhtNode implements Dht, AutoCloseable {
         List<InetSocketAddress> r = table.size() < Lookup.K ? routers : List.of();
         ActiveLookup l = new ActiveLookup(new Lookup(target, ownId, seeds, r, now), getPeers, onValues, onDone);
         lookups.add(l);
+        if (getPeers) { // peers announced to us count too: we may be one of the closest nodes ourselves
+            List<InetSocketAddress> local = l.lookup.addValues(peersOnly(
+                    peerStore.peers(target, DhtLimits.MAX_VALUES_PER_REPLY, random, now)));
+            if (!local.isEmpty() && onValues != null) {
+                onValues.accept(local);
+            }
+        }
         pump(l, now);
     }
 

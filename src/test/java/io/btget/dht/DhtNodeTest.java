@@ -187,6 +187,9 @@ class DhtNodeTest {
         KrpcMessage.Response values = (KrpcMessage.Response) receive(s);
         // implied_port: the UDP source port is stored
         assertThat(values.values()).containsExactly((InetSocketAddress) s.getLocalSocketAddress());
+        // a's own lookups include what was announced to a
+        assertThat(a.getPeers(ih).get(20, TimeUnit.SECONDS).peers())
+                .containsExactly((InetSocketAddress) s.getLocalSocketAddress());
     }
 
     @Test
