@@ -102,8 +102,6 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private static final Object WAKE = new Object();
     private static final long SECOND = 1_000_000_000L;
-    /** An empty lookup (no node known yet, e.g. a search started before bootstrap) is retried this soon. */
-    private static final long EMPTY_SEARCH_RETRY_NANOS = 5 * SECOND;
     /** How long a caller waits for the node's thread to answer {@link #routingTable()}. */
     private static final long CALL_TIMEOUT_MILLIS = 5_000;
     /** KRPC error messages we send are cut to this length. */
@@ -1085,7 +1083,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 boolean empty = l.respondedCount() == 0;
                 Runnable end = () -> {
                     running = false;
-                    nextRun = System.nanoTime() + (empty ? EMPTY_SEARCH_RETRY_NANOS : DhtLimits.REANNOUNCE_NANOS);
+                    nextRun = System.nanoTime() + (empty ? DhtLimits.EMPTY_SEARCH_RETRY_NANOS : DhtLimits.REANNOUNCE_NANOS);
                     if (!closed) {
                         try {
                             sink.lookupDone(peers);
