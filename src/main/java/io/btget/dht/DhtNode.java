@@ -396,6 +396,17 @@ public final class DhtNode implements Dht, AutoCloseable {
         addNodeQueue.offer(address); // dropped when full
     }
 
+    /**
+     * A peer told us our external address (BEP 10 {@code yourip}): one vote towards BEP 42's secure id, as if
+     * {@code reporter} had answered a query of ours with that {@code ip}. Ignored for loopback and private
+     * addresses.
+     */
+    public void externalAddressReported(InetAddress external, InetAddress reporter) {
+        if (external != null && reporter != null) {
+            submit(() -> voteExternalAddress(external, reporter, System.nanoTime()));
+        }
+    }
+
     @Override
     public DhtStats stats() {
         DhtStats s = snapshot;

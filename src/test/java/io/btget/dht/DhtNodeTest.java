@@ -387,4 +387,20 @@ class DhtNodeTest {
             assertThat(s.peersFound()).isZero(); // nobody had announced before b's own round
         }
     }
+
+    @Test
+    void yourIpReportsFromThreePeersCountLikeReplies() throws Exception {
+        DhtNode a = node(List.of(), null);
+        NodeId before = a.id();
+        InetAddress external = InetAddress.getByName("198.51.100.20");
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.1")); // loopback reporters still vote
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.1")); // the same reporter counts once
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.2"));
+        a.externalAddressReported(InetAddress.getByName("192.168.1.2"), InetAddress.getByName("127.0.0.4"));
+        assertThat(a.routingTable()).isEmpty(); // runs after the reports on the node's thread
+        assertThat(a.id()).isEqualTo(before);
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.3"));
+        await(() -> !a.id().equals(before));
+        assertThat(SecureNodeId.verify(a.id(), external)).isTrue();
+    }
 }
