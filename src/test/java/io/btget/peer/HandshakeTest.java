@@ -61,7 +61,7 @@ class HandshakeTest {
     }
 
     @Test
-    void theDhtBitIsByteSevenBitOneAndOnlyWhenAsked() {
+    void theDhtBitIsByteSevenBitOneAndOnlyWhenAsked() throws Exception {
         byte[] with = Handshake.ours(HASH, ID, Handshake.Features.ALL.withDht(true)).encode();
         assertThat(with[20 + 7]).isEqualTo((byte) 0x05); // BEP 5 0x01 with BEP 6 Fast 0x04
         assertThat(Handshake.parse(with).supportsDht()).isTrue();
