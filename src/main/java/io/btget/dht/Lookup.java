@@ -196,6 +196,11 @@ public final class Lookup {
     }
 
     private void offer(NodeInfo node) {
+        InetSocketAddress a = node.address();
+        if (a.getAddress() == null || a.getAddress().isAnyLocalAddress() || a.getAddress().isMulticastAddress()
+                || a.getPort() == 0) {
+            return; // not a node anyone can be asked at (0.0.0.0 would reach our own host)
+        }
         if (node.id().equals(ownId) || candidates.containsKey(node.id())) {
             return; // known already (a node listing itself, or a second address for one id: keep the first)
         }
