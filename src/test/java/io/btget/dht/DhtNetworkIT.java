@@ -97,6 +97,11 @@ class DhtNetworkIT {
             net.kill(i);
         }
         assertThat(net.live()).hasSize(NODES - NODES / 3);
+        // the survivors' tables still list the dead, and a node's reply names its closest known nodes, dead or
+        // not, until it has itself seen them fail RoutingTable.MAX_FAILURES times (then they are bad: BEP 5). So
+        // let the network notice: every survivor refreshes around its own id that many times (what bucket
+        // refreshes do in time), which makes the nodes near each dead node fail it
+        net.refresh(RoutingTable.MAX_FAILURES, LOOKUP_SECONDS);
 
         assertLookupsConverge(random);
         // the announce made before the deaths: any of the K nodes that stored it and survived is among the K

@@ -70,6 +70,11 @@ final class NetCluster implements AutoCloseable {
         for (int j = 1; j < Math.min(nodes.size(), 1 + 2 * BOOTSTRAP_FANOUT); j++) {
             first.addNode(nodes.get(j).localAddress());
         }
+        refresh(rounds, timeoutSeconds);
+    }
+
+    /** Every live node looks up its own id (a bucket refresh), {@code rounds} times, all nodes at once. */
+    void refresh(int rounds, long timeoutSeconds) throws Exception {
         for (int r = 0; r < rounds; r++) {
             awaitAll(live(), n -> n.findNode(n.id()), timeoutSeconds);
         }
