@@ -23,6 +23,10 @@ import java.util.function.Function;
 final class NetCluster implements AutoCloseable {
     /** How many earlier nodes each new node is given as bootstrap entries. */
     static final int BOOTSTRAP_FANOUT = 3;
+    /** Refresh rounds {@link #settle} may add when a table is still short. */
+    static final int EXTRA_SETTLE_ROUNDS = 4;
+    /** How long {@link #settle} waits after a round for the ping-backs that fill the tables. */
+    static final long TABLE_WAIT_SECONDS = 3;
 
     private final List<DhtNode> nodes = new ArrayList<>();
     private final List<Boolean> alive = new ArrayList<>();
@@ -70,7 +74,42 @@ final class NetCluster implements AutoCloseable {
         for (int j = 1; j < Math.min(nodes.size(), 1 + 2 * BOOTSTRAP_FANOUT); j++) {
             first.addNode(nodes.get(j).localAddress());
         }
-        refresh(rounds, timeoutSeconds);
+        // a node learns of a querier only by pinging it back (BEP 5 tables hold nodes that answered), which the
+        // node does at its own pace after the lookup that queried it has ended: wait for that between rounds
+        int want = Math.min(RoutingTable.K, nodes.size() - 1);
+        for (int r = 0; r < rounds + EXTRA_SETTLE_ROUNDS; r++) {
+            refresh(1, timeoutSeconds);
+            if (awaitTables(want, TABLE_WAIT_SECONDS) && r >= rounds - 1) {
+                break;
+            }
+        }
+        List<String> shortTables = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            int size = nodes.get(i).routingTable().size();
+            if (alive.get(i) && size < want) {
+                shortTables.add("node " + i + ": " + size);
+            }
+        }
+        if (!shortTables.isEmpty()) {
+            throw new AssertionError("routing tables smaller than " + want + " after bootstrap: " + shortTables);
+        }
+    }
+
+    /**
+     * Waits (at most {@code timeoutSeconds}) until every live node's routing table holds {@code want} nodes;
+     * whether they do.
+     */
+    boolean awaitTables(int want, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            if (live().stream().allMatch(n -> n.routingTable().size() >= want)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Every live node looks up its own id (a bucket refresh), {@code rounds} times, all nodes at once. */
