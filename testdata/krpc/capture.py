@@ -123,7 +123,7 @@ def query(addr, q, args, extra=None):
 IH = hashlib.sha1(b'capture torrent').digest()
 IH2 = hashlib.sha1(b'other torrent').digest()
 # A's torrent: libtorrent announces it to the DHT (get_peers then announce_peer, maybe to X)
-p = lt.add_torrent_params(); p.info_hashes = lt.info_hash_t(lt.sha1_hash(IH)); p.save_path = '/tmp/krpccap/dl'
+p = lt.add_torrent_params(); p.info_hashes = lt.info_hash_t(lt.sha1_hash(IH)); p.save_path = os.path.join(OUT, 'dl')
 p.flags &= ~lt.torrent_flags.auto_managed; p.flags &= ~lt.torrent_flags.paused
 a.add_torrent(p)
 

@@ -75,8 +75,8 @@ public final class DhtLimits {
     public static final int MAX_VALUES_PER_REPLY = 50;
 
     /**
-     * A reply to an address that has not proved itself (not in our routing table, which holds only nodes that
-     * answered us) is at most this many times the size of its query, so a spoofed source cannot use us to
+     * A reply to an address that has not proved itself (no good node of our routing table is there: BEP 5 good
+     * nodes answered our queries lately, so they receive what is sent to that address) is at most this many times the size of its query, so a spoofed source cannot use us to
      * amplify traffic. Values beyond the cap are dropped; a reply that cannot fit is not sent.
      */
     public static final int AMPLIFICATION_FACTOR = 4;

@@ -114,6 +114,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final Random random;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Integer> bootstrapped = new CompletableFuture<>();
 
     // Cross-thread.
     private final ArrayBlockingQueue<Object> inbox = new ArrayBlockingQueue<>(DhtLimits.INBOUND_QUEUE);
@@ -212,24 +213,28 @@ public final class DhtNode implements Dht, AutoCloseable {
         scheduler.setDaemon(true);
         reader.start();
         scheduler.start();
-        // Saved nodes bootstrap at once; router names are resolved off the node's thread (DNS may be slow).
-        submit(() -> bootstrap(savedNodes, System.nanoTime()));
-        if (!config.bootstrap().isEmpty()) {
-            Thread resolver = new Thread(this::resolveRouters, "dht-resolve-" + port);
+        // Addresses given resolved are routers at once; names are resolved off the node's thread (DNS may be
+        // slow), and the first bootstrap waits for them.
+        List<InetSocketAddress> given = new ArrayList<>();
+        List<InetSocketAddress> names = new ArrayList<>();
+        for (InetSocketAddress a : config.bootstrap()) {
+            (a.isUnresolved() ? names : given).add(a);
+        }
+        routers = List.copyOf(given);
+        if (names.isEmpty()) {
+            submit(() -> firstBootstrap(savedNodes, System.nanoTime()));
+        } else {
+            Thread resolver = new Thread(() -> resolveRouters(names, savedNodes), "dht-resolve-" + port);
             resolver.setDaemon(true);
             resolver.start();
         }
     }
 
-    private void resolveRouters() {
+    private void resolveRouters(List<InetSocketAddress> names, List<NodeInfo> savedNodes) {
         List<InetSocketAddress> resolved = new ArrayList<>();
-        for (InetSocketAddress a : config.bootstrap()) {
+        for (InetSocketAddress a : names) {
             if (closed.get()) {
                 return;
-            }
-            if (!a.isUnresolved()) {
-                resolved.add(a);
-                continue;
             }
             try {
                 for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
@@ -242,22 +247,41 @@ public final class DhtNode implements Dht, AutoCloseable {
                 log.debug("DHT bootstrap {} not resolved: {}", a.getHostString(), e.getMessage());
             }
         }
-        List<InetSocketAddress> r = List.copyOf(resolved);
         submit(() -> {
-            routers = r;
-            if (!r.isEmpty()) {
-                bootstrap(List.of(), System.nanoTime());
-            }
+            List<InetSocketAddress> all = new ArrayList<>(routers);
+            all.addAll(resolved);
+            routers = List.copyOf(all);
+            firstBootstrap(savedNodes, System.nanoTime());
         });
     }
 
-    /** A find_node lookup for our own id from {@code seeds}, the table and the routers (BEP 5 bootstrap). */
-    private void bootstrap(List<NodeInfo> seeds, long now) {
-        if (seeds.isEmpty() && routers.isEmpty() && table.size() == 0) {
+    /** The start-up bootstrap; {@link #bootstrapped()} completes when it ends. */
+    private void firstBootstrap(List<NodeInfo> savedNodes, long now) {
+        if (savedNodes.isEmpty() && routers.isEmpty()) {
+            bootstrapped.complete(0);
             return;
         }
-        startLookup(ownId, false, seeds, null, l -> log.debug("DHT bootstrap done: {} nodes in the table",
-                table.size()), now);
+        startLookup(ownId, false, savedNodes, null, l -> {
+            log.debug("DHT bootstrap done: {} nodes in the table", table.size());
+            bootstrapped.complete(table.size());
+        }, now);
+    }
+
+    /** A find_node lookup for our own id from the table and the routers (BEP 5 bootstrap). */
+    private void bootstrap(long now) {
+        if (routers.isEmpty() && table.size() == 0) {
+            return;
+        }
+        startLookup(ownId, false, List.of(), null, l -> { }, now);
+    }
+
+    /**
+     * Completes (on the node's thread) when the start-up bootstrap lookup ended, with the number of nodes then in
+     * the routing table; at once with 0 when there was nothing to bootstrap from, and at close at the latest. A
+     * one-shot lookup started before this completes may find nothing when only host names were given.
+     */
+    public CompletableFuture<Integer> bootstrapped() {
+        return bootstrapped;
     }
 
     public NodeId id() {
@@ -395,14 +419,15 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (!started.get()) {
-            return;
+        if (started.get()) {
+            inbox.clear();
+            inbox.offer(WAKE);
+            join(scheduler, CALL_TIMEOUT_MILLIS);
+            socket.close();
+            join(reader, CALL_TIMEOUT_MILLIS);
         }
-        inbox.clear();
-        inbox.offer(WAKE);
-        join(scheduler, CALL_TIMEOUT_MILLIS);
-        socket.close();
-        join(reader, CALL_TIMEOUT_MILLIS);
+        bootstrapped.complete(0); // if the node's thread did not
+
     }
 
     private static void join(Thread t, long millis) {
@@ -610,7 +635,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             pingNode(n, now);
         }
         if (table.size() < Lookup.K && !routers.isEmpty()) {
-            bootstrap(List.of(), now);
+            bootstrap(now);
         }
     }
 
@@ -654,13 +679,13 @@ public final class DhtNode implements Dht, AutoCloseable {
             }
             searches.clear();
             finalTable = table.nodes();
+            bootstrapped.complete(table.size());
         } catch (RuntimeException e) {
             log.debug("DHT node closing: {}", e.toString());
         }
         if (config.stateFile().isPresent()) {
             try {
-                RoutingTableFile.save(config.stateFile().get(), ownId,
-                        table.closest(ownId, DhtLimits.MAX_SAVED_NODES));
+                RoutingTableFile.save(config.stateFile().get(), ownId, table.goodNodes(now));
             } catch (IOException | RuntimeException e) {
                 log.warn("could not save the DHT state file: {}", e.getMessage());
             }
@@ -677,11 +702,13 @@ public final class DhtNode implements Dht, AutoCloseable {
             RoutingTable.Outcome o = table.heard(new NodeInfo(q.sender(), from), false, now);
             if (o instanceof RoutingTable.PingFirst pf) {
                 pingNode(pf.questionable(), now);
-            } else if (o instanceof RoutingTable.Rejected && table.find(q.sender()).isEmpty()) {
+            } else if (o instanceof RoutingTable.Rejected && table.find(q.sender()).isEmpty()
+                    && !addNodeQueue.contains(from)) {
                 addNodeQueue.offer(from); // BEP 5 keeps nodes that answer: ask it, and keep it if it does
             }
         }
-        boolean proven = table.find(q.sender()).map(n -> n.address().equals(from)).orElse(false);
+        // proven: a good node at this address answered us lately, so it is no spoofed victim
+        boolean proven = table.isGoodAddress(from, now);
         int cap = proven ? DhtLimits.MAX_REPLY_BYTES
                 : Math.min(DhtLimits.MAX_REPLY_BYTES, DhtLimits.AMPLIFICATION_FACTOR * size);
         byte[] tid = q.transactionId();
@@ -871,7 +898,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         for (NodeInfo n : known) {
             table.heard(n, true, now); // each answered us before
         }
-        bootstrap(List.of(), now);
+        bootstrap(now);
     }
 
     // ---------------------------------------------------------------- lookups

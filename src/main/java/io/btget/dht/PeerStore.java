@@ -17,8 +17,8 @@ import java.util.Random;
  * hashes (a new one evicts the info hash announced least recently), {@code maxPeersPerInfoHash} peers each (a
  * new peer evicts that info hash's oldest announce) and {@code maxPeers} peers in all (a new peer evicts the
  * oldest announce of the info hash announced least recently). An entry expires {@code ttlNanos} after its last
- * announce (libtorrent keeps announces 30 minutes; BEP 5 peers re-announce every 15 to 30). Expired entries are
- * never returned; they are dropped as they are met, and all at once by {@link #expire}.
+ * announce (the node passes 30 minutes, as long as libtorrent keeps them: two 15-minute re-announce intervals).
+ * Expired entries are never returned; they are dropped as they are met, and all at once by {@link #expire}.
  *
  * <p>Times are {@link System#nanoTime()} values passed in. Not thread-safe: the DHT node confines it to its
  * scheduler thread.

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.Predicate;
 
@@ -248,16 +249,28 @@ public final class RoutingTable {
      * distance first.
      */
     public List<NodeInfo> closest(NodeId target, int count) {
-        List<NodeInfo> candidates = new ArrayList<>();
+        if (count < 1) {
+            return List.of();
+        }
+        Comparator<NodeInfo> nearerFirst = (a, b) -> target.compareDistance(a.id(), b.id());
+        // The count nearest seen so far, farthest on top: O(n log count), as find_node is asked for often.
+        PriorityQueue<NodeInfo> nearest = new PriorityQueue<>(nearerFirst.reversed());
         for (Slots b : buckets) {
             for (Entry e : b.live) {
-                if (e.failures < MAX_FAILURES) {
-                    candidates.add(e.info);
+                if (e.failures >= MAX_FAILURES) {
+                    continue;
+                }
+                if (nearest.size() < count) {
+                    nearest.add(e.info);
+                } else if (nearerFirst.compare(e.info, nearest.peek()) < 0) {
+                    nearest.poll();
+                    nearest.add(e.info);
                 }
             }
         }
-        candidates.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-        return List.copyOf(candidates.subList(0, Math.max(0, Math.min(count, candidates.size()))));
+        List<NodeInfo> result = new ArrayList<>(nearest);
+        result.sort(nearerFirst);
+        return List.copyOf(result);
     }
 
     /**

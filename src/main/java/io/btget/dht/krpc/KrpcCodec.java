@@ -32,11 +32,11 @@ import java.util.Set;
  * method, 203 for a query with a missing or malformed argument (see {@link #errorReply(KrpcException)}). A bad
  * response or error is never answered (its exception has {@code wasQuery() == false}).
  *
- * <p>Rules beyond BEP 5's letter, chosen to match libtorrent where it is stricter:
+ * <p>Rules beyond BEP 5's letter:
  * <ul>
  *   <li>{@code t}: a byte string of 1..{@value #MAX_TRANSACTION_ID} bytes, else the packet is dropped unanswered.
  *   <li>Response {@code nodes} whose length is not a multiple of 26 (or {@code nodes6} of 38) make the whole message
- *       invalid (libtorrent rejects such a reply too); entries with port 0 are dropped; at most
+ *       invalid (a cut list says nothing trustworthy about the rest of the reply); entries with port 0 are dropped; at most
  *       {@value #MAX_NODES} nodes per field and {@value #MAX_VALUES} values are decoded (the rest are ignored).
  *   <li>{@code values} entries that are not 6- or 18-byte strings, or have port 0, are skipped.
  *   <li>{@code token}: 1..{@value #MAX_TOKEN} bytes; a longer token makes the message invalid, an empty one counts
@@ -56,7 +56,8 @@ public final class KrpcCodec {
     public static final int MAX_TOKEN = 64;
     /**
      * Largest datagram decoded, bytes: an Ethernet MTU. KRPC messages fit one unfragmented datagram (BEP 5 replies
-     * carry at most 8 nodes, 208 bytes); libtorrent's receive buffer is 1500 bytes too.
+     * carry at most 8 nodes, 208 bytes). A reader should receive into {@code MAX_PACKET + 1} bytes so that a
+     * larger datagram is seen as such rather than cut to a prefix.
      */
     public static final int MAX_PACKET = 1500;
     /**
@@ -142,13 +143,16 @@ public final class KrpcCodec {
     /**
      * The error to send back for a packet that failed to decode, when one is due (BEP 5: a query we cannot serve
      * gets an error, code 203 or 204, with its transaction id); empty for responses, errors and packets without a
-     * readable transaction id, which are dropped silently.
+     * readable transaction id, which are dropped silently. The error's message is the failure's one line (as
+     * libtorrent's "missing 'target' key" tells the asker what was wrong), cut to {@value #MAX_ERROR_MESSAGE}
+     * printable characters.
      */
     public static Optional<KrpcMessage.Error> errorReply(KrpcException failure) {
         if (!failure.wasQuery()) {
             return Optional.empty();
         }
-        String text = failure.code() == KrpcException.METHOD_UNKNOWN ? "Method Unknown" : "Protocol Error";
+        String text = printable(String.valueOf(failure.getMessage()).getBytes(StandardCharsets.UTF_8),
+                MAX_ERROR_MESSAGE);
         return Optional.of(new KrpcMessage.Error(failure.transactionId().orElseThrow(), failure.code(), text));
     }
 

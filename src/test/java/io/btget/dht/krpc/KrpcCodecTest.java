@@ -337,6 +337,7 @@ class KrpcCodecTest {
         assertThat(KrpcCodec.errorReply(e)).hasValueSatisfying(reply -> {
             assertThat(reply.code()).isEqualTo(204);
             assertThat(reply.transactionId()).isEqualTo(AA);
+            assertThat(reply.message()).isEqualTo("unknown method sample_infohashes");
         });
     }
 
