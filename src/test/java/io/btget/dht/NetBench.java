@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       prints the time from {@code start()} to the first peer, and the lookup's figures.</li>
  *   <li>{@code serve SECONDS}: one node on 127.0.0.1 with an empty table; prints {@code PORT n}, then each second
  *       the datagrams it read and sent in that second, for SECONDS seconds.</li>
+ *   <li>{@code hold NODES SEED SECONDS}: a loopback network of NODES nodes kept up for SECONDS seconds (or until
+ *       killed) for btget processes to join: prints {@code BOOTSTRAP 127.0.0.1:port} for three nodes, then
+ *       {@code READY}.</li>
  *   <li>{@code blast PORT SECONDS ADDRESSES}: sends ping and get_peers queries as fast as it can to
  *       127.0.0.1:PORT from ADDRESSES loopback addresses (127.2.x.y), so that the node's per-IP rate limit is not
  *       what caps the figure, and counts the replies; prints sent/s and replies/s.</li>
@@ -40,10 +43,11 @@ public final class NetBench {
         switch (args.length == 0 ? "" : args[0]) {
             case "network" -> network(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "serve" -> serve(Integer.parseInt(args[1]));
+            case "hold" -> hold(Integer.parseInt(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
             case "blast" -> blast(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> {
                 System.err.println("usage: NetBench network NODES FRESH SEED | serve SECONDS"
-                        + " | blast PORT SECONDS ADDRESSES");
+                        + " | blast PORT SECONDS ADDRESSES | hold NODES SEED SECONDS");
                 System.exit(2);
             }
         }
@@ -107,6 +111,22 @@ public final class NetBench {
                     median(firstPeer), max(firstPeer), fresh);
             System.out.printf(Locale.ROOT, "fresh node, start -> lookup done: median %.0f ms, max %.0f ms%n",
                     median(lookupDone), max(lookupDone));
+        }
+    }
+
+    private static void hold(int count, long seed, int seconds) throws Exception {
+        try (NetCluster net = NetCluster.start(count, seed, InetAddress.getLoopbackAddress())) {
+            net.settle(2, 60);
+            for (int i = 0; i < 3; i++) {
+                InetSocketAddress a = net.node(i * (count / 3)).localAddress();
+                System.out.println("BOOTSTRAP " + a.getAddress().getHostAddress() + ":" + a.getPort());
+            }
+            System.out.println("READY");
+            System.out.flush();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
         }
     }
 
