@@ -76,8 +76,9 @@ public final class DhtLimits {
 
     /**
      * A reply to an address that has not proved itself (no good node of our routing table is there: BEP 5 good
-     * nodes answered our queries lately, so they receive what is sent to that address) is at most this many times the size of its query, so a spoofed source cannot use us to
-     * amplify traffic. Values beyond the cap are dropped; a reply that cannot fit is not sent.
+     * nodes answered our queries lately, so they receive what is sent to that address) is at most this many times
+     * the size of its query, so a spoofed source cannot use us to amplify traffic. Values beyond the cap are
+     * dropped first, then nodes; a reply that still cannot fit is not sent.
      */
     public static final int AMPLIFICATION_FACTOR = 4;
 
@@ -86,6 +87,12 @@ public final class DhtLimits {
 
     /** How often the node refreshes stale buckets and pings questionable nodes. */
     public static final long MAINTENANCE_NANOS = 60_000_000_000L;
+
+    /**
+     * While the table holds fewer than K nodes, the node bootstraps again this often (a router that knew nobody
+     * when we first asked, say, knows the network a little later). BEP 5 leaves the schedule open.
+     */
+    public static final long SMALL_TABLE_BOOTSTRAP_NANOS = 10_000_000_000L;
 
     /** Questionable nodes pinged per maintenance round (BEP 5: ping before replacing; a few suffice). */
     public static final int PINGS_PER_MAINTENANCE = 16;

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -157,6 +156,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private InetAddress externalAddress;
     private long nextTick;
     private long nextMaintenance;
+    private long nextSmallTableBootstrap;
     private double addNodeTokens;
     private long lastAddNodeRefill;
 
@@ -201,6 +201,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 DhtLimits.PEER_STORE_MAX_PEERS, DhtLimits.PEER_STORE_TTL_NANOS);
         nextTick = now;
         nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
+        nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
         lastAddNodeRefill = now;
         List<NodeInfo> savedNodes = saved.map(RoutingTableFile.State::nodes).orElse(List.of());
         for (NodeInfo n : savedNodes) {
@@ -562,9 +563,8 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     private void handle(Packet p, long now) {
-        if (p.error() != null) {
-            KrpcException e = p.error();
-            sendError(e.transactionId().orElseThrow(), e.code(), e.getMessage(), p.from());
+        if (p.error() != null) { // a query we cannot serve: BEP 5 error 203 or 204 with its reason
+            KrpcCodec.errorReply(p.error()).ifPresent(e -> send(KrpcCodec.encode(e), p.from()));
             return;
         }
         KrpcMessage m = p.message();
@@ -595,6 +595,10 @@ public final class DhtNode implements Dht, AutoCloseable {
             s.tick(now);
         }
         sendAddNodePings(now);
+        if (table.size() < Lookup.K && now - nextSmallTableBootstrap >= 0 && bootstrapped.isDone()) {
+            nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
+            bootstrap(now);
+        }
         if (now - nextMaintenance >= 0) {
             nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
             maintain(now);
@@ -633,9 +637,6 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
         for (NodeInfo n : table.questionable(now, DhtLimits.PINGS_PER_MAINTENANCE)) {
             pingNode(n, now);
-        }
-        if (table.size() < Lookup.K && !routers.isEmpty()) {
-            bootstrap(now);
         }
     }
 

@@ -350,4 +350,38 @@ class DhtNodeTest {
         assertThat(a.ping(b.localAddress()).get(20, TimeUnit.SECONDS)).isTrue(); // b's reply carries ip 127.0.0.1
         assertThat(a.id()).isEqualTo(before);
     }
+
+    @Test
+    void addNodePingsAndKeepsANodeThatAnswers() throws Exception {
+        DhtNode a = node(List.of(), null);
+        DhtNode b = node(List.of(), null);
+        a.addNode(b.localAddress());
+        a.addNode(InetSocketAddress.createUnresolved("nowhere.invalid", 6881)); // ignored, never resolved
+        await(() -> a.routingTable().contains(info(b)));
+    }
+
+    @Test
+    void aSearchWithAPortAnnouncesIt() throws Exception {
+        DhtNode a = node(List.of(), null);
+        DhtNode b = node(List.of(a.localAddress()), null);
+        DhtNode c = node(List.of(a.localAddress()), null);
+        await(() -> a.routingTable().size() == 2);
+        NodeId ih = NodeId.random(new Random(31));
+        List<Integer> rounds = new CopyOnWriteArrayList<>();
+        try (Dht.Search s = b.search(new InfoHash(ih.bytes()), 7777, new Dht.PeerSink() {
+            @Override
+            public void peersFound(List<InetSocketAddress> peers) {
+            }
+
+            @Override
+            public void lookupDone(int peers) {
+                rounds.add(peers);
+            }
+        })) {
+            await(() -> !rounds.isEmpty()); // the round ends after the announces were answered
+            assertThat(c.getPeers(ih).get(30, TimeUnit.SECONDS).peers())
+                    .contains(new InetSocketAddress(LOOPBACK, 7777));
+            assertThat(s.peersFound()).isZero(); // nobody had announced before b's own round
+        }
+    }
 }
