@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.btget.dht.DhtNode.LookupResult;
 import io.btget.dht.krpc.NodeId;
+import io.btget.metainfo.InfoHash;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -79,6 +80,64 @@ class DhtNetworkIT {
 
     @Test
     @Order(3)
+    @Timeout(60)
+    void aSearchWithAPortIsFoundByOtherNodesSearches() throws Exception {
+        // the Dht interface sessions use: one search announces its port, others only look
+        InfoHash infoHash = new InfoHash(NodeId.random(new Random(SEED + 4)).bytes());
+        int storedBefore = storedPeers();
+        CompletableFuture<Integer> announcerDone = new CompletableFuture<>();
+        try (Dht.Search announcing = net.node(20).search(infoHash, 40_004, new Dht.PeerSink() {
+            @Override
+            public void peersFound(List<InetSocketAddress> peers) {
+            }
+
+            @Override
+            public void lookupDone(int peers) {
+                announcerDone.complete(peers);
+            }
+        })) {
+            announcerDone.get(LOOKUP_SECONDS, TimeUnit.SECONDS);
+            // the announce_peer queries go out as the lookup ends: wait until the K closest nodes hold the peer
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (storedPeers() < storedBefore + RoutingTable.K && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(storedPeers() - storedBefore).as("nodes that stored the search's announce")
+                    .isEqualTo(RoutingTable.K);
+            InetSocketAddress expected = new InetSocketAddress(LOOPBACK, 40_004);
+            List<CompletableFuture<Boolean>> found = new ArrayList<>();
+            List<Dht.Search> searches = new ArrayList<>();
+            try {
+                for (int i = 30; i < 40; i++) {
+                    CompletableFuture<Boolean> f = new CompletableFuture<>();
+                    found.add(f);
+                    searches.add(net.node(i).search(infoHash, 0, new Dht.PeerSink() {
+                        @Override
+                        public void peersFound(List<InetSocketAddress> peers) {
+                            if (peers.contains(expected)) {
+                                f.complete(true);
+                            }
+                        }
+
+                        @Override
+                        public void lookupDone(int peers) {
+                            f.complete(false);
+                        }
+                    }));
+                }
+                for (int i = 0; i < found.size(); i++) {
+                    assertThat(found.get(i).get(LOOKUP_SECONDS, TimeUnit.SECONDS))
+                            .as("node %d's search found the announced port before its lookup ended", 30 + i).isTrue();
+                    assertThat(searches.get(i).peersFound()).isGreaterThanOrEqualTo(1);
+                }
+            } finally {
+                searches.forEach(Dht.Search::close);
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     @Timeout(100)
     void afterAThirdOfTheNodesDieLookupsStillConvergeAndAnnouncesAreStillFound() throws Exception {
         Random random = new Random(SEED + 3);
@@ -113,6 +172,11 @@ class DhtNetworkIT {
         LookupResult announced = after.announce(newHash, 40_003).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
         assertThat(announced.closest()).as("nodes that took the announce made after the deaths").isNotEmpty();
         assertEveryLiveNodeFinds(newHash, new InetSocketAddress(LOOPBACK, 40_003), after);
+    }
+
+    /** Peers stored over every live node. */
+    private int storedPeers() {
+        return net.live().stream().mapToInt(n -> n.stats().storedPeers()).sum();
     }
 
     /** {@value #TARGETS} find_node lookups for random targets from random live nodes, all at once. */
