@@ -14,6 +14,12 @@ public final class DhtLimits {
      */
     public static final long REANNOUNCE_NANOS = 15L * 60 * 1_000_000_000L;
 
+    /**
+     * A search round in which no node answered (started before the bootstrap found anyone, or while the network
+     * was unreachable) is tried again this soon rather than after {@link #REANNOUNCE_NANOS}.
+     */
+    public static final long EMPTY_SEARCH_RETRY_NANOS = 5_000_000_000L;
+
     /** Iterative lookups keep this many queries in flight (BEP 5's "alpha"; libtorrent's search branching is 3). */
     public static final int ALPHA = 3;
 

@@ -102,8 +102,6 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private static final Object WAKE = new Object();
     private static final long SECOND = 1_000_000_000L;
-    /** An empty lookup (no node known yet, e.g. a search started before bootstrap) is retried this soon. */
-    private static final long EMPTY_SEARCH_RETRY_NANOS = 5 * SECOND;
     /** How long a caller waits for the node's thread to answer {@link #routingTable()}. */
     private static final long CALL_TIMEOUT_MILLIS = 5_000;
     /** KRPC error messages we send are cut to this length. */
@@ -396,6 +394,17 @@ public final class DhtNode implements Dht, AutoCloseable {
             return;
         }
         addNodeQueue.offer(address); // dropped when full
+    }
+
+    /**
+     * A peer told us our external address (BEP 10 {@code yourip}): one vote towards BEP 42's secure id, as if
+     * {@code reporter} had answered a query of ours with that {@code ip}. Ignored for loopback and private
+     * addresses.
+     */
+    public void externalAddressReported(InetAddress external, InetAddress reporter) {
+        if (external != null && reporter != null) {
+            submit(() -> voteExternalAddress(external, reporter, System.nanoTime()));
+        }
     }
 
     @Override
@@ -927,6 +936,13 @@ public final class DhtNode implements Dht, AutoCloseable {
         List<InetSocketAddress> r = table.size() < Lookup.K ? routers : List.of();
         ActiveLookup l = new ActiveLookup(new Lookup(target, ownId, seeds, r, now), getPeers, onValues, onDone);
         lookups.add(l);
+        if (getPeers) { // peers announced to us count too: we may be one of the closest nodes ourselves
+            List<InetSocketAddress> local = l.lookup.addValues(peersOnly(
+                    peerStore.peers(target, DhtLimits.MAX_VALUES_PER_REPLY, random, now)));
+            if (!local.isEmpty() && onValues != null) {
+                onValues.accept(local);
+            }
+        }
         pump(l, now);
     }
 
@@ -1078,7 +1094,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 boolean empty = l.respondedCount() == 0;
                 Runnable end = () -> {
                     running = false;
-                    nextRun = System.nanoTime() + (empty ? EMPTY_SEARCH_RETRY_NANOS : DhtLimits.REANNOUNCE_NANOS);
+                    nextRun = System.nanoTime() + (empty ? DhtLimits.EMPTY_SEARCH_RETRY_NANOS : DhtLimits.REANNOUNCE_NANOS);
                     if (!closed) {
                         try {
                             sink.lookupDone(peers);

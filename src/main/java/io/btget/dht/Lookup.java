@@ -170,8 +170,16 @@ public final class Lookup {
         for (NodeInfo n : nodes) {
             offer(n);
         }
+        return addValues(values);
+    }
+
+    /**
+     * Adds peers known without asking (our own peer store for a get_peers lookup); returns those new to this
+     * lookup, bounded like {@link #responded}'s.
+     */
+    public List<InetSocketAddress> addValues(List<InetSocketAddress> known) {
         List<InetSocketAddress> fresh = new ArrayList<>();
-        for (InetSocketAddress v : values) {
+        for (InetSocketAddress v : known) {
             if (this.values.size() >= DhtLimits.LOOKUP_MAX_VALUES) {
                 break;
             }

@@ -187,6 +187,9 @@ class DhtNodeTest {
         KrpcMessage.Response values = (KrpcMessage.Response) receive(s);
         // implied_port: the UDP source port is stored
         assertThat(values.values()).containsExactly((InetSocketAddress) s.getLocalSocketAddress());
+        // a's own lookups include what was announced to a
+        assertThat(a.getPeers(ih).get(20, TimeUnit.SECONDS).peers())
+                .containsExactly((InetSocketAddress) s.getLocalSocketAddress());
     }
 
     @Test
@@ -383,5 +386,21 @@ class DhtNodeTest {
                     .contains(new InetSocketAddress(LOOPBACK, 7777));
             assertThat(s.peersFound()).isZero(); // nobody had announced before b's own round
         }
+    }
+
+    @Test
+    void yourIpReportsFromThreePeersCountLikeReplies() throws Exception {
+        DhtNode a = node(List.of(), null);
+        NodeId before = a.id();
+        InetAddress external = InetAddress.getByName("198.51.100.20");
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.1")); // loopback reporters still vote
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.1")); // the same reporter counts once
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.2"));
+        a.externalAddressReported(InetAddress.getByName("192.168.1.2"), InetAddress.getByName("127.0.0.4"));
+        assertThat(a.routingTable()).isEmpty(); // runs after the reports on the node's thread
+        assertThat(a.id()).isEqualTo(before);
+        a.externalAddressReported(external, InetAddress.getByName("127.0.0.3"));
+        await(() -> !a.id().equals(before));
+        assertThat(SecureNodeId.verify(a.id(), external)).isTrue();
     }
 }
