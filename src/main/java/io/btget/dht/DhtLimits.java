@@ -35,6 +35,16 @@ public final class DhtLimits {
     /** Candidates one lookup remembers, closest first; farther ones are forgotten (a node sending thousands). */
     public static final int LOOKUP_MAX_CANDIDATES = 100;
 
+    /**
+     * A lookup query unanswered this long stops counting against {@link #ALPHA}, so another closest candidate is
+     * asked meanwhile (libtorrent's short timeout is 1-2 s too); the query itself still waits for
+     * {@link #QUERY_TIMEOUT_NANOS}.
+     */
+    public static final long LOOKUP_SHORT_TIMEOUT_NANOS = 1_000_000_000L;
+
+    /** Queries of one lookup in flight at most, slow ones included: bounds what a maze of dead nodes costs. */
+    public static final int LOOKUP_MAX_IN_FLIGHT = 3 * ALPHA;
+
     /** Queries one lookup may send in all; a real lookup needs a few dozen, so this caps a hostile maze. */
     public static final int LOOKUP_MAX_QUERIES = 200;
 

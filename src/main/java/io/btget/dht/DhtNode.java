@@ -725,11 +725,11 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (q instanceof KrpcMessage.Ping) {
             reply(tid, List.of(), List.of(), Optional.empty(), from, cap);
         } else if (q instanceof KrpcMessage.FindNode fn) {
-            reply(tid, table.closest(fn.target(), Lookup.K), List.of(), Optional.empty(), from, cap);
+            reply(tid, table.closest(fn.target(), Lookup.K, 1), List.of(), Optional.empty(), from, cap);
         } else if (q instanceof KrpcMessage.GetPeers gp) {
             List<InetSocketAddress> values = peerStore.peers(gp.infoHash(), DhtLimits.MAX_VALUES_PER_REPLY,
                     random, now);
-            List<NodeInfo> nodes = values.isEmpty() ? table.closest(gp.infoHash(), Lookup.K) : List.of();
+            List<NodeInfo> nodes = values.isEmpty() ? table.closest(gp.infoHash(), Lookup.K, 1) : List.of();
             reply(tid, nodes, values, Optional.of(tokens.tokenFor(from.getAddress(), now)), from, cap);
         } else if (q instanceof KrpcMessage.AnnouncePeer ap) {
             if (!tokens.valid(ap.token(), from.getAddress(), now)) {

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,8 @@ public final class Lookup {
     private final long startNanos;
     private final TreeMap<NodeId, Candidate> candidates;
     private final Deque<InetSocketAddress> routers = new ArrayDeque<>();
-    private final Set<Request> inFlight = new HashSet<>();
+    /** Requests in flight and when each was sent. */
+    private final Map<Request, Long> inFlight = new HashMap<>();
     private final Set<InetSocketAddress> values = new LinkedHashSet<>();
     private int queried;
     private int responded;
@@ -91,20 +92,32 @@ public final class Lookup {
     }
 
     /**
-     * The queries to send now (marked in flight), closest first: at most {@code maxNew} of them, and never more than
-     * {@link DhtLimits#ALPHA} in flight in all. Empty when the lookup is done or waiting for answers.
+     * The queries to send now (marked in flight), closest first: at most {@code maxNew} of them. At most
+     * {@link DhtLimits#ALPHA} queries younger than {@link DhtLimits#LOOKUP_SHORT_TIMEOUT_NANOS} are in flight; one
+     * that has been waiting longer no longer holds its slot (libtorrent's "short timeout": a slow or dead node,
+     * or a swarm of fake ones a hostile node handed out, must not stall the lookup for the full query timeout),
+     * and never more than {@link DhtLimits#LOOKUP_MAX_IN_FLIGHT} in all. Empty when the lookup is done or waiting
+     * for answers. Call it again as time passes (the node does on every tick).
      */
     public List<Request> next(int maxNew, long nowNanos) {
         List<Request> out = new ArrayList<>();
         if (done(nowNanos)) {
             return out;
         }
-        while (inFlight.size() < DhtLimits.ALPHA && out.size() < maxNew && queried < DhtLimits.LOOKUP_MAX_QUERIES) {
+        int fresh = 0;
+        for (long sent : inFlight.values()) {
+            if (nowNanos - sent < DhtLimits.LOOKUP_SHORT_TIMEOUT_NANOS) {
+                fresh++;
+            }
+        }
+        while (fresh < DhtLimits.ALPHA && inFlight.size() < DhtLimits.LOOKUP_MAX_IN_FLIGHT && out.size() < maxNew
+                && queried < DhtLimits.LOOKUP_MAX_QUERIES) {
             Request r = pick();
             if (r == null) {
                 break;
             }
-            inFlight.add(r);
+            inFlight.put(r, nowNanos);
+            fresh++;
             queried++;
             out.add(r);
         }
@@ -141,7 +154,7 @@ public final class Lookup {
      */
     public List<InetSocketAddress> responded(Request request, NodeId responder, List<NodeInfo> nodes,
             List<InetSocketAddress> values, Optional<byte[]> token) {
-        if (!inFlight.remove(request)) {
+        if (inFlight.remove(request) == null) {
             return List.of();
         }
         responded++;
@@ -192,7 +205,7 @@ public final class Lookup {
 
     /** {@code request} timed out or was answered with an error. A request that is not in flight is ignored. */
     public void failed(Request request) {
-        if (!inFlight.remove(request)) {
+        if (inFlight.remove(request) == null) {
             return;
         }
         if (request.id() != null) {
@@ -261,7 +274,7 @@ public final class Lookup {
 
     /** The requests still in flight (the caller abandons them when the lookup is done). */
     public List<Request> inFlight() {
-        return List.copyOf(inFlight);
+        return List.copyOf(inFlight.keySet());
     }
 
     /** The K closest nodes that answered, closest first. */

@@ -249,6 +249,16 @@ public final class RoutingTable {
      * distance first.
      */
     public List<NodeInfo> closest(NodeId target, int count) {
+        return closest(target, count, MAX_FAILURES);
+    }
+
+    /**
+     * The {@code count} nodes nearest {@code target} that failed fewer than {@code failuresBelow} of our queries
+     * in a row, nearest first. Replies to other nodes pass 1: a node that just missed a query is still kept
+     * here, but is not handed out until it answers again (libtorrent leaves failed nodes out of its replies
+     * too), so a dead node stops being named at its first timeout rather than its third.
+     */
+    public List<NodeInfo> closest(NodeId target, int count, int failuresBelow) {
         if (count < 1) {
             return List.of();
         }
@@ -257,7 +267,7 @@ public final class RoutingTable {
         PriorityQueue<NodeInfo> nearest = new PriorityQueue<>(nearerFirst.reversed());
         for (Slots b : buckets) {
             for (Entry e : b.live) {
-                if (e.failures >= MAX_FAILURES) {
+                if (e.failures >= Math.min(failuresBelow, MAX_FAILURES)) {
                     continue;
                 }
                 if (nearest.size() < count) {

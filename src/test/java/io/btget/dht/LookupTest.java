@@ -145,6 +145,33 @@ class LookupTest {
     }
 
     @Test
+    void aQueryUnansweredPastTheShortTimeoutFreesItsSlotButTheTotalInFlightIsBounded() {
+        Random r = new Random(11);
+        NodeId target = NodeId.random(r);
+        List<NodeInfo> seeds = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            seeds.add(new NodeInfo(NodeId.random(r), new InetSocketAddress("127.0.0.1", 3000 + i)));
+        }
+        Lookup lookup = new Lookup(target, NodeId.random(r), seeds, List.of(), 0);
+        assertThat(lookup.next(100, 0)).hasSize(DhtLimits.ALPHA);
+        long justBefore = DhtLimits.LOOKUP_SHORT_TIMEOUT_NANOS - 1;
+        assertThat(lookup.next(100, justBefore)).isEmpty();
+        // the three dead-or-slow nodes no longer hold the lookup: three more closest candidates are asked
+        assertThat(lookup.next(100, DhtLimits.LOOKUP_SHORT_TIMEOUT_NANOS)).hasSize(DhtLimits.ALPHA);
+        long t = DhtLimits.LOOKUP_SHORT_TIMEOUT_NANOS;
+        for (int i = 0; i < 20; i++) {
+            t += DhtLimits.LOOKUP_SHORT_TIMEOUT_NANOS;
+            lookup.next(100, t);
+        }
+        assertThat(lookup.inFlight()).hasSize(DhtLimits.LOOKUP_MAX_IN_FLIGHT);
+        // a slow query's late answer still counts
+        Lookup.Request late = lookup.inFlight().get(0);
+        lookup.responded(late, late.id(), List.of(), List.of(), Optional.empty());
+        assertThat(lookup.inFlight()).hasSize(DhtLimits.LOOKUP_MAX_IN_FLIGHT - 1);
+        assertThat(lookup.closest()).extracting(NodeInfo::id).contains(late.id());
+    }
+
+    @Test
     void aNodeAnsweringWithItselfAndThousandsOfNodesCannotStallIt() {
         Random r = new Random(7);
         NodeId target = NodeId.random(r);

@@ -52,6 +52,21 @@ class RoutingTableTest {
     }
 
     @Test
+    void aNodeThatMissedOneQueryIsKeptButLeftOutOfWhatWeHandOut() {
+        RoutingTable table = new RoutingTable(ownId, 100, random);
+        NodeInfo a = local(NodeId.random(random));
+        NodeInfo b = local(NodeId.random(random));
+        table.heard(a, true, T0);
+        table.heard(b, true, T0);
+        table.failed(a, T0 + 1);
+        NodeId target = a.id();
+        assertThat(table.closest(target, 8)).containsExactly(a, b);
+        assertThat(table.closest(target, 8, 1)).containsExactly(b);
+        table.heard(a, true, T0 + 2); // it answers again: handed out again
+        assertThat(table.closest(target, 8, 1)).containsExactly(a, b);
+    }
+
+    @Test
     void aKnownIdAtAnotherAddressIsRefusedAndTheOldAddressKept() {
         RoutingTable table = new RoutingTable(ownId, 100, random);
         NodeInfo node = local(NodeId.random(random));
