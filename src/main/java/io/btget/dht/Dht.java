@@ -26,6 +26,16 @@ public interface Dht {
     /** A node learnt from a peer's BEP 5 PORT message (or the command line): pinged, and kept if it answers. */
     void addNode(InetSocketAddress address);
 
+    /**
+     * A peer told us the address it sees us at (BEP 10 {@code yourip}): one vote towards the external address
+     * from which a BEP 42 secure node id is made. Loopback and private addresses are ignored.
+     *
+     * @param external the address the peer reported
+     * @param reporter the peer's own address (votes count once per reporter)
+     */
+    default void externalAddressReported(java.net.InetAddress external, java.net.InetAddress reporter) {
+    }
+
     /** A snapshot of the node's state for progress views. */
     DhtStats stats();
 

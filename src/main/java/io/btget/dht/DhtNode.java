@@ -401,6 +401,7 @@ public final class DhtNode implements Dht, AutoCloseable {
      * {@code reporter} had answered a query of ours with that {@code ip}. Ignored for loopback and private
      * addresses.
      */
+    @Override
     public void externalAddressReported(InetAddress external, InetAddress reporter) {
         if (external != null && reporter != null) {
             submit(() -> voteExternalAddress(external, reporter, System.nanoTime()));

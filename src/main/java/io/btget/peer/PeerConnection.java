@@ -453,6 +453,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             if (incoming) {
                 theirs.p().ifPresent(port -> owner.learntListenPort(this, port));
             }
+            theirs.yourip().ifPresent(ip -> ctx.externalAddressReported(ip, address.getAddress()));
             log.debug("{}: extended handshake {}", address, theirs);
             extensions.peerHandshake(theirs);
         } else {

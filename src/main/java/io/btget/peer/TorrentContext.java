@@ -51,6 +51,13 @@ public interface TorrentContext {
     default void dhtNodeLearnt(java.net.InetSocketAddress node) {
     }
 
+    /**
+     * A peer's extended handshake said it sees us at {@code external} (BEP 10 {@code yourip}); {@code reporter} is
+     * the peer's address. For the DHT's BEP 42 node id; called on the connection's reader thread, must not block.
+     */
+    default void externalAddressReported(java.net.InetAddress external, java.net.InetAddress reporter) {
+    }
+
     int pieceCount();
 
     int pieceSize(int piece);

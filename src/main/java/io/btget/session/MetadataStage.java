@@ -497,6 +497,15 @@ public final class MetadataStage implements TorrentContext {
         }
     }
 
+    /** A peer's {@code yourip} (BEP 10) is a vote for our external address (BEP 42), unless the torrent is private. */
+    @Override
+    public void externalAddressReported(java.net.InetAddress external, java.net.InetAddress reporter) {
+        io.btget.dht.Dht d = dht;
+        if (d != null && !privateTorrent) {
+            d.externalAddressReported(external, reporter);
+        }
+    }
+
     @Override
     public ExtensionRegistry extensions() {
         return extensions;

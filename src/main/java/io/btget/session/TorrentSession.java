@@ -204,6 +204,15 @@ public final class TorrentSession implements TorrentContext {
         }
     }
 
+    /** A peer's {@code yourip} (BEP 10) is a vote for our external address (BEP 42 node id); public torrents only. */
+    @Override
+    public void externalAddressReported(java.net.InetAddress external, java.net.InetAddress reporter) {
+        io.btget.dht.Dht d = dht;
+        if (d != null) {
+            d.externalAddressReported(external, reporter);
+        }
+    }
+
     /** Whether a DHT search looked for peers of this torrent (for the user's last line when none was found). */
     public boolean dhtSearched() {
         return dhtSearch != null;

@@ -73,6 +73,15 @@ public final class FakeDht implements Dht, AutoCloseable {
         added.add(address);
     }
 
+    /** Every {@code yourip} vote, as "external from reporter". */
+    public final List<String> externalReports = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void externalAddressReported(java.net.InetAddress external, java.net.InetAddress reporter) {
+        calls.incrementAndGet();
+        externalReports.add(external.getHostAddress() + " from " + reporter.getHostAddress());
+    }
+
     @Override
     public DhtStats stats() {
         calls.incrementAndGet();
