@@ -137,6 +137,11 @@ public final class MetadataStage implements TorrentContext {
     private final Set<InetSocketAddress> answered = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     /** Peers the trackers gave, at most {@link #MAX_HANDOVER_PEERS} (handed to the next stage). Guarded by itself. */
     private final Set<InetSocketAddress> trackerPeers = new LinkedHashSet<>();
+    /**
+     * Of those, the ones the DHT named and no tracker did: left out of the hand-over when the info turns out
+     * private (BEP 27: a private torrent's peers come from its trackers only). Guarded by {@code trackerPeers}.
+     */
+    private final Set<InetSocketAddress> dhtOnlyPeers = new java.util.HashSet<>();
     /** When the last metadata piece was accepted (or the stage started): the stall clock counts from it. */
     private volatile long progressAt = System.nanoTime();
     /** Metadata pieces accepted this stage (for the progress line; a refetch after a hash failure counts again). */
@@ -277,6 +282,12 @@ public final class MetadataStage implements TorrentContext {
             peers.addAll(magnetPeers);
             synchronized (trackerPeers) {
                 peers.addAll(trackerPeers);
+                if (torrent.isPrivate()) {
+                    Set<InetSocketAddress> keep = new java.util.HashSet<>(magnetPeers);
+                    keep.addAll(config.extraPeers());
+                    dhtOnlyPeers.removeAll(keep);
+                    peers.removeAll(dhtOnlyPeers);
+                }
             }
             handover = new Handover();
             host.register(infoHash, handover); // replaces the pool: incoming peers wait for the next stage
@@ -418,6 +429,13 @@ public final class MetadataStage implements TorrentContext {
     private void trackerPeers(List<InetSocketAddress> peers, KnownPeers.Source source) {
         synchronized (trackerPeers) {
             for (InetSocketAddress a : peers) {
+                if (source == KnownPeers.Source.DHT) {
+                    if (!trackerPeers.contains(a) && dhtOnlyPeers.size() < MAX_HANDOVER_PEERS) {
+                        dhtOnlyPeers.add(a);
+                    }
+                } else {
+                    dhtOnlyPeers.remove(a);
+                }
                 if (trackerPeers.size() >= MAX_HANDOVER_PEERS) {
                     break;
                 }

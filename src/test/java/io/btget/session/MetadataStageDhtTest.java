@@ -97,7 +97,8 @@ class MetadataStageDhtTest {
         MetadataStage.Result result = running.get(45, TimeUnit.SECONDS);
         assertThat(result.outcome()).isEqualTo(Outcome.COMPLETE);
         assertThat(result.torrent().orElseThrow().isPrivate()).isTrue();
-        assertThat(result.peers()).contains(seederAddress);
+        assertThat(result.peers()).as("a private torrent's peers come from its trackers only (BEP 27): the peer "
+                + "only the DHT named is not handed to the download").doesNotContain(seederAddress);
         assertThat(search.closed).as("the search ends once the torrent is known private").isTrue();
 
         int callsBefore = fake.calls.get();
