@@ -146,13 +146,15 @@ final class DhtCommand implements Runnable {
         Set<InetSocketAddress> seen = ConcurrentHashMap.newKeySet();
         java.util.concurrent.atomic.AtomicLong lastNew = new java.util.concurrent.atomic.AtomicLong();
         BlockingQueue<Integer> lookupsDone = new LinkedBlockingQueue<>();
+        // printed by this thread, not the node's: a stdout pipe nobody reads must not stall the DHT node
+        BlockingQueue<InetSocketAddress> toPrint = new LinkedBlockingQueue<>();
         Dht.PeerSink sink = new Dht.PeerSink() {
             @Override
             public void peersFound(List<InetSocketAddress> peers) {
                 for (InetSocketAddress p : peers) {
                     if (seen.add(p)) {
                         lastNew.set(clock.getAsLong());
-                        printPeer(out, json, p);
+                        toPrint.add(p);
                     }
                 }
             }
@@ -179,6 +181,7 @@ final class DhtCommand implements Runnable {
                     // until this lookup ends (or time is up): its peers are printed as they come
                     while (!stop.get() && clock.getAsLong() < deadline) {
                         Integer done = lookupsDone.poll(GetPeers.POLL_MILLIS, TimeUnit.MILLISECONDS);
+                        printAll(toPrint, out, json);
                         if (done != null
                                 || !seen.isEmpty() && clock.getAsLong() - lastNew.get() > GetPeers.QUIET_NANOS) {
                             break;
@@ -189,6 +192,7 @@ final class DhtCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        printAll(toPrint, out, json);
         int found = seen.size();
         if (json) {
             Map<String, Object> done = new LinkedHashMap<>();
@@ -202,6 +206,13 @@ final class DhtCommand implements Runnable {
             }
         }
         return found;
+    }
+
+    private static void printAll(BlockingQueue<InetSocketAddress> peers, PrintWriter out, boolean json) {
+        InetSocketAddress p;
+        while ((p = peers.poll()) != null) {
+            printPeer(out, json, p);
+        }
     }
 
     private static void printPeer(PrintWriter out, boolean json, InetSocketAddress p) {

@@ -133,4 +133,71 @@ class DhtCommandTest {
                     .satisfies(e -> assertThat(((UserError) e).exitCode()).isEqualTo(ExitCode.BAD_TORRENT));
         }
     }
+
+    @Test
+    void aStdoutNobodyReadsNeverStallsTheNodeThread() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.io.OutputStream blocked = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        };
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(blocked, java.nio.charset.StandardCharsets.UTF_8));
+        java.util.concurrent.CompletableFuture<Void> nodeThreadReturned = new java.util.concurrent.CompletableFuture<>();
+        InetSocketAddress p1 = a("10.0.0.1", 1);
+        InetSocketAddress p2 = a("10.0.0.2", 2);
+        Dht dht = new Dht() {
+            @Override
+            public int port() {
+                return 6881;
+            }
+
+            @Override
+            public Search search(InfoHash infoHash, int announcePort, PeerSink sink) {
+                Thread node = new Thread(() -> { // the DHT node's thread hands peers over
+                    sink.peersFound(List.of(p1, p2));
+                    sink.lookupDone(2);
+                    nodeThreadReturned.complete(null);
+                });
+                node.setDaemon(true);
+                node.start();
+                return new Search() {
+                    @Override
+                    public void lookAgain() {
+                    }
+
+                    @Override
+                    public int peersFound() {
+                        return 2;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+
+            @Override
+            public void addNode(InetSocketAddress address) {
+            }
+
+            @Override
+            public DhtStats stats() {
+                return new DhtStats(5, 5, 0, 0, 0, 0);
+            }
+        };
+        java.util.concurrent.FutureTask<Integer> command = new java.util.concurrent.FutureTask<>(() -> DhtCommand.run(
+                dht, HASH, Duration.ofSeconds(20), false, out, System::nanoTime, new AtomicBoolean()));
+        Thread main = new Thread(command);
+        main.setDaemon(true);
+        main.start();
+        nodeThreadReturned.get(10, java.util.concurrent.TimeUnit.SECONDS); // before: blocked in println
+        release.countDown();
+        assertThat(command.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+    }
 }
