@@ -453,7 +453,9 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             if (incoming) {
                 theirs.p().ifPresent(port -> owner.learntListenPort(this, port));
             }
-            theirs.yourip().ifPresent(ip -> ctx.externalAddressReported(ip, address.getAddress()));
+            if (!incoming) { // anyone can connect to us and claim anything: only peers we chose to dial vote
+                theirs.yourip().ifPresent(ip -> ctx.externalAddressReported(ip, address.getAddress()));
+            }
             log.debug("{}: extended handshake {}", address, theirs);
             extensions.peerHandshake(theirs);
         } else {

@@ -437,6 +437,19 @@ class PeerConnectionProtocolTest {
     }
 
     @Test
+    void theYouripOfAPeerWeDialledIsReportedAsOurExternalAddress() throws Exception {
+        ctx.registry = new ExtensionRegistry(List.of());
+        Socket peer = connect(true, true);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        InetAddress seen = InetAddress.getByName("203.0.113.7");
+        send(out, ID_EXTENDED, concat((byte) 0, ExtendedHandshake.builder().yourip(seen).build().encode()));
+        send(out, ID_HAVE_ALL, new byte[0]);
+        awaitSeed();
+        assertThat(ctx.externalReports).containsExactly(seen);
+    }
+
+    @Test
     void aPortFromAPeerWithoutTheDhtBitOrOfZeroIsIgnoredNotAViolation() throws Exception {
         ctx.dhtPort = 6881;
         Socket peer = connect(true, false, 0, false);
@@ -575,6 +588,12 @@ class PeerConnectionProtocolTest {
         volatile int dhtPort;
         /** Nodes the connection reported from PORT messages. */
         final List<java.net.InetSocketAddress> dhtNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<InetAddress> externalReports = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void externalAddressReported(InetAddress external, InetAddress reporter) {
+            externalReports.add(external);
+        }
 
         @Override
         public Handshake.Features features() {
