@@ -50,7 +50,7 @@ if args.timeout is None:
     args.timeout = 600 if (args.seed or not has_torrent) else 110
 
 mask = (lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
-        | lt.alert.category_t.dht_notification)
+        | lt.alert.category_t.dht_notification | lt.alert.category_t.dht_operation_notification)
 if args.dht_log:
     mask |= lt.alert.category_t.dht_log_notification
 settings = lt.default_settings()
