@@ -30,6 +30,8 @@ class DhtIT extends InteropTestBase {
     private static final Duration ANNOUNCE_TIME = Duration.ofSeconds(30);
     /** How long {@code btget dht get-peers} may look (its --timeout). */
     private static final int GET_PEERS_SECONDS = 30;
+    /** How long the private-torrent test watches the router for a lookup or announce of that torrent. */
+    private static final Duration PRIVATE_WATCH = Duration.ofSeconds(15);
 
     /**
      * (a) btget downloads a trackerless magnet (no {@code tr}, no {@code x.pe}) from a libtorrent seeder it finds only
@@ -123,6 +125,52 @@ class DhtIT extends InteropTestBase {
 
         assertThat(aria2.awaitExit(DOWNLOAD_TIME)).as("aria2c exit code%s", logs(aria2, seeder, router)).isZero();
         Payloads.assertSameTree(payload, out.resolve("tree"), n -> n.endsWith(".aria2"));
+    }
+
+    /** {@code btget dht get-peers} for an info hash nobody announced: it asks the DHT, prints dht_done, exits 4. */
+    @Test
+    void dhtGetPeersExitsFourWhenTheDhtKnowsNoPeer() throws Exception {
+        LibtorrentDht router = lt("libtorrent-router", 1, newDir("router"), LibtorrentDht.Options.node());
+        String hash = "0123456789abcdef0123456789abcdef01234567";
+        List<String> args = List.of("dht", "get-peers", hash, "--json", "--dht-bootstrap", router.address(),
+                "--dht-port", Integer.toString(Ports.free()), "--timeout", Integer.toString(GET_PEERS_SECONDS));
+        try (BtgetProcess p = BtgetProcess.start("btget-get-peers", logs(), dir, args, dir.resolve("get-peers-state"))) {
+            assertThat(p.awaitExit(Duration.ofSeconds(GET_PEERS_SECONDS + 30))).as("exit code%s", logs(p, router))
+                    .isEqualTo(4);
+            assertThat(p.events("dht_peer")).isEmpty();
+            Map<String, Object> done = p.last();
+            assertThat(done.get("event")).as("last line").isEqualTo("dht_done");
+            assertThat(BtgetProcess.number(done, "peers")).isZero();
+        }
+        assertThat(router.packets().stream().anyMatch(k -> "in".equals(k.get("dir")) && "127.0.0.1".equals(k.get("ip"))
+                && "get_peers".equals(k.get("q")) && hash.equals(k.get("info_hash"))))
+                .as("btget asked the router%s", logs(router)).isTrue();
+    }
+
+    /**
+     * A private torrent (BEP 27) never touches the DHT: {@code btget seed} of one, given a bootstrap node, neither
+     * looks it up nor announces it there (a public one is announced within seconds: test (b)).
+     */
+    @Test
+    void aPrivateTorrentIsNeverLookedUpNorAnnouncedOnTheDht() throws Exception {
+        LibtorrentDht router = lt("libtorrent-router", 1, newDir("router"), LibtorrentDht.Options.node());
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("private.bin"), 300_000, 84);
+        Path torrent = dir.resolve("private.torrent");
+        try (ManagedProcess mk = ManagedProcess.start("mktorrent-private", logs(), dir, List.of("mktorrent", "-p",
+                "-l", "15", "-a", "http://127.0.0.1:9/announce", "-o", torrent.toString(), payload.toString()))) {
+            assertThat(mk.awaitExit(Duration.ofSeconds(60))).as("mktorrent%s", logs(mk)).isZero();
+        }
+        String hash = Torrents.infoHashHex(torrent);
+        assertThat(Torrents.parse(torrent).isPrivate()).isTrue();
+        int port = Ports.free();
+        BtgetProcess seeder = btgetSeed(torrent, seedDir, port, Ports.free(), router.address());
+
+        Thread.sleep(PRIVATE_WATCH.toMillis()); // a public torrent is announced well within this (test b)
+        assertThat(seeder.process().isAlive()).as("still seeding%s", logs(seeder)).isTrue();
+        assertThat(router.packets().stream().filter(k -> hash.equals(k.get("info_hash"))).toList())
+                .as("KRPC packets about the private torrent's info hash").isEmpty();
+        assertThat(router.announcesReceived(hash)).isEmpty();
     }
 
     /** {@code btget seed} with its DHT node on {@code dhtPort} bootstrapped at {@code bootstrap}, once seeding. */
