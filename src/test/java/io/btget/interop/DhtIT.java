@@ -3,6 +3,8 @@ package io.btget.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,12 +121,32 @@ class DhtIT extends InteropTestBase {
         router.awaitAnnounceFrom(hash, "127.0.0.1:" + port, ANNOUNCE_TIME);
 
         Path out = newDir("out");
+        Path aria2Log = logs().resolve("aria2c-dht.log");
         ManagedProcess aria2 = track(Aria2.downloadMagnet(logs(), Magnets.of(torrent), out, Ports.free(),
                 "--enable-dht=true", "--dht-entry-point=127.0.0.1:" + dhtPort, "--dht-listen-port=" + Ports.free(),
-                "--dht-file-path=" + dir.resolve("aria2-dht.dat"), "--bt-stop-timeout=80"));
+                "--dht-file-path=" + dir.resolve("aria2-dht.dat"), "--bt-stop-timeout=80", "--log=" + aria2Log,
+                "--log-level=info"));
 
         assertThat(aria2.awaitExit(DOWNLOAD_TIME)).as("aria2c exit code%s", logs(aria2, seeder, router)).isZero();
         Payloads.assertSameTree(payload, out.resolve("tree"), n -> n.endsWith(".aria2"));
+        // aria2c finds the seeder through R whatever btget answers; that it announced to btget proves btget's
+        // get_peers reply carried a token and btget accepted the announce_peer made with it
+        assertThat(aria2Krpc(aria2Log, "received: dht response announce_peer", dhtPort))
+                .as("aria2c's announce_peer answered by btget (aria2c log %s)%s", aria2Log, logs(seeder)).isNotEmpty();
+    }
+
+    /**
+     * aria2c's KRPC log lines ({@code --log-level=info}) of the given kind, e.g. "received: dht response
+     * announce_peer", exchanged with btget's node at 127.0.0.1:{@code port}.
+     */
+    private static List<String> aria2Krpc(Path log, String kind, int port) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("Message " + kind + " ") && l.contains("Remote:127.0.0.1(" + port + ")"))
+                    .toList();
+        }
     }
 
     /** {@code btget dht get-peers} for an info hash nobody announced: it asks the DHT, prints dht_done, exits 4. */
