@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * private addresses).
  */
 @Tag("interop")
-@Timeout(180)
+@Timeout(240)
 class DhtIT extends InteropTestBase {
     private static final Duration DOWNLOAD_TIME = Duration.ofSeconds(100);
     /** A libtorrent seeder announces every few seconds here (LibtorrentDht.ANNOUNCE_INTERVAL_SECONDS). */
