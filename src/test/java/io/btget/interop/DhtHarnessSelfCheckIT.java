@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,6 +116,22 @@ class DhtHarnessSelfCheckIT extends InteropTestBase {
 
         assertThat(aria2.awaitExit(DOWNLOAD_TIME)).as("aria2c exit code%s", logs(aria2, seeder, router)).isZero();
         Payloads.assertSameTree(payload, out.resolve("tree"), n -> n.endsWith(".aria2"));
+        assertThat(aria2Krpc(aria2Log(), "received: dht response announce_peer", "127.2.0.1", seeder.port()))
+                .as("aria2c's announce_peer answered by the seeder's node (log %s)", aria2Log()).isNotEmpty();
+    }
+
+    /**
+     * aria2c's KRPC log lines ({@code --log-level=info}) of the given kind, e.g. "received: dht response
+     * announce_peer", exchanged with the node at {@code host}:{@code port}.
+     */
+    static List<String> aria2Krpc(Path log, String kind, String host, int port) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            String remote = "Remote:" + host + "(" + port + ")";
+            return lines.filter(l -> l.contains("Message " + kind + " ") && l.contains(remote)).toList();
+        }
     }
 
     /** A libtorrent DHT node on 127.{@code net}.0.1, killed after the test. */
@@ -129,7 +148,13 @@ class DhtHarnessSelfCheckIT extends InteropTestBase {
     ManagedProcess aria2WithDht(String magnet, Path out, String entryPoint) throws IOException {
         return track(Aria2.downloadMagnet(logs(), magnet, out, Ports.free(), "--enable-dht=true",
                 "--dht-entry-point=" + entryPoint, "--dht-listen-port=" + Ports.free(),
-                "--dht-file-path=" + dir.resolve("aria2-dht.dat"), "--bt-stop-timeout=80"));
+                "--dht-file-path=" + dir.resolve("aria2-dht.dat"), "--bt-stop-timeout=80", "--log=" + aria2Log(),
+                "--log-level=info"));
+    }
+
+    /** aria2c's own log ({@code --log-level=info}: one "Message sent/received: dht ..." line per KRPC packet). */
+    Path aria2Log() {
+        return logs().resolve("aria2c-dht.log");
     }
 
     /** Logs of every process given (LibtorrentDht with its status and the tail of its KRPC log). */

@@ -3,8 +3,6 @@ package io.btget.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,22 +129,10 @@ class DhtIT extends InteropTestBase {
         Payloads.assertSameTree(payload, out.resolve("tree"), n -> n.endsWith(".aria2"));
         // aria2c finds the seeder through R whatever btget answers; that it announced to btget proves btget's
         // get_peers reply carried a token and btget accepted the announce_peer made with it
-        assertThat(aria2Krpc(aria2Log, "received: dht response announce_peer", dhtPort))
-                .as("aria2c's announce_peer answered by btget (aria2c log %s)%s", aria2Log, logs(seeder)).isNotEmpty();
-    }
-
-    /**
-     * aria2c's KRPC log lines ({@code --log-level=info}) of the given kind, e.g. "received: dht response
-     * announce_peer", exchanged with btget's node at 127.0.0.1:{@code port}.
-     */
-    private static List<String> aria2Krpc(Path log, String kind, int port) throws IOException {
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-            return lines.filter(l -> l.contains("Message " + kind + " ") && l.contains("Remote:127.0.0.1(" + port + ")"))
-                    .toList();
-        }
+        List<String> answered = DhtHarnessSelfCheckIT.aria2Krpc(aria2Log, "received: dht response announce_peer",
+                "127.0.0.1", dhtPort);
+        assertThat(answered).as("aria2c's announce_peer answered by btget (aria2c log %s)%s", aria2Log,
+                logs(seeder)).isNotEmpty();
     }
 
     /** {@code btget dht get-peers} for an info hash nobody announced: it asks the DHT, prints dht_done, exits 4. */
@@ -156,7 +142,8 @@ class DhtIT extends InteropTestBase {
         String hash = "0123456789abcdef0123456789abcdef01234567";
         List<String> args = List.of("dht", "get-peers", hash, "--json", "--dht-bootstrap", router.address(),
                 "--dht-port", Integer.toString(Ports.free()), "--timeout", Integer.toString(GET_PEERS_SECONDS));
-        try (BtgetProcess p = BtgetProcess.start("btget-get-peers", logs(), dir, args, dir.resolve("get-peers-state"))) {
+        Path state = dir.resolve("get-peers-state");
+        try (BtgetProcess p = BtgetProcess.start("btget-get-peers", logs(), dir, args, state)) {
             assertThat(p.awaitExit(Duration.ofSeconds(GET_PEERS_SECONDS + 30))).as("exit code%s", logs(p, router))
                     .isEqualTo(4);
             assertThat(p.events("dht_peer")).isEmpty();
