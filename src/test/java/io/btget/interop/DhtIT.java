@@ -147,8 +147,7 @@ class DhtIT extends InteropTestBase {
         Path state = dir.resolve("get-peers-state");
         try (BtgetProcess p = BtgetProcess.start("btget-get-peers", logs(), dir, args, state)) {
             int code = p.awaitExit(Duration.ofSeconds(FUTILE_GET_PEERS_SECONDS + 30));
-            assertThat(code).as("exit code%s", logs(p, router))
-                    .isEqualTo(4);
+            assertThat(code).as("exit code%s", logs(p, router)).isEqualTo(4);
             assertThat(p.events("dht_peer")).isEmpty();
             Map<String, Object> done = p.last();
             assertThat(done.get("event")).as("last line").isEqualTo("dht_done");
