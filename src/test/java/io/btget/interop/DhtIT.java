@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * DhtHarnessSelfCheckIT runs the same set-ups with real clients in btget's place, so a failure here points at btget.
  * Transmission 3.00 is left out: its DHT drops every 127.x node and peer; and tried by hand in two network namespaces
  * joined by a veth pair (10.77.0.x, a {@code dht.bootstrap} file naming a libtorrent node, DHT on), it logged
- * "IPv4 DHT not ready (broken, 2 nodes)" every few seconds and never searched: it wants a larger DHT than a test
- * network of a few nodes (and namespaces need root, which CI may not have).
+ * "IPv4 DHT not ready (broken, 2 nodes)" every few seconds and never searched with the two nodes it knew; it seems
+ * to want more good nodes before it searches (a larger test network was not tried; namespaces need root, which CI
+ * may not have).
  */
 @Tag("interop")
 @Timeout(240)
