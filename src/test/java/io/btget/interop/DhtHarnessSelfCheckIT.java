@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * addresses, aria2c's DHT flags). No tracker, no peer address: every peer is found through the DHT (BEP 5).
  *
  * <p>The network: R, a plain libtorrent node on 127.1.0.1 that plays "the rest of the DHT"; seeders bootstrap at R
- * and announce to it (libtorrent never answers get_peers with its own torrents, so a seeder alone is found only
- * once its periodic announce reaches the asker; through R it is found at once).
+ * and announce to it (libtorrent answers get_peers with peers announced to it, not with its own torrents, so a
+ * lone seeder is found only once its periodic announce reaches the asker; through R it is found at once).
  */
 @Tag("interop")
 @Timeout(150)

@@ -22,9 +22,9 @@ import java.util.Objects;
  *
  * <p>What libtorrent 2.0.8 does on loopback, found by running it: nodes given as bootstrap nodes are "router nodes"
  * that it queries (get_peers with {@code bs=1}, then announce_peer with their token) but never keeps in its routing
- * table; a node that queries it does enter its table; it never answers get_peers with its own torrents (a seeder
- * alone cannot be found by asking it), but a seeder's periodic announce reaches every node it knows. Every KRPC
- * packet in or out is logged as one JSON object per line ({@link #packets()}).
+ * table; a node that queries it does enter its table; it answers get_peers with the peers announced to it, not
+ * with its own torrents (a lone seeder is found once its periodic announce, every few seconds here, reaches the
+ * asker). Every KRPC packet in or out is logged as one JSON object per line ({@link #packets()}).
  */
 final class LibtorrentDht implements AutoCloseable {
     /** libtorrent's dht_announce_interval for these nodes: a seeder re-announces this often (default 15 min). */
