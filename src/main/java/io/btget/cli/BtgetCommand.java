@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             CreateCommand.class,
             AutoComplete.GenerateCompletion.class,
             TrackerCommand.class,
+            DhtCommand.class,
         })
 public final class BtgetCommand implements Runnable {
     @Spec

@@ -48,6 +48,12 @@ public final class InfoCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--no-dht", description = "For a magnet link: run no DHT node (BEP 5) to find peers.")
+    boolean noDht;
+
+    @picocli.CommandLine.Mixin
+    DhtOptions dht = new DhtOptions();
+
     @Override
     public void run() {
         Torrent torrent = MagnetInput.isMagnet(file) ? fetchMagnet() : TorrentInput.load(file);
@@ -73,6 +79,7 @@ public final class InfoCommand implements Runnable {
                 anyAddress(),
                 port == null ? 6881 : port, io.btget.peer.Limits.DEFAULT_MAX_PEERS, 4, trackers, extra,
                 SessionOptions.stallTimeout(stallTimeout), 0, 0, io.btget.session.Config.SeedPolicy.NONE, 1, false);
+        config = config.withDht(dht.settings(!noDht));
         if (port != null) {
             config = config.withExplicitPort();
         }

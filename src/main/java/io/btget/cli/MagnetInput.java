@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 final class MagnetInput {
     private static final Logger log = LoggerFactory.getLogger(MagnetInput.class);
 
-    /** Exit 4 at once: no DHT yet, so a magnet without trackers or peers cannot go anywhere. */
+    /** Exit 4 at once: with the DHT off, a magnet without trackers or peers cannot go anywhere. */
     static final String NOWHERE = "the magnet link has no tracker (tr=) and no peer (x.pe=), and no --peer or"
-            + " --tracker was given: nowhere to find peers (btget has no DHT yet)";
+            + " --tracker was given: nowhere to find peers (the DHT is off: --no-dht)";
 
     private MagnetInput() {
     }
@@ -136,7 +136,7 @@ final class MagnetInput {
             return NOWHERE;
         }
         return "nothing in the magnet link can be used (" + String.join("; ", unusablePeers) + "), and no --peer or"
-                + " --tracker was given: nowhere to find peers (btget has no DHT yet)";
+                + " --tracker was given: nowhere to find peers (the DHT is off: --no-dht)";
     }
 
     /** Each unusable {@code x.pe} as a warning (stderr), when other peer sources are left to try. */
@@ -196,8 +196,15 @@ final class MagnetInput {
      * other outcome (stalled) is "no peer sent the metadata within" the stall timeout.
      */
     static String metadataNotFetched(io.btget.session.MetadataStage.Result r, io.btget.session.Config config) {
+        return metadataNotFetched(r, config, false);
+    }
+
+    /** As above; {@code dhtSearched}: the DHT was searched too, and the message says it found no peer either. */
+    static String metadataNotFetched(io.btget.session.MetadataStage.Result r, io.btget.session.Config config,
+            boolean dhtSearched) {
         if (r.outcome() == io.btget.session.Outcome.NO_PEERS) {
             return "no peer could be reached to fetch the metadata"
+                    + (dhtSearched ? ", and none was found through the DHT either" : "")
                     + r.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("");
         }
         return "no peer sent the metadata within " + Units.duration(config.stallTimeout().toSeconds());

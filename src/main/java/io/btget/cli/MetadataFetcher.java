@@ -51,7 +51,8 @@ final class MetadataFetcher {
         SessionListener listener = new SessionListener() {
             @Override
             public void stats(Stats stats) {
-                progress.update(MetadataLine.of(stats, null), SessionRunner.fields(stats));
+                progress.update(MetadataLine.of(stats, null, config.dht().enabled() ? SessionRunner.dhtPart(stats)
+                        : null), SessionRunner.fields(stats, config.dht().enabled()));
             }
 
             @Override
@@ -61,10 +62,12 @@ final class MetadataFetcher {
             }
         };
         MetadataStage.Result r;
+        boolean dhtSearched;
         try (Client client = Client.of(config); progress) {
             MetadataStage stage = new MetadataStage(client, infoHash, tiers, link.webSeeds(), peers, config, listener);
             Signals.onStop(code -> stage.requestStop(Outcome.INTERRUPTED));
             r = stage.run();
+            dhtSearched = stage.dhtSearched();
         } catch (io.btget.net.Listener.ListenException e) {
             throw new UserError(e.badAddress() ? ExitCode.USAGE : ExitCode.NETWORK, e.getMessage());
         } catch (InvalidTorrentException e) {
@@ -78,7 +81,7 @@ final class MetadataFetcher {
                 ExitCode code = Signals.received() != null ? Signals.received() : ExitCode.INTERRUPTED;
                 throw new UserError(code, "stopped before the metadata arrived");
             }
-            throw new UserError(ExitCode.NETWORK, MagnetInput.metadataNotFetched(r, config));
+            throw new UserError(ExitCode.NETWORK, MagnetInput.metadataNotFetched(r, config, dhtSearched));
         }
         Torrent t = r.torrent().get();
         try {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags shared by the commands that run a torrent session (download, seed). */
@@ -53,6 +54,12 @@ final class SessionOptions {
     @Option(names = "--progress", paramLabel = "MODE", description = "auto, live, plain or none (default: ${DEFAULT-VALUE}: live on a terminal, plain lines otherwise).")
     ProgressViews.Mode progress = ProgressViews.Mode.AUTO;
 
+    @Option(names = "--no-dht", description = "Run no DHT node (BEP 5): peers come from trackers, the magnet, --peer and peer exchange only. A private torrent never uses the DHT.")
+    boolean noDht;
+
+    @Mixin
+    DhtOptions dht = new DhtOptions();
+
     Config toConfig(Config.SeedPolicy seed) {
         return toConfig(seed, false);
     }
@@ -82,6 +89,7 @@ final class SessionOptions {
         Config config = new Config(dir, bindAddress, port == null ? 6881 : port, maxPeers, maxUploads, trackers, peerAddresses,
                 stallTimeout(stallTimeout), size("--download-limit", downloadLimit),
                 size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
+        config = config.withDht(dht.settings(!noDht));
         return port == null ? config : config.withExplicitPort();
     }
 

@@ -77,7 +77,7 @@ final class SessionRunner {
             } else {
                 MetadataStage.Result r;
                 MetadataStage stage = new MetadataStage(client, infoHash, tiers, magnet.webSeeds(), magnetPeers, config,
-                        new Listener(view, null));
+                        new Listener(view, null, config.dht().enabled()));
                 stopper.set(stage::requestStop);
                 if (options.json) {
                     Map<String, Object> start = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ final class SessionRunner {
                     r = new MetadataStage.Result(Optional.empty(), Outcome.INTERRUPTED, List.of(), Optional.empty());
                 }
                 if (r.torrent().isEmpty()) {
-                    return metadataFailed(view, options.json, r, config, infoHash, stage.stats());
+                    return metadataFailed(view, options.json, r, config, infoHash, stage.stats(), stage.dhtSearched());
                 }
                 torrent = r.torrent().get();
                 peers = r.peers();
@@ -126,7 +126,7 @@ final class SessionRunner {
      * info hash and the stage's last stats (phase {@code metadata}).
      */
     private static int metadataFailed(ProgressView view, boolean json, MetadataStage.Result r, Config config,
-            InfoHash infoHash, Stats last) {
+            InfoHash infoHash, Stats last, boolean dhtSearched) {
         Map<String, Object> f = fields(last);
         f.put("infoHash", infoHash.hex());
         if (r.outcome() == Outcome.INTERRUPTED) {
@@ -135,7 +135,7 @@ final class SessionRunner {
             fail(view, json, "btget: stopped before the metadata arrived", f);
             return code.code;
         }
-        String msg = MagnetInput.metadataNotFetched(r, config);
+        String msg = MagnetInput.metadataNotFetched(r, config, dhtSearched);
         f.put("event", r.outcome() == Outcome.NO_PEERS ? "no_peers" : "stalled");
         f.put("message", msg);
         fail(view, json, "btget: " + msg, f);
@@ -190,7 +190,7 @@ final class SessionRunner {
             SessionOptions options, List<InetSocketAddress> initialPeers, MetadataStage.Handover handover,
             Stopper stopper) {
         {
-            Listener listener = new Listener(view, torrent);
+            Listener listener = new Listener(view, torrent, config.dht().enabled() && !torrent.isPrivate());
             io.btget.session.TorrentSession session =
                     new io.btget.session.TorrentSession(client, torrent, config, listener);
             session.addInitialPeers(initialPeers);
@@ -241,6 +241,7 @@ final class SessionRunner {
                 }
                 case NO_PEERS -> {
                     String msg = "no tracker answered and no peer could be reached"
+                            + (session.dhtSearched() ? ", and none was found through the DHT either" : "")
                             + session.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("");
                     fail(view, options.json, "btget: " + msg, summary("no_peers", s, msg, listener.downloadMillis(s)));
                     yield ExitCode.NETWORK.code;
@@ -306,7 +307,29 @@ final class SessionRunner {
             // pieces/pieceCount are metadata pieces (BEP 9, 16 KiB each); no payload bytes yet
             f.put("utMetadataPeers", s.utMetadataPeers());
         }
+        if (s.dhtNodes() > 0 || s.dhtPeers() > 0) {
+            dhtFields(f, s);
+        }
         return f;
+    }
+
+    /** With the DHT on (BEP 5): nodes in the routing table, and peers found through it for this torrent. */
+    static Map<String, Object> fields(Stats s, boolean dht) {
+        Map<String, Object> f = fields(s);
+        if (dht) {
+            dhtFields(f, s);
+        }
+        return f;
+    }
+
+    private static void dhtFields(Map<String, Object> f, Stats s) {
+        f.put("dhtNodes", s.dhtNodes());
+        f.put("dhtPeers", s.dhtPeers());
+    }
+
+    /** "dht: 120 nodes, 3 peers" for the progress lines. */
+    static String dhtPart(Stats s) {
+        return "dht: " + Units.count(s.dhtNodes(), "node") + ", " + Units.count(s.dhtPeers(), "peer");
     }
 
     /** The closing JSON object; {@code meanRate} is bytes/s over the download phase ({@code downloadMs}). */
@@ -333,9 +356,17 @@ final class SessionRunner {
         private volatile String trackerTrouble;
         private final Map<String, String> lastNoticeByTracker = new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** Whether a DHT node runs for this torrent: its figures then show on every line (0 while bootstrapping). */
+        private final boolean dht;
+
         Listener(ProgressView view, Torrent torrent) {
+            this(view, torrent, false);
+        }
+
+        Listener(ProgressView view, Torrent torrent, boolean dht) {
             this.view = view;
             this.torrent = torrent;
+            this.dht = dht;
         }
 
         @Override
@@ -346,7 +377,7 @@ final class SessionRunner {
             if (downloadStart >= 0 && downloadEnd < 0 && s.verifiedBytes() >= s.totalBytes()) {
                 downloadEnd = s.elapsedMillis();
             }
-            view.update(line(s), fields(s));
+            view.update(line(s), fields(s, dht));
         }
 
         /** Milliseconds spent downloading (from the end of the check to completion, or to now if not complete). */
@@ -364,9 +395,11 @@ final class SessionRunner {
          */
         StatusLine line(Stats s) {
             String trouble = s.peersConnected() == 0 ? trackerTrouble : null;
+            boolean showDht = dht || s.dhtNodes() > 0 || s.dhtPeers() > 0;
             if (s.isMetadata()) {
-                return MetadataLine.of(s, trouble);
+                return MetadataLine.of(s, trouble, showDht ? dhtPart(s) : null);
             }
+            String dhtText = showDht ? dhtPart(s) : "";
             int barWidth = 10;
             int filled = (int) Math.round(s.fraction() * barWidth);
             String bar = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "]";
@@ -382,12 +415,14 @@ final class SessionRunner {
                         .add(Units.bytes(s.uploaded()) + " sent", 50)
                         .add(String.format(Locale.ROOT, "ratio %.2f", ratio), 60)
                         .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
+                        .add(dhtText, 25)
                         .add(trouble == null ? "" : trouble, 80).build();
             }
             return b.add(pct, 100).add(bar, 20).add(Units.bytes(s.verifiedBytes()) + "/" + Units.bytes(s.totalBytes()), 50)
                     .add("DL " + Units.rate(s.downloadRate()), 90).add("UL " + Units.rate(s.uploadRate()), 30)
                     .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
                     .add("ETA " + Units.duration(s.etaSeconds()), 60)
+                    .add(dhtText, 25)
                     .add(trouble == null ? "" : trouble, 85).build();
         }
 

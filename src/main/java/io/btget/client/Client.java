@@ -1,5 +1,8 @@
 package io.btget.client;
 
+import io.btget.dht.Dht;
+import io.btget.dht.DhtConfig;
+import io.btget.dht.DhtNode;
 import io.btget.metainfo.InfoHash;
 import io.btget.net.Listener;
 import io.btget.net.Transport;
@@ -9,12 +12,14 @@ import io.btget.peer.Limits;
 import io.btget.peer.PeerId;
 import io.btget.peer.RateLimiter;
 import io.btget.peer.Threads;
+import io.btget.session.DhtSettings;
 import io.btget.session.SessionHost;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The process level: one per btget process, whatever the number of torrents. It owns our peer id, the one listen
  * socket (incoming handshakes are read up to the info hash and routed to the torrent registered for it; unknown
- * hashes are refused), and the global download/upload budget every torrent's peers draw from. Torrents register
- * and unregister by info hash; nothing here assumes there is only one.
+ * hashes are refused), the global download/upload budget every torrent's peers draw from, and at most one DHT node
+ * (BEP 5), started when the first public torrent asks for it ({@link #dht}) and closed (its routing table saved)
+ * by {@link #close}. Torrents register and unregister by info hash; nothing here assumes there is only one.
  *
  * <p>Threads: any thread may call in; the listener's threads route incoming connections.
  */
@@ -41,8 +47,37 @@ public final class Client implements SessionHost, AutoCloseable {
     private final boolean portExplicit;
     private final Map<InfoHash, IncomingHandler> torrents = new ConcurrentHashMap<>();
     private final Listener listener = new Listener();
+    private final DhtSettings dhtSettings;
+    private final DhtStarter dhtStarter;
     /** Guarded by {@code this}. */
     private int boundPort;
+    /** The DHT node once started; guarded by {@code this}. */
+    private Dht dht;
+    /** The DHT could not be started (or we are closed): not tried again. Guarded by {@code this}. */
+    private boolean dhtGaveUp;
+
+    /** Starts a DHT node: {@link DhtNode} in production, a fake in tests. */
+    @FunctionalInterface
+    public interface DhtStarter {
+        /**
+         * A started node for {@code config}; closed by the client if it is {@link AutoCloseable}.
+         *
+         * @throws IOException when the UDP port cannot be bound
+         */
+        Dht start(DhtConfig config) throws IOException;
+    }
+
+    /** The real node: {@code new DhtNode(config).start()}. */
+    public static final DhtStarter REAL_DHT = config -> {
+        DhtNode node = new DhtNode(config);
+        try {
+            node.start();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    };
 
     /**
      * @param bind          address to listen on
@@ -51,6 +86,16 @@ public final class Client implements SessionHost, AutoCloseable {
      * @param uploadLimit   bytes/s over every torrent, 0 for none
      */
     public Client(InetAddress bind, int port, boolean portExplicit, long downloadLimit, long uploadLimit) {
+        this(bind, port, portExplicit, downloadLimit, uploadLimit, DhtSettings.OFF, REAL_DHT);
+    }
+
+    /**
+     * As above, with a DHT node run as {@code dht} says, started by {@code dhtStarter} when first asked for.
+     */
+    public Client(InetAddress bind, int port, boolean portExplicit, long downloadLimit, long uploadLimit,
+            DhtSettings dht, DhtStarter dhtStarter) {
+        this.dhtSettings = dht;
+        this.dhtStarter = dhtStarter;
         this.bind = bind;
         this.port = port;
         this.portExplicit = portExplicit;
@@ -61,7 +106,7 @@ public final class Client implements SessionHost, AutoCloseable {
     /** A client with the process-wide settings of a session config. */
     public static Client of(io.btget.session.Config config) {
         return new Client(config.bind(), config.port(), config.portExplicit(), config.downloadLimit(),
-                config.uploadLimit());
+                config.uploadLimit(), config.dht(), REAL_DHT);
     }
 
     @Override
@@ -132,8 +177,69 @@ public final class Client implements SessionHost, AutoCloseable {
         }
     }
 
+    /**
+     * The DHT node, started on the first call: its UDP port is {@code --dht-port}, else the number of the TCP listen
+     * port bound so far (else the configured one). A default port that is taken falls back to any free port with a
+     * warning; an explicit one that is taken means no DHT for this run (a warning; the download goes on without it).
+     * Empty when the DHT is off, could not be started, or the client is closed.
+     */
+    @Override
+    public synchronized Optional<Dht> dht() {
+        if (dht != null || dhtGaveUp || !dhtSettings.enabled()) {
+            return Optional.ofNullable(dht);
+        }
+        int udpPort = dhtSettings.port() != 0 ? dhtSettings.port() : boundPort != 0 ? boundPort : port;
+        try {
+            dht = dhtStarter.start(dhtConfig(udpPort));
+        } catch (IOException | RuntimeException e) {
+            if (dhtSettings.port() != 0 && dhtSettings.portExplicit() || udpPort == 0) {
+                log.warn("DHT: cannot use UDP port {} ({}): running without the DHT", udpPort, reason(e));
+                dhtGaveUp = true;
+                return Optional.empty();
+            }
+            log.warn("DHT: UDP port {} cannot be had ({}); using any free port", udpPort, reason(e));
+            try {
+                dht = dhtStarter.start(dhtConfig(0));
+            } catch (IOException | RuntimeException e2) {
+                log.warn("DHT: cannot start ({}): running without the DHT", reason(e2));
+                dhtGaveUp = true;
+                return Optional.empty();
+            }
+        }
+        log.debug("DHT node listening on UDP port {}", dht.port());
+        return Optional.of(dht);
+    }
+
+    /** The DHT node if one runs (without starting one). */
+    public synchronized Optional<Dht> runningDht() {
+        return Optional.ofNullable(dht);
+    }
+
+    private DhtConfig dhtConfig(int udpPort) {
+        return new DhtConfig(bind, udpPort, dhtSettings.bootstrap(), dhtSettings.stateFile(), new SecureRandom());
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Stops listening and closes the DHT node (which saves its routing table); idempotent. */
     @Override
     public void close() {
         listener.close();
+        Dht node;
+        synchronized (this) {
+            node = dht;
+            dht = null;
+            dhtGaveUp = true;
+        }
+        if (node instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("DHT: closing failed: {}", reason(e));
+            }
+        }
     }
 }

@@ -1,9 +1,134 @@
 package io.btget.dht;
 
-/** SKELETON: the node helper fills in every DHT limit and timing, each with why. */
+/**
+ * Every bound and timing of the DHT node, each with the reason for its value. Times in nanoseconds, sizes in
+ * bytes unless the name says otherwise.
+ */
 public final class DhtLimits {
     /** Least time between two lookups of one search asked for by {@link Dht.Search#lookAgain}. */
     public static final long MIN_RESEARCH_NANOS = 60_000_000_000L;
+
+    /**
+     * A search looks up (and re-announces) its info hash this often. BEP 5 lets a stored peer expire; libtorrent
+     * re-announces every 15 minutes and stores announced peers for 30, so one missed round loses nothing.
+     */
+    public static final long REANNOUNCE_NANOS = 15L * 60 * 1_000_000_000L;
+
+    /**
+     * A search round in which no node answered (started before the bootstrap found anyone, or while the network
+     * was unreachable) is tried again this soon rather than after {@link #REANNOUNCE_NANOS}.
+     */
+    public static final long EMPTY_SEARCH_RETRY_NANOS = 5_000_000_000L;
+
+    /** Iterative lookups keep this many queries in flight (BEP 5's "alpha"; libtorrent's search branching is 3). */
+    public static final int ALPHA = 3;
+
+    /** A query unanswered after this long counts as a failure (libtorrent and anacrolix wait a few seconds). */
+    public static final long QUERY_TIMEOUT_NANOS = 3_000_000_000L;
+
+    /**
+     * Transactions in flight at once, over every lookup and ping. Transaction ids are 2 random bytes, so 256 keeps
+     * a collision-free choice easy and bounds the memory a burst of lookups can hold.
+     */
+    public static final int MAX_TRANSACTIONS = 256;
+
+    /** Candidates one lookup remembers, closest first; farther ones are forgotten (a node sending thousands). */
+    public static final int LOOKUP_MAX_CANDIDATES = 100;
+
+    /** Queries one lookup may send in all; a real lookup needs a few dozen, so this caps a hostile maze. */
+    public static final int LOOKUP_MAX_QUERIES = 200;
+
+    /** A lookup ends after this long whatever its state, so a network of slow nodes cannot keep it open. */
+    public static final long LOOKUP_MAX_NANOS = 30_000_000_000L;
+
+    /** Distinct peers one lookup gathers from {@code values}; more are ignored. */
+    public static final int LOOKUP_MAX_VALUES = 2_000;
+
+    /** Seeds a lookup starts from, taken from the routing table: more than K so a few dead nodes do not matter. */
+    public static final int LOOKUP_SEEDS = 2 * RoutingTable.K;
+
+    /**
+     * Inbound queries one IP address may send per second (a token bucket, refilled continuously), and the burst
+     * it may save up. A well-behaved node sends us a few a minute; libtorrent blocks above 5 a second. Excess
+     * queries are dropped silently (BEP 5 has no "slow down" error).
+     */
+    public static final int QUERIES_PER_IP_PER_SECOND = 20;
+    /** The bucket size of {@link #QUERIES_PER_IP_PER_SECOND}. */
+    public static final int QUERY_BURST_PER_IP = 40;
+
+    /** Addresses the inbound rate limiter remembers (least recently seen forgotten first): bounds its memory. */
+    public static final int RATE_LIMITED_ADDRESSES = 4_096;
+
+    /** Datagrams decoded but not yet handled by the node's thread; beyond this, new ones are dropped. */
+    public static final int INBOUND_QUEUE = 1_024;
+
+    /**
+     * Routing table size. With buckets split only around our own id the table holds at most 161 * K = 1288
+     * nodes; this bound is the table's promise, whatever it does.
+     */
+    public static final int ROUTING_TABLE_MAX_NODES = 1_500;
+
+    /** Info hashes other nodes may announce to us (libtorrent: 2000 torrents). */
+    public static final int PEER_STORE_MAX_INFO_HASHES = 2_000;
+    /** Peers kept per announced info hash (enough to start a swarm; a reply carries far fewer). */
+    public static final int PEER_STORE_MAX_PEERS_PER_INFO_HASH = 200;
+    /** Peers kept over every info hash: about 1 MB of memory. */
+    public static final int PEER_STORE_MAX_PEERS = 20_000;
+    /** An announced peer is forgotten after 30 minutes (libtorrent's value; announcers re-announce every 15). */
+    public static final long PEER_STORE_TTL_NANOS = 30L * 60 * 1_000_000_000L;
+
+    /** Peers in one get_peers reply: 50 compact IPv4 peers are 400 bytes, well within one datagram. */
+    public static final int MAX_VALUES_PER_REPLY = 50;
+
+    /**
+     * A reply to an address that has not proved itself (no good node of our routing table is there: BEP 5 good
+     * nodes answered our queries lately, so they receive what is sent to that address) is at most this many times
+     * the size of its query, so a spoofed source cannot use us to amplify traffic. Values beyond the cap are
+     * dropped first, then nodes; a reply that still cannot fit is not sent.
+     */
+    public static final int AMPLIFICATION_FACTOR = 4;
+
+    /** No reply is larger: stays under a 1500-byte MTU with IP/UDP headers and tunnel overhead. */
+    public static final int MAX_REPLY_BYTES = 1_400;
+
+    /** How often the node refreshes stale buckets and pings questionable nodes. */
+    public static final long MAINTENANCE_NANOS = 60_000_000_000L;
+
+    /**
+     * While the table holds fewer than K nodes, the node bootstraps again this often (a router that knew nobody
+     * when we first asked, say, knows the network a little later). BEP 5 leaves the schedule open.
+     */
+    public static final long SMALL_TABLE_BOOTSTRAP_NANOS = 10_000_000_000L;
+
+    /** Questionable nodes pinged per maintenance round (BEP 5: ping before replacing; a few suffice). */
+    public static final int PINGS_PER_MAINTENANCE = 16;
+
+    /** Nodes waiting to be pinged by {@link Dht#addNode} (and saved nodes at start); more are dropped. */
+    public static final int ADD_NODE_QUEUE = 256;
+
+    /** Pings of {@link Dht#addNode} candidates sent per second, so a flood of PORT messages stays cheap. */
+    public static final int ADD_NODE_PINGS_PER_SECOND = 20;
+
+    /**
+     * Distinct nodes that must report the same external address (BEP 42 {@code ip}) before we trust it and
+     * switch to a secure node id: one liar cannot make us change.
+     */
+    public static final int EXTERNAL_ADDRESS_VOTES = 3;
+
+    /** Voters remembered per candidate external address, and candidate addresses remembered. */
+    public static final int EXTERNAL_ADDRESS_CANDIDATES = 16;
+
+    /** Nodes written to the state file at close (BEP 5 suggests saving the table; a few hundred bootstrap well). */
+    public static final int MAX_SAVED_NODES = 200;
+
+    /** Largest state file read: 200 IPv6 nodes are 7600 bytes; anything much larger is not ours. */
+    public static final int MAX_STATE_FILE_BYTES = 64 * 1024;
+
+    /** Distinct peers a search remembers to count them ({@link Dht.Search#peersFound}). */
+    public static final int SEARCH_MAX_REMEMBERED_PEERS = 10_000;
+
+    /** The node's thread wakes at least this often to expire transactions and drive lookups. */
+    public static final long TICK_NANOS = 50_000_000L;
 
     private DhtLimits() {
     }

@@ -36,12 +36,24 @@ public record Handshake(byte[] reserved, InfoHash infoHash, PeerId peerId) {
     }
 
     /**
-     * What we support, as announced in our reserved bits: BEP 10 extension protocol (byte 5, 0x10) and BEP 6 Fast
-     * (byte 7, 0x04). The DHT bit (byte 7, 0x01) is not set: we run no DHT node yet.
+     * What we support, as announced in our reserved bits: BEP 10 extension protocol (byte 5, 0x10), BEP 6 Fast
+     * (byte 7, 0x04) and BEP 5 DHT (byte 7, 0x01). The DHT bit is set only when this process runs a DHT node and
+     * the torrent is not private (BEP 27).
      */
-    public record Features(boolean extensionProtocol, boolean fast) {
-        public static final Features NONE = new Features(false, false);
-        public static final Features ALL = new Features(true, true);
+    public record Features(boolean extensionProtocol, boolean fast, boolean dht) {
+        public static final Features NONE = new Features(false, false, false);
+        /** Extension protocol and Fast; no DHT (see {@link #withDht}). */
+        public static final Features ALL = new Features(true, true, false);
+
+        /** Without the DHT bit. */
+        public Features(boolean extensionProtocol, boolean fast) {
+            this(extensionProtocol, fast, false);
+        }
+
+        /** These features with the DHT bit as given. */
+        public Features withDht(boolean on) {
+            return new Features(extensionProtocol, fast, on);
+        }
     }
 
     /** Our handshake with the bits of {@code features}. */
@@ -52,6 +64,9 @@ public record Handshake(byte[] reserved, InfoHash infoHash, PeerId peerId) {
         }
         if (features.fast()) {
             reserved[FAST_BYTE] |= FAST_BIT;
+        }
+        if (features.dht()) {
+            reserved[DHT_BYTE] |= DHT_BIT;
         }
         return new Handshake(reserved, infoHash, peerId);
     }
@@ -172,6 +187,11 @@ public record Handshake(byte[] reserved, InfoHash infoHash, PeerId peerId) {
     /** Whether reserved bytes {@code reserved} (8) carry the BEP 6 Fast bit. */
     static boolean fastBit(byte[] reserved) {
         return (reserved[FAST_BYTE] & FAST_BIT) != 0;
+    }
+
+    /** Whether reserved bytes {@code reserved} (8) carry the BEP 5 DHT bit. */
+    static boolean dhtBit(byte[] reserved) {
+        return (reserved[DHT_BYTE] & DHT_BIT) != 0;
     }
 
     /** BEP 10: the peer understands extended messages (and so may do BEP 9 metadata, PEX). */

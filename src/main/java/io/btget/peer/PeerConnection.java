@@ -178,6 +178,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private volatile int wastedBytes;
     /** Charged by whichever reader thread completes a failed piece. */
     private final java.util.concurrent.atomic.AtomicInteger hashFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /** A PORT message (BEP 5) was acted on already: at most one per connection is (reader thread sets it). */
+    private final java.util.concurrent.atomic.AtomicBoolean dhtPortTaken = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The block being read into a piece buffer right now (reader thread only). */
     private BlockRequest blockInProgress;
@@ -239,6 +241,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         return Handshake.fastBit(ourReserved) && Handshake.fastBit(theirReserved);
     }
 
+    /** BEP 5: both sides set the DHT bit, so each may tell the other its DHT port (PORT message). */
+    public boolean supportsDht() {
+        return Handshake.dhtBit(ourReserved) && Handshake.dhtBit(theirReserved);
+    }
+
     /** The peer's reserved handshake bytes, as received (a copy). */
     public byte[] peerReserved() {
         return theirReserved.clone();
@@ -264,6 +271,10 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                     enqueueQuietly(new Message.BitfieldMessage(bits));
                 } else if (fast) {
                     enqueueQuietly(Message.HAVE_NONE); // BEP 6: with Fast, one of the three must come first
+                }
+                int dhtPort = ctx.dhtPort();
+                if (supportsDht() && dhtPort > 0 && dhtPort <= 0xffff) {
+                    enqueueQuietly(new Message.Port(dhtPort)); // BEP 5: right after the bitfield
                 }
                 for (int piece : allowedFastForPeer) {
                     enqueueQuietly(new Message.AllowedFast(piece));
@@ -329,6 +340,10 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private void handle(Message m) throws InterruptedException, WireException {
         if (m instanceof Message.Extended e) {
             onExtended(e);
+            return;
+        }
+        if (m instanceof Message.Port p) {
+            onPort(p.port());
             return;
         }
         if (isFastMessage(m) && !fast) {
@@ -411,6 +426,19 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             log.debug("{}: suggests piece {} (ignored: the picker's order stands)", address, sp.piece());
         }
         // KeepAlive, Port and unknown ids need nothing from us.
+    }
+
+    /**
+     * BEP 5 PORT: the peer's DHT node listens on {@code port} at the peer's IP. Acted on once per connection, only
+     * when the peer set the DHT bit and we did too (we set it only when we run a DHT node for a public torrent);
+     * otherwise ignored, not a violation (real clients send it regardless). Port 0 is ignored.
+     */
+    private void onPort(int port) {
+        if (!supportsDht() || port < 1 || port > 0xffff || !dhtPortTaken.compareAndSet(false, true)) {
+            log.debug("{}: PORT {} ignored", address, port);
+            return;
+        }
+        ctx.dhtNodeLearnt(new InetSocketAddress(address.getAddress(), port));
     }
 
     /** BEP 10: id 0 is the extended handshake, others are our local ids of an extension. */

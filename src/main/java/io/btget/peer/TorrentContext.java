@@ -36,6 +36,21 @@ public interface TorrentContext {
         return new Handshake.Features(extensions() != null, false);
     }
 
+    /**
+     * The UDP port of our DHT node, sent in a PORT message (BEP 5) to a peer that also set the DHT bit; 0 when we
+     * run none for this torrent (no DHT, or a private torrent: BEP 27), then nothing is sent.
+     */
+    default int dhtPort() {
+        return 0;
+    }
+
+    /**
+     * A peer that set the DHT bit told us its DHT node's address (BEP 5 PORT: the peer's IP, {@code port} 1..65535);
+     * called at most once per connection, on its reader thread. Must not block.
+     */
+    default void dhtNodeLearnt(java.net.InetSocketAddress node) {
+    }
+
     int pieceCount();
 
     int pieceSize(int piece);

@@ -25,6 +25,7 @@ import java.util.List;
  * @param hashThreads   threads for the initial check
  * @param seedOnly      refuse to download: after the check, stop with {@link Outcome#INCOMPLETE} unless complete
  * @param portExplicit  the user chose {@code port} ({@code -p}): it must be free; otherwise a taken one falls forward
+ * @param dht           the process's DHT node (BEP 5); {@link DhtSettings#OFF} unless the CLI turned it on
  */
 public record Config(
         Path outputDir,
@@ -40,9 +41,11 @@ public record Config(
         SeedPolicy seed,
         int hashThreads,
         boolean seedOnly,
-        boolean portExplicit) {
+        boolean portExplicit,
+        DhtSettings dht) {
 
     public Config {
+        java.util.Objects.requireNonNull(dht, "dht");
         extraTrackers = List.copyOf(extraTrackers);
         extraPeers = List.copyOf(extraPeers);
         if (stallTimeout.isNegative() || stallTimeout.compareTo(MAX_TIMEOUT) > 0) {
@@ -58,7 +61,15 @@ public record Config(
         return !stallTimeout.isZero() && nanosWithoutProgress > stallTimeout.toNanos();
     }
 
-    /** As the canonical constructor, with the port a default that may fall forward when taken. */
+    /** As the canonical constructor, with no DHT. */
+    public Config(Path outputDir, InetAddress bind, int port, int maxPeers, int maxUploads, List<String> extraTrackers,
+            List<InetSocketAddress> extraPeers, Duration stallTimeout, long downloadLimit, long uploadLimit,
+            SeedPolicy seed, int hashThreads, boolean seedOnly, boolean portExplicit) {
+        this(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout, downloadLimit,
+                uploadLimit, seed, hashThreads, seedOnly, portExplicit, DhtSettings.OFF);
+    }
+
+    /** As the canonical constructor, with the port a default that may fall forward when taken, and no DHT. */
     public Config(Path outputDir, InetAddress bind, int port, int maxPeers, int maxUploads, List<String> extraTrackers,
             List<InetSocketAddress> extraPeers, Duration stallTimeout, long downloadLimit, long uploadLimit,
             SeedPolicy seed, int hashThreads, boolean seedOnly) {
@@ -69,7 +80,13 @@ public record Config(
     /** This config with {@code port} chosen by the user (it must be free). */
     public Config withExplicitPort() {
         return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
-                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true);
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true, dht);
+    }
+
+    /** This config with the DHT settings {@code settings}. */
+    public Config withDht(DhtSettings settings) {
+        return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, settings);
     }
 
     /**

@@ -143,6 +143,16 @@ public final class MetadataStage implements TorrentContext {
     private final java.util.concurrent.atomic.AtomicInteger piecesAccepted = new java.util.concurrent.atomic.AtomicInteger();
     private final long startedAt = System.nanoTime();
     private PeerPool pool;
+    /**
+     * The process's DHT node, or null (off). A magnet does not say whether its torrent is private (BEP 27): the
+     * stage looks (never announces: we have nothing to serve yet, and the torrent may turn out private) and stops
+     * touching the DHT for good once the fetched info dictionary says {@code private=1}. Set by {@link #run}.
+     */
+    private volatile io.btget.dht.Dht dht;
+    /** This stage's DHT search, or null; closed at the end of the stage or as soon as the torrent is private. */
+    private volatile io.btget.dht.Dht.Search dhtSearch;
+    /** The verified info dictionary says private (BEP 27): no more DHT from this stage. */
+    private volatile boolean privateTorrent;
 
     /**
      * @param trackerTiers the magnet's trackers (and {@code --tracker}s), BEP 12 tiers
@@ -162,11 +172,19 @@ public final class MetadataStage implements TorrentContext {
                 new MetadataPlan(infoHash), this::metadataVerified, this::pieceAccepted)));
     }
 
-    /** Whether there is anywhere to look for peers at all (no DHT yet: trackers, {@code x.pe}, {@code --peer}). */
+    /**
+     * Whether there is anywhere to look for peers at all: trackers, {@code x.pe}, {@code --peer}, or the DHT when it
+     * is on ({@link Config#dht}).
+     */
     public static boolean hasPeerSources(List<List<String>> tiers, List<InetSocketAddress> magnetPeers,
             Config config) {
         return !tiers.isEmpty() || !magnetPeers.isEmpty() || !config.extraPeers().isEmpty()
-                || !config.extraTrackers().isEmpty();
+                || !config.extraTrackers().isEmpty() || config.dht().enabled();
+    }
+
+    /** Whether a DHT search looked for peers in this stage (for the user's last line when none was found). */
+    public boolean dhtSearched() {
+        return dhtSearch != null;
     }
 
     public void requestStop(Outcome why) {
@@ -182,6 +200,7 @@ public final class MetadataStage implements TorrentContext {
      */
     public Result run() throws InterruptedException {
         listenPort = host.listen();
+        dht = host.dht().orElse(null); // before any connection: their handshakes carry the DHT bit
         String address = config.bind().getHostAddress();
         Map<String, Object> listening = new LinkedHashMap<>();
         listening.put("port", listenPort);
@@ -202,6 +221,17 @@ public final class MetadataStage implements TorrentContext {
             host.register(infoHash, pool);
             pool.addKnown(magnetPeers, KnownPeers.Source.MAGNET);
             pool.addKnown(config.extraPeers(), KnownPeers.Source.MANUAL);
+            io.btget.dht.Dht d = dht;
+            if (d != null) {
+                dhtSearch = d.search(infoHash, 0, new io.btget.dht.Dht.PeerSink() {
+                    @Override
+                    public void peersFound(List<InetSocketAddress> peers) {
+                        if (!privateTorrent) {
+                            trackerPeers(peers, KnownPeers.Source.DHT);
+                        }
+                    }
+                });
+            }
             if (!allTiers.isEmpty()) {
                 announcer = new Announcer(allTiers, infoHash, host.peerId().bytes(), listenPort,
                         () -> new TransferTotals(0, 0, UNKNOWN_LEFT), this::trackerPeers, trackerEvents());
@@ -221,6 +251,14 @@ public final class MetadataStage implements TorrentContext {
                 return new Result(Optional.empty(), outcome, List.of(), Optional.ofNullable(lastTrackerError));
             }
             Torrent torrent = Torrent.fromInfoDictionary(info, infoHash, allTiers.subList(0, tiers.size()), webSeeds);
+            if (torrent.isPrivate()) {
+                privateTorrent = true;
+                if (dhtSearch != null) {
+                    log.debug("{} is a private torrent (BEP 27): its DHT search ends, and the DHT is not used again",
+                            infoHash.hex());
+                }
+                closeDhtSearch();
+            }
             listener.stats(stats()); // the last metadata piece, so a view's last metadata line is complete
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("name", torrent.name());
@@ -246,6 +284,7 @@ public final class MetadataStage implements TorrentContext {
                     peers.stream().limit(MAX_HANDOVER_PEERS).toList(), Optional.ofNullable(lastTrackerError),
                     handover);
         } finally {
+            closeDhtSearch();
             host.unregister(infoHash, pool); // no-op when the handover replaced it
             pool.close();
             if (announcer != null) {
@@ -255,6 +294,16 @@ public final class MetadataStage implements TorrentContext {
                     announcer.close();
                 }
             }
+        }
+    }
+
+    private void closeDhtSearch() {
+        io.btget.dht.Dht.Search search = dhtSearch;
+        if (search != null) {
+            search.close();
+        }
+        if (privateTorrent) {
+            dht = null;
         }
     }
 
@@ -281,9 +330,15 @@ public final class MetadataStage implements TorrentContext {
                     c.guard("tick", c::tick);
                 }
             }
-            if (announcer != null && now - lastPeerHunt > 5_000_000_000L && pool.connections().isEmpty()) {
+            if (now - lastPeerHunt > 5_000_000_000L && pool.connections().isEmpty()) {
                 lastPeerHunt = now;
-                announcer.announceNow();
+                if (announcer != null) {
+                    announcer.announceNow();
+                }
+                io.btget.dht.Dht.Search search = dhtSearch;
+                if (search != null) {
+                    search.lookAgain(); // rate-limited by the node
+                }
             }
             if (stalled(now)) {
                 // Known addresses that never completed a handshake (refused, silent) are no one to wait for: the user
@@ -292,7 +347,7 @@ public final class MetadataStage implements TorrentContext {
                 return reached ? Outcome.STALLED : Outcome.NO_PEERS;
             }
             if (announcer != null && announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero()
-                    && config.extraPeers().isEmpty() && magnetPeers.isEmpty() && pool.connections().isEmpty()
+                    && dhtSearch == null && config.extraPeers().isEmpty() && magnetPeers.isEmpty() && pool.connections().isEmpty()
                     && pool.knownCount() == 0) {
                 lastTrackerError = String.join("; ", announcer.lastErrors());
                 return Outcome.NO_PEERS;
@@ -333,8 +388,12 @@ public final class MetadataStage implements TorrentContext {
         int pieceSize = io.btget.peer.ext.metadata.UtMetadataMessage.PIECE_SIZE;
         int total = (int) ((size + pieceSize - 1) / pieceSize);
         int have = info != null ? total : Math.min(piecesAccepted.get(), total);
-        return Stats.metadata(conns.size(), p == null ? 0 : p.knownCount(), ut, have, total,
+        Stats s = Stats.metadata(conns.size(), p == null ? 0 : p.knownCount(), ut, have, total,
                 (System.nanoTime() - startedAt) / 1_000_000);
+        io.btget.dht.Dht d = dht;
+        io.btget.dht.Dht.Search search = dhtSearch;
+        return d == null || privateTorrent ? s
+                : s.withDht(TorrentSession.dhtNodes(d), search == null ? 0 : search.peersFound());
     }
 
     /** A metadata piece was accepted at {@code nanos} ({@code System.nanoTime()}): the stall clock restarts. */
@@ -352,6 +411,11 @@ public final class MetadataStage implements TorrentContext {
 
     /** Tracker peers: to the pool, and remembered for the next stage. */
     private void trackerPeers(List<InetSocketAddress> peers) {
+        trackerPeers(peers, KnownPeers.Source.TRACKER);
+    }
+
+    /** Peers from trackers or the DHT: to the pool, and remembered for the next stage. */
+    private void trackerPeers(List<InetSocketAddress> peers, KnownPeers.Source source) {
         synchronized (trackerPeers) {
             for (InetSocketAddress a : peers) {
                 if (trackerPeers.size() >= MAX_HANDOVER_PEERS) {
@@ -360,7 +424,11 @@ public final class MetadataStage implements TorrentContext {
                 trackerPeers.add(a);
             }
         }
-        pool.addKnown(peers);
+        PeerPool p = pool;
+        if (p != null) {
+            p.addKnown(peers, source);
+            p.wake();
+        }
     }
 
     private void metadataVerified(byte[] info) {
@@ -408,10 +476,25 @@ public final class MetadataStage implements TorrentContext {
         return false;
     }
 
-    /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
+    /** BEP 10 extension protocol and BEP 6 Fast; the DHT bit (BEP 5) while a node runs for us. */
     @Override
     public io.btget.peer.Handshake.Features features() {
-        return io.btget.peer.Handshake.Features.ALL;
+        return io.btget.peer.Handshake.Features.ALL.withDht(dht != null && !privateTorrent);
+    }
+
+    @Override
+    public int dhtPort() {
+        io.btget.dht.Dht d = dht;
+        return d == null || privateTorrent ? 0 : d.port();
+    }
+
+    /** A peer's PORT (BEP 5), unless the torrent turned out private (then the DHT is never touched again). */
+    @Override
+    public void dhtNodeLearnt(InetSocketAddress node) {
+        io.btget.dht.Dht d = dht;
+        if (d != null && !privateTorrent) {
+            d.addNode(node);
+        }
     }
 
     @Override

@@ -31,6 +31,15 @@ public interface SessionHost {
     /** Incoming connections for {@code infoHash} go to {@code handler} from now on (replacing any earlier one). */
     void register(InfoHash infoHash, IncomingHandler handler);
 
+    /**
+     * The process's DHT node (BEP 5), started on first use; empty when the DHT is off ({@code --no-dht}) or could not
+     * be started. Call it after {@link #listen} (the node's UDP port defaults to the listen port's number). A private
+     * torrent (BEP 27) must never call it.
+     */
+    default java.util.Optional<io.btget.dht.Dht> dht() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops routing {@code infoHash} to {@code handler} (no-op if another handler replaced it). */
     void unregister(InfoHash infoHash, IncomingHandler handler);
 }

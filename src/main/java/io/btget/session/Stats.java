@@ -21,6 +21,8 @@ package io.btget.session;
  * @param utMetadataPeers connected peers whose extended handshake (BEP 10) names {@code ut_metadata} (BEP 9); 0
  *                       outside the {@code metadata} phase. In that phase {@code piecesHave}/{@code pieceCount} count
  *                       16 KiB metadata pieces (0/0 until a peer told the metadata size) and the byte fields are 0.
+ * @param dhtNodes       nodes in the process's DHT routing table (0 when the DHT is off or the torrent private)
+ * @param dhtPeers       distinct peers this torrent's DHT search found so far (0 when none runs)
  */
 public record Stats(
         String phase,
@@ -38,7 +40,9 @@ public record Stats(
         int hashFailures,
         long wasted,
         long elapsedMillis,
-        int utMetadataPeers) {
+        int utMetadataPeers,
+        int dhtNodes,
+        int dhtPeers) {
 
     /** The phase of a magnet's metadata stage (BEP 9): pieces are metadata pieces, no payload yet. */
     public static final String METADATA = "metadata";
@@ -49,6 +53,22 @@ public record Stats(
             int piecesHave, int pieceCount, int hashFailures, long wasted, long elapsedMillis) {
         this(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate, peersConnected,
                 peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted, elapsedMillis, 0);
+    }
+
+    /** Stats without DHT figures. */
+    public Stats(String phase, long totalBytes, long verifiedBytes, long downloaded, long uploaded,
+            double downloadRate, double uploadRate, int peersConnected, int peersKnown, int seedsConnected,
+            int piecesHave, int pieceCount, int hashFailures, long wasted, long elapsedMillis, int utMetadataPeers) {
+        this(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate, peersConnected,
+                peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted, elapsedMillis,
+                utMetadataPeers, 0, 0);
+    }
+
+    /** These stats with the DHT figures {@code nodes} (routing table) and {@code peers} (found for this torrent). */
+    public Stats withDht(int nodes, int peers) {
+        return new Stats(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate,
+                peersConnected, peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted,
+                elapsedMillis, utMetadataPeers, nodes, peers);
     }
 
     /**

@@ -78,6 +78,13 @@ public final class TorrentSession implements TorrentContext {
     private final io.btget.peer.ext.ExtensionRegistry extensions;
     /** Peers to dial first, besides the config's (those that answered in the metadata stage). */
     private final List<java.net.InetSocketAddress> initialPeers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * The process's DHT node for this torrent; null when off or the torrent is private (BEP 27: then nothing here
+     * ever touches the DHT). Set by the session thread in {@link #run} before any connection exists.
+     */
+    private volatile io.btget.dht.Dht dht;
+    /** This torrent's DHT search while the session runs (session thread sets and closes it). */
+    private volatile io.btget.dht.Dht.Search dhtSearch;
     /** Set before {@link #run} by the caller that ran the metadata stage; null for a .torrent. */
     private volatile MetadataStage.Handover handover;
 
@@ -176,10 +183,44 @@ public final class TorrentSession implements TorrentContext {
         return java.util.Set.of(new java.net.InetSocketAddress(config.bind(), port));
     }
 
-    /** BEP 10 extension protocol and BEP 6 Fast; no DHT bit (no DHT node yet). */
+    /** BEP 10 extension protocol and BEP 6 Fast; the DHT bit (BEP 5) when a node runs and the torrent is public. */
     @Override
     public io.btget.peer.Handshake.Features features() {
-        return io.btget.peer.Handshake.Features.ALL;
+        return io.btget.peer.Handshake.Features.ALL.withDht(dht != null);
+    }
+
+    @Override
+    public int dhtPort() {
+        io.btget.dht.Dht d = dht;
+        return d == null ? 0 : d.port();
+    }
+
+    /** A peer's PORT (BEP 5): its node is pinged and kept if it answers. Never for a private torrent (no node). */
+    @Override
+    public void dhtNodeLearnt(java.net.InetSocketAddress node) {
+        io.btget.dht.Dht d = dht;
+        if (d != null) {
+            d.addNode(node);
+        }
+    }
+
+    /** Whether a DHT search looked for peers of this torrent (for the user's last line when none was found). */
+    public boolean dhtSearched() {
+        return dhtSearch != null;
+    }
+
+    /** Peers from a DHT search join the known-peer list with source DHT; the pool dials them as tracker peers. */
+    private io.btget.dht.Dht.PeerSink dhtSink() {
+        return new io.btget.dht.Dht.PeerSink() {
+            @Override
+            public void peersFound(List<java.net.InetSocketAddress> peers) {
+                PeerPool p = pool;
+                if (p != null) {
+                    p.addKnown(peers, io.btget.peer.KnownPeers.Source.DHT);
+                    p.wake();
+                }
+            }
+        };
     }
 
     @Override
@@ -197,6 +238,9 @@ public final class TorrentSession implements TorrentContext {
     public Outcome run() throws InterruptedException {
         pool = new PeerPool(this, config.maxPeers());
         listenPort = host.listen();
+        if (!torrent.isPrivate()) { // BEP 27: a private torrent never touches the DHT
+            dht = host.dht().orElse(null);
+        }
         host.register(torrent.infoHash(), incoming); // held until the pool starts, refused once we end
         MetadataStage.Handover h = handover;
         if (h != null) {
@@ -258,7 +302,7 @@ public final class TorrentSession implements TorrentContext {
         for (String t : config.extraTrackers()) {
             tiers.add(List.of(t));
         }
-        if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty()
+        if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty() && dht == null
                 && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
@@ -272,10 +316,18 @@ public final class TorrentSession implements TorrentContext {
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
         announcer.start();
+        io.btget.dht.Dht d = dht;
+        if (d != null) { // a seeder announces too: leechers find it through the DHT
+            dhtSearch = d.search(torrent.infoHash(), listenPort, dhtSink());
+        }
         try {
             return loop();
         } finally {
             phase = "stopping";
+            io.btget.dht.Dht.Search search = dhtSearch;
+            if (search != null) {
+                search.close();
+            }
             pool.close();
             announcer.close();
             phase = isComplete() ? "complete" : "stopped";
@@ -320,6 +372,10 @@ public final class TorrentSession implements TorrentContext {
                     && wantsOutgoingConnections()) {
                 lastPeerHunt = now;
                 announcer.announceNow();
+                io.btget.dht.Dht.Search search = dhtSearch;
+                if (search != null) {
+                    search.lookAgain(); // rate-limited by the node
+                }
             }
             boolean fullRechoke = now - lastRechoke >= Duration.ofSeconds(10).toNanos();
             if (fullRechoke) {
@@ -355,7 +411,7 @@ public final class TorrentSession implements TorrentContext {
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
             if (announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
-                    && initialPeers.isEmpty()
+                    && initialPeers.isEmpty() && dhtSearch == null
                     && pool.connections().isEmpty() && pool.knownCount() == 0) {
                 lastTrackerError = String.join("; ", announcer.lastErrors());
                 return Outcome.NO_PEERS;
@@ -438,10 +494,25 @@ public final class TorrentSession implements TorrentContext {
                 seeds++;
             }
         }
-        return new Stats(phaseName, torrent.totalLength(), verified, downloaded.sum(), uploaded.sum(),
+        Stats s = new Stats(phaseName, torrent.totalLength(), verified, downloaded.sum(), uploaded.sum(),
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
                 completion.haveCount(), torrent.pieceCount(), completion.hashFailures(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
+        io.btget.dht.Dht d = dht;
+        if (d == null) {
+            return s;
+        }
+        io.btget.dht.Dht.Search search = dhtSearch;
+        return s.withDht(dhtNodes(d), search == null ? 0 : search.peersFound());
+    }
+
+    /** Nodes in the DHT routing table, 0 when the node cannot tell (a progress view must not fail for it). */
+    static int dhtNodes(io.btget.dht.Dht d) {
+        try {
+            return d.stats().nodes();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The last error a tracker reported, for the user's final line when nothing worked. */

@@ -46,19 +46,12 @@ public final class MetadataStore {
 
     /**
      * {@code $BTGET_STATE_DIR/metadata}, else {@code $XDG_STATE_HOME/btget/metadata}, else
-     * {@code <home>/.local/state/btget/metadata}. A relative {@code BTGET_STATE_DIR} is taken from the current
+     * {@code <home>/.local/state/btget/metadata}: {@code metadata} in the {@link StateDir}. A relative {@code BTGET_STATE_DIR} is taken from the current
      * directory (the user named it: writing to their home instead would surprise them); an empty or relative
      * {@code XDG_STATE_HOME} is ignored, as the XDG specification asks.
      */
     public static Path defaultDirectory(Map<String, String> env, String home) {
-        String own = env.get("BTGET_STATE_DIR");
-        if (own != null && !own.isEmpty()) {
-            return Path.of(own).toAbsolutePath().resolve("metadata");
-        }
-        String xdg = env.get("XDG_STATE_HOME");
-        Path state = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
-                : Path.of(home, ".local", "state");
-        return state.resolve("btget").resolve("metadata");
+        return StateDir.of(env, home).resolve("metadata");
     }
 
     public Path directory() {

@@ -72,7 +72,7 @@ class LiveLineIT {
         try (ServerSocket silentPeer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             for (int columns : new int[] {40, 64}) {
                 check(columns, onTerminal(columns, "'" + java() + "' -jar '" + jar() + "' download '" + torrent
-                        + "' -d out -v --stall-timeout 12 --progress live --bind 127.0.0.1 -p 0 --peer 127.0.0.1:"
+                        + "' -d out -v --stall-timeout 12 --progress live --bind 127.0.0.1 -p 0 --no-dht --peer 127.0.0.1:"
                         + silentPeer.getLocalPort() + "; echo EXIT=$?"));
             }
         }

@@ -179,7 +179,7 @@ class MagnetDownloadIT {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar",
                 Path.of(System.getProperty("btget.jar", "target/btget.jar")).toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(io.btget.DhtOff.args(List.of(args))); // no DHT (the internet) unless the test is about it
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
         pb.environment().put("BTGET_STATE_DIR", dir.resolve("state").toString()); // never the user's own

@@ -92,6 +92,34 @@ class SessionRunnerTest {
     }
 
     @Test
+    void withTheDhtOnLinesShowItsNodesAndPeersAndJsonCarriesThemFittedToEveryWidth() throws Exception {
+        StringWriter json = new StringWriter();
+        ProgressView jsonView = ProgressViews.choose(true, ProgressViews.Mode.AUTO, false, new PrintWriter(json));
+        SessionRunner.Listener listener = new SessionRunner.Listener(jsonView, torrent(), true);
+        Stats s = stats("downloading", 1L << 30, 2, 1000).withDht(120, 3);
+        listener.stats(s);
+        assertThat(json.toString()).contains("\"dhtNodes\":120").contains("\"dhtPeers\":3");
+        assertThat(listener.line(s).full()).contains("dht: 120 nodes, 3 peers");
+        assertThat(listener.line(stats("downloading", 0, 0, 1000)).full()).as("0 while bootstrapping")
+                .contains("dht: 0 nodes, 0 peers");
+        for (String phase : new String[] {"downloading", "seeding"}) {
+            var line = listener.line(stats(phase, 1L << 30, 0, 1000).withDht(100_000, 1_000));
+            for (int width = 20; width <= 200; width++) {
+                assertThat(line.fit(width).length()).as("%s at %d", phase, width).isLessThan(width);
+            }
+        }
+        assertThat(listener.line(Stats.metadata(1, 2, 1, 0, 0, 1_000).withDht(8, 1)).full())
+                .contains("dht: 8 nodes, 1 peer");
+
+        StringWriter off = new StringWriter();
+        SessionRunner.Listener noDht = new SessionRunner.Listener(
+                ProgressViews.choose(true, ProgressViews.Mode.AUTO, false, new PrintWriter(off)), torrent());
+        noDht.stats(stats("downloading", 1L << 30, 2, 1000));
+        assertThat(off.toString()).doesNotContain("dht");
+        assertThat(noDht.line(stats("downloading", 1L << 30, 2, 1000)).full()).doesNotContain("dht");
+    }
+
+    @Test
     void theMetadataPhaseIsAProgressObjectInJsonAndALineOfPeersAndPiecesOtherwise() {
         StringWriter json = new StringWriter();
         ProgressView jsonView = ProgressViews.choose(true, ProgressViews.Mode.AUTO, false, new PrintWriter(json));

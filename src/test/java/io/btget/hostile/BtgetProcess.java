@@ -39,7 +39,7 @@ final class BtgetProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString()));
-        cmd.addAll(args);
+        cmd.addAll(io.btget.DhtOff.args(args)); // no DHT (the internet) unless the test is about it
         Files.createDirectories(logDir);
         String tag = Long.toString(System.nanoTime());
         Path out = logDir.resolve("out-" + tag + ".txt");

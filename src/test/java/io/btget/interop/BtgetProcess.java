@@ -31,7 +31,7 @@ final class BtgetProcess implements AutoCloseable {
     static List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar().toString()));
-        cmd.addAll(args);
+        cmd.addAll(io.btget.DhtOff.args(args)); // no DHT (the internet) unless the test is about it
         return cmd;
     }
 

@@ -78,7 +78,7 @@ class LocaleIT extends InteropTestBase {
     private Run jar(String javaHome, String env, String... args) throws IOException, InterruptedException {
         StringBuilder script = new StringBuilder("exec env -i PATH=/usr/bin:/bin " + env + " '" + javaHome
                 + "/bin/java' -jar '" + BtgetProcess.jar() + "'");
-        for (String a : args) {
+        for (String a : io.btget.DhtOff.args(List.of(args))) {
             script.append(' ').append(word(a));
         }
         return sh(script.toString());
@@ -213,7 +213,7 @@ class LocaleIT extends InteropTestBase {
         List<String> cmd = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "LC_ALL=C",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", BtgetProcess.jar().toString(),
                 "download", "mk.torrent", "-d", "out", "--peer", "127.0.0.1:9", "--bind", "127.0.0.1",
-                "--stall-timeout", "120s", "--json"));
+                "--stall-timeout", "120s", "--json", "--no-dht"));
         try (ManagedProcess p = track(ManagedProcess.start("btget-term", logs(), dir, cmd))) {
             ProcessHandle parent = ProcessHandle.of(p.pid()).orElseThrow();
             p.await(() -> parent.children().findAny().isPresent() && p.stdout().contains("\"event\""),
@@ -234,7 +234,7 @@ class LocaleIT extends InteropTestBase {
         List<String> cmd = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "LC_ALL=C",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", BtgetProcess.jar().toString(),
                 "download", "mk.torrent", "-d", "out", "--peer", "127.0.0.1:9", "--bind", "127.0.0.1",
-                "--stall-timeout", "120s", "--json"));
+                "--stall-timeout", "120s", "--json", "--no-dht"));
         ManagedProcess p = track(ManagedProcess.start(name, logs(), dir, cmd));
         ProcessHandle parent = ProcessHandle.of(p.pid()).orElseThrow();
         p.await(() -> parent.children().findAny().isPresent() && p.stdout().contains("\"event\""),

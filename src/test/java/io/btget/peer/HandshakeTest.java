@@ -61,6 +61,16 @@ class HandshakeTest {
     }
 
     @Test
+    void theDhtBitIsByteSevenBitOneAndOnlyWhenAsked() throws Exception {
+        byte[] with = Handshake.ours(HASH, ID, Handshake.Features.ALL.withDht(true)).encode();
+        assertThat(with[20 + 7]).isEqualTo((byte) 0x05); // BEP 5 0x01 with BEP 6 Fast 0x04
+        assertThat(Handshake.parse(with).supportsDht()).isTrue();
+        byte[] without = Handshake.ours(HASH, ID, Handshake.Features.ALL).encode();
+        assertThat(without[20 + 7]).isEqualTo((byte) 0x04);
+        assertThat(Handshake.parse(without).supportsDht()).isFalse();
+    }
+
+    @Test
     void refusesAnotherProtocolAtTheFirstByte() {
         // an encrypted (BEP 8 MSE) peer starts with random bytes; no need to wait for 67 more
         DataInputStream in = stream(new byte[] {(byte) 0xa7});

@@ -47,6 +47,7 @@ class PeerConnectionProtocolTest {
     private static final int ID_HAVE_NONE = 0x0F;
     private static final int ID_REJECT = 0x10;
     private static final int ID_ALLOWED_FAST = 0x11;
+    private static final int ID_PORT = 9;
 
     private final Ctx ctx = new Ctx();
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -382,6 +383,103 @@ class PeerConnectionProtocolTest {
         return notAllowed;
     }
 
+    // ---- BEP 5: the DHT bit and PORT ----
+
+    @Test
+    void whenBothSidesSetTheDhtBitOurPortFollowsTheBitfield() throws Exception {
+        ctx.dhtPort = 6881;
+        ctx.have.setAll();
+        Socket peer = connect(true, false, 0, true);
+        assertThat(ctx.connection.supportsDht()).isTrue();
+        ctx.connection.start();
+        assertThat(read(peer).id).isEqualTo(ID_HAVE_ALL);
+        Wire port = read(peer);
+        assertThat(port.id).isEqualTo(ID_PORT);
+        assertThat(ByteBuffer.wrap(port.payload).getShort() & 0xffff).isEqualTo(6881);
+    }
+
+    @Test
+    void aPeerWithoutTheDhtBitGetsNoPort() throws Exception {
+        ctx.dhtPort = 6881;
+        ctx.have.setAll();
+        Socket peer = connect(true, false, 0, false);
+        ctx.connection.start();
+        ctx.connection.unchoke();
+        assertThat(read(peer).id).isEqualTo(ID_HAVE_ALL);
+        assertThat(readSkipping(peer, ID_ALLOWED_FAST).id).isEqualTo(ID_UNCHOKE);
+    }
+
+    @Test
+    void withoutADhtNodeOurHandshakeHasNoDhtBitAndNoPortIsSent() throws Exception {
+        ctx.dhtPort = 0; // DHT off, or a private torrent (BEP 27)
+        assertThat(Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), ctx.features()).supportsDht()).isFalse();
+        ctx.have.setAll();
+        Socket peer = connect(true, false, 0, true);
+        assertThat(ctx.connection.supportsDht()).isFalse();
+        ctx.connection.start();
+        ctx.connection.unchoke();
+        assertThat(read(peer).id).isEqualTo(ID_HAVE_ALL);
+        assertThat(readSkipping(peer, ID_ALLOWED_FAST).id).isEqualTo(ID_UNCHOKE);
+    }
+
+    @Test
+    void aPeersPortGivesItsDhtNodeOncePerConnection() throws Exception {
+        ctx.dhtPort = 6881;
+        Socket peer = connect(true, false, 0, true);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_PORT, new byte[] {0x1a, (byte) 0xe1}); // 6881
+        send(out, ID_PORT, new byte[] {0x1a, (byte) 0xe2}); // a second one is not acted on
+        send(out, ID_HAVE_ALL, new byte[0]);
+        awaitSeed();
+        assertThat(ctx.dhtNodes).containsExactly(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 6881));
+        assertThat(closedReason).isNotDone();
+    }
+
+    @Test
+    void aPortFromAPeerWithoutTheDhtBitOrOfZeroIsIgnoredNotAViolation() throws Exception {
+        ctx.dhtPort = 6881;
+        Socket peer = connect(true, false, 0, false);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_PORT, new byte[] {0x1a, (byte) 0xe1});
+        send(out, ID_HAVE_ALL, new byte[0]);
+        awaitSeed();
+        assertThat(ctx.dhtNodes).isEmpty();
+        assertThat(closedReason).isNotDone();
+    }
+
+    @Test
+    void aPortOfZeroIsIgnored() throws Exception {
+        ctx.dhtPort = 6881;
+        Socket peer = connect(true, false, 0, true);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_PORT, new byte[] {0, 0});
+        send(out, ID_HAVE_ALL, new byte[0]);
+        awaitSeed();
+        assertThat(ctx.dhtNodes).isEmpty();
+    }
+
+    @Test
+    void aPrivateTorrentActsOnNoPort() throws Exception {
+        ctx.dhtPort = 0;
+        Socket peer = connect(true, false, 0, true);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_PORT, new byte[] {0x1a, (byte) 0xe1});
+        send(out, ID_HAVE_ALL, new byte[0]);
+        awaitSeed();
+        assertThat(ctx.dhtNodes).isEmpty();
+    }
+
+    /** The reader handled the peer's HAVE_ALL, so everything sent before it too (bounded by the class timeout). */
+    private void awaitSeed() throws InterruptedException {
+        while (!ctx.connection.isSeed()) {
+            Thread.sleep(5);
+        }
+    }
+
     // ---- plumbing ----
 
     /** A connected socket pair on loopback; our end wrapped in a (not yet started) connection. */
@@ -391,6 +489,11 @@ class PeerConnectionProtocolTest {
 
     /** As {@link #connect(boolean, boolean)}; with {@code buffers} > 0, socket buffers that small (a peer not reading). */
     private Socket connect(boolean peerFast, boolean peerExtensions, int buffers) throws IOException {
+        return connect(peerFast, peerExtensions, buffers, false);
+    }
+
+    /** As above; {@code peerDht}: the peer sets the BEP 5 DHT bit. */
+    private Socket connect(boolean peerFast, boolean peerExtensions, int buffers, boolean peerDht) throws IOException {
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         toClose.add(server);
         Socket peer = new Socket();
@@ -407,7 +510,7 @@ class PeerConnectionProtocolTest {
         }
         Handshake us = Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), ctx.features());
         Handshake them = Handshake.ours(ctx.infoHash(), PeerId.generate(new Random(7)),
-                new Handshake.Features(peerExtensions, peerFast));
+                new Handshake.Features(peerExtensions, peerFast, peerDht));
         ctx.connection = PeerConnection.over(new TcpTransport(ours), us, them, false, ctx,
                 (conn, why, bad) -> {
                     closedReason.complete(why);
@@ -468,10 +571,24 @@ class PeerConnectionProtocolTest {
         volatile boolean metadataKnown = true;
         /** Whether blocks can be read from "disk" (zeros) for uploads. */
         volatile boolean blocks;
+        /** Our DHT node's port; 0: no DHT for this torrent (off, or private), so no DHT bit either. */
+        volatile int dhtPort;
+        /** Nodes the connection reported from PORT messages. */
+        final List<java.net.InetSocketAddress> dhtNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public Handshake.Features features() {
-            return Handshake.Features.ALL;
+            return Handshake.Features.ALL.withDht(dhtPort > 0);
+        }
+
+        @Override
+        public int dhtPort() {
+            return dhtPort;
+        }
+
+        @Override
+        public void dhtNodeLearnt(java.net.InetSocketAddress node) {
+            dhtNodes.add(node);
         }
 
         @Override
