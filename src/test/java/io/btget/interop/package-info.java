@@ -22,5 +22,10 @@
  * <p>Facts the tests rely on (see /work/shared/notes/real-peers.md): transmission never dials loopback peers and
  * creates no empty files; aria2c cannot use UDP trackers with DHT off; opentracker re-announces every ~30 min and
  * btget never re-announces sooner than 30 s, so peers that arrive late must dial in.
+ *
+ * <p>DHT (issue 10): {@code LibtorrentDht} runs lt-dht.py, a python3-libtorrent DHT node on its own 127.N.0.1 that
+ * logs every KRPC packet as a JSON line; {@code DhtHarnessSelfCheckIT} runs {@code DhtIT}'s set-ups with libtorrent
+ * and aria2c only. libtorrent 2.0.8 keeps bootstrap nodes out of its table and answers get_peers only with peers
+ * announced to it; aria2c 1.36's DHT works on 127.x (pass {@code --dht-file-path}).
  */
 package io.btget.interop;
