@@ -55,6 +55,8 @@ public final class Client implements SessionHost, AutoCloseable {
     private Dht dht;
     /** The DHT could not be started (or we are closed): not tried again. Guarded by {@code this}. */
     private boolean dhtGaveUp;
+    /** Torrents that never use the DHT (BEP 27), by info hash. Guarded by {@code this}. */
+    private final java.util.Set<InfoHash> privateTorrents = new java.util.HashSet<>();
 
     /** Starts a DHT node: {@link DhtNode} in production, a fake in tests. */
     @FunctionalInterface
@@ -210,6 +212,25 @@ public final class Client implements SessionHost, AutoCloseable {
         return Optional.of(dht);
     }
 
+    /**
+     * Closes the DHT node when every torrent registered with this client has said it never uses the DHT (a magnet
+     * whose info turned out private); a later {@link #dht} call from a public torrent starts a node again.
+     */
+    @Override
+    public void dhtUnwanted(InfoHash infoHash) {
+        Dht node;
+        synchronized (this) {
+            privateTorrents.add(infoHash);
+            if (dht == null || !privateTorrents.containsAll(torrents.keySet())) {
+                return;
+            }
+            node = dht;
+            dht = null;
+        }
+        log.debug("DHT: no public torrent left; the node is closed");
+        closeNode(node);
+    }
+
     /** The DHT node if one runs (without starting one). */
     public synchronized Optional<Dht> runningDht() {
         return Optional.ofNullable(dht);
@@ -234,6 +255,10 @@ public final class Client implements SessionHost, AutoCloseable {
             dht = null;
             dhtGaveUp = true;
         }
+        closeNode(node);
+    }
+
+    private static void closeNode(Dht node) {
         if (node instanceof AutoCloseable c) {
             try {
                 c.close();

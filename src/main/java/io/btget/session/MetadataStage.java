@@ -263,6 +263,7 @@ public final class MetadataStage implements TorrentContext {
                             infoHash.hex());
                 }
                 closeDhtSearch();
+                host.dhtUnwanted(infoHash); // the node itself closes when no public torrent is left
             }
             listener.stats(stats()); // the last metadata piece, so a view's last metadata line is complete
             Map<String, Object> f = new LinkedHashMap<>();

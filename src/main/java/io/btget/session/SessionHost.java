@@ -40,6 +40,14 @@ public interface SessionHost {
         return java.util.Optional.empty();
     }
 
+    /**
+     * {@code infoHash} turned out private (BEP 27: a magnet's fetched info said so): it will never use the DHT. When
+     * no other torrent of the process wants the DHT, the node is closed (its table saved), so that nothing of this
+     * run touches the DHT from then on.
+     */
+    default void dhtUnwanted(InfoHash infoHash) {
+    }
+
     /** Stops routing {@code infoHash} to {@code handler} (no-op if another handler replaced it). */
     void unregister(InfoHash infoHash, IncomingHandler handler);
 }

@@ -100,6 +100,8 @@ class MetadataStageDhtTest {
         assertThat(result.peers()).as("a private torrent's peers come from its trackers only (BEP 27): the peer "
                 + "only the DHT named is not handed to the download").doesNotContain(seederAddress);
         assertThat(search.closed).as("the search ends once the torrent is known private").isTrue();
+        assertThat(fake.closed).as("no public torrent is left: the node itself is closed").isTrue();
+        assertThat(leech.runningDht()).isEmpty();
 
         int callsBefore = fake.calls.get();
         stage.dhtNodeLearnt(new InetSocketAddress(InetAddress.getLoopbackAddress(), 7000));
