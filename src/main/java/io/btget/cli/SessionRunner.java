@@ -415,14 +415,14 @@ final class SessionRunner {
                         .add(Units.bytes(s.uploaded()) + " sent", 50)
                         .add(String.format(Locale.ROOT, "ratio %.2f", ratio), 60)
                         .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
-                        .add(dhtText, 25)
+                        .add(dhtText, 55)
                         .add(trouble == null ? "" : trouble, 80).build();
             }
             return b.add(pct, 100).add(bar, 20).add(Units.bytes(s.verifiedBytes()) + "/" + Units.bytes(s.totalBytes()), 50)
                     .add("DL " + Units.rate(s.downloadRate()), 90).add("UL " + Units.rate(s.uploadRate()), 30)
                     .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
                     .add("ETA " + Units.duration(s.etaSeconds()), 60)
-                    .add(dhtText, 25)
+                    .add(dhtText, 55)
                     .add(trouble == null ? "" : trouble, 85).build();
         }
 

@@ -22,13 +22,16 @@ public final class MetadataLine {
         return of(s, trouble, null);
     }
 
-    /** As above, with {@code dht} ("dht: 120 nodes, 3 peers", or null) before the trouble, dropped first. */
+    /**
+     * As above, with {@code dht} ("dht: 120 nodes, 3 peers", or null) before the trouble; for a trackerless magnet it
+     * is the one sign of progress, so it stays until only "fetching metadata:" is left.
+     */
     public static StatusLine of(Stats s, String trouble, String dht) {
         String pieces = s.pieceCount() == 0 ? "size not known yet"
                 : s.piecesHave() + "/" + Units.count(s.pieceCount(), "piece");
         String peers = s.peersConnected() + " of " + Units.count(s.peersKnown(), "peer") + " ("
                 + s.utMetadataPeers() + " with ut_metadata),";
         return StatusLine.builder().add("fetching metadata:", 100).add(peers, 80).add(pieces, 90)
-                .add(dht == null ? "" : dht, 25).add(trouble == null ? "" : trouble, 85).build();
+                .add(dht == null ? "" : dht, 95).add(trouble == null ? "" : trouble, 85).build();
     }
 }

@@ -42,6 +42,13 @@ class MetadataLineTest {
     }
 
     @Test
+    void theDhtPartOfATrackerlessMagnetOutlastsThePeersAndPiecesOnANarrowTerminal() {
+        StatusLine line = MetadataLine.of(NO_SIZE_YET, null, "dht: 12 nodes, 0 peers");
+        assertThat(line.fit(80)).contains("dht: 12 nodes, 0 peers");
+        assertThat(line.fit(60)).isEqualTo("fetching metadata: dht: 12 nodes, 0 peers");
+    }
+
+    @Test
     void theLiveViewDrawsTheMetadataLine() {
         StringWriter sink = new StringWriter();
         try (LiveLineView view = new LiveLineView(new PrintWriter(sink), () -> 100)) {
