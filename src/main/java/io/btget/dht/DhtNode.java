@@ -215,7 +215,8 @@ public final class DhtNode implements Dht, AutoCloseable {
         table = new RoutingTable(ownId, DhtLimits.ROUTING_TABLE_MAX_NODES, random);
         tokens = new Tokens(random, now);
         peerStore = new PeerStore(DhtLimits.PEER_STORE_MAX_INFO_HASHES, DhtLimits.PEER_STORE_MAX_PEERS_PER_INFO_HASH,
-                DhtLimits.PEER_STORE_MAX_PEERS, DhtLimits.PEER_STORE_TTL_NANOS);
+                DhtLimits.PEER_STORE_MAX_PEERS, DhtLimits.PEER_STORE_TTL_NANOS, PeerStore.MAX_INFO_HASHES_PER_SOURCE,
+                random);
         nextTick = now;
         nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
         nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
