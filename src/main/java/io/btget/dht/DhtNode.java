@@ -134,6 +134,10 @@ public final class DhtNode implements Dht, AutoCloseable {
     private volatile List<NodeInfo> finalTable = List.of();
     /** Set once by start(), then read-only. */
     private volatile DatagramSocket socket;
+    /** The state file's lock when we hold it (then we own the saved id and save at close); set by start(). */
+    private volatile StateFileLock stateLock;
+    /** The nodes the state file held at start (saved again at close unless proved dead); set by start(). */
+    private volatile List<NodeInfo> loadedNodes = List.of();
     private Thread reader;
     private Thread scheduler;
 
@@ -164,8 +168,10 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     /**
-     * Binds the UDP socket, loads the state file (a corrupt one is ignored with a warning), starts the reader and
-     * node threads and bootstraps (in the background: nothing here waits for the network).
+     * Binds the UDP socket, locks and loads the state file (a corrupt one is ignored with a warning), starts the
+     * reader and node threads and bootstraps (in the background: nothing here waits for the network). When another
+     * process (or node of this JVM) holds the state file's {@link StateFileLock}, this node takes a fresh random
+     * id, bootstraps from the saved nodes all the same, and saves nothing at close.
      *
      * @throws IOException when the socket cannot be bound (the port is taken, say)
      * @throws IllegalStateException when called twice or after close
@@ -187,16 +193,30 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (config.stateFile().isPresent()) {
             Path file = config.stateFile().get();
             try {
+                stateLock = StateFileLock.tryAcquire(file).orElse(null);
+                if (stateLock == null) {
+                    log.debug("the DHT state file {} is in use by another btget: a fresh node id, nothing saved",
+                            file);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot lock the DHT state file (a fresh node id, nothing saved): {}", e.getMessage());
+            }
+            try {
                 saved = RoutingTableFile.load(file);
             } catch (IOException e) {
                 log.warn("ignoring the DHT state file: {}", e.getMessage());
             }
         }
-        ownId = saved.map(RoutingTableFile.State::id).orElseGet(() -> NodeId.random(random));
+        // Only the holder of the state file's lock takes the saved id: two processes with one id would drop each
+        // other's queries (our own id) and confuse every remote table. The saved nodes serve both.
+        ownId = saved.filter(x -> stateLock != null).map(RoutingTableFile.State::id)
+                .orElseGet(() -> NodeId.random(random));
+        loadedNodes = saved.map(RoutingTableFile.State::nodes).orElse(List.of());
         table = new RoutingTable(ownId, DhtLimits.ROUTING_TABLE_MAX_NODES, random);
         tokens = new Tokens(random, now);
         peerStore = new PeerStore(DhtLimits.PEER_STORE_MAX_INFO_HASHES, DhtLimits.PEER_STORE_MAX_PEERS_PER_INFO_HASH,
-                DhtLimits.PEER_STORE_MAX_PEERS, DhtLimits.PEER_STORE_TTL_NANOS);
+                DhtLimits.PEER_STORE_MAX_PEERS, DhtLimits.PEER_STORE_TTL_NANOS, PeerStore.MAX_INFO_HASHES_PER_SOURCE,
+                random);
         nextTick = now;
         nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
         nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
@@ -423,7 +443,8 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     /**
      * Stops the threads, completes pending futures (lookups with what they found, pings with false), saves the
-     * state file (our id and up to {@link DhtLimits#MAX_SAVED_NODES} nodes) and closes the socket. Idempotent.
+     * state file when this node holds its lock (our id and up to {@link DhtLimits#MAX_SAVED_NODES} nodes, as
+     * {@link RoutingTableFile#nodesToSave} picks them), releases the lock and closes the socket. Idempotent.
      */
     @Override
     public void close() {
@@ -438,6 +459,9 @@ public final class DhtNode implements Dht, AutoCloseable {
             join(reader, CALL_TIMEOUT_MILLIS);
         }
         bootstrapped.complete(0); // if the node's thread did not
+        if (stateLock != null) {
+            stateLock.close(); // after the node's thread saved (or gave up waiting for it)
+        }
 
     }
 
@@ -694,9 +718,10 @@ public final class DhtNode implements Dht, AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("DHT node closing: {}", e.toString());
         }
-        if (config.stateFile().isPresent()) {
+        if (config.stateFile().isPresent() && stateLock != null && stateLock.held()) {
             try {
-                RoutingTableFile.save(config.stateFile().get(), ownId, table.goodNodes(now));
+                RoutingTableFile.save(config.stateFile().get(), ownId,
+                        RoutingTableFile.nodesToSave(table, loadedNodes, now));
             } catch (IOException | RuntimeException e) {
                 log.warn("could not save the DHT state file: {}", e.getMessage());
             }

@@ -21,10 +21,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The DHT state file: our node id and the nodes worth asking first next time (BEP 5 suggests keeping them across
@@ -48,6 +51,55 @@ public final class RoutingTableFile {
     private static final BencodeLimits LIMITS = new BencodeLimits(DhtLimits.MAX_STATE_FILE_BYTES, 4, 16);
 
     private RoutingTableFile() {
+    }
+
+    /**
+     * The nodes to save at close, at most {@link DhtLimits#MAX_SAVED_NODES}: the table's good nodes first, then its
+     * questionable ones, then the nodes {@code loaded} from the file at start that were not proved dead. A node
+     * that never answered during this run is not dead (an offline or short run must not wipe the saved table); a
+     * loaded node is proved dead when the table holds it as bad (it answered, then failed
+     * {@link RoutingTable#MAX_FAILURES} queries in a row) or when another id now answers at its address. So the
+     * saved set only shrinks by nodes shown dead, never because a run was too short to hear from them. (A loaded
+     * node that answered, then failed and was replaced in its bucket, is not remembered as dead: it may be saved
+     * again, after every live one.) Distinct ids and addresses; must run on the table's thread.
+     */
+    public static List<NodeInfo> nodesToSave(RoutingTable table, List<NodeInfo> loaded, long nowNanos) {
+        List<NodeInfo> good = new ArrayList<>();
+        List<NodeInfo> questionable = new ArrayList<>();
+        for (NodeInfo n : table.nodes()) {
+            Optional<RoutingTable.Status> st = table.status(n.id(), nowNanos);
+            if (st.isEmpty() || st.get() == RoutingTable.Status.BAD) {
+                continue;
+            }
+            (st.get() == RoutingTable.Status.GOOD ? good : questionable).add(n);
+        }
+        Map<InetSocketAddress, NodeId> tableAddresses = new HashMap<>();
+        for (NodeInfo n : table.nodes()) {
+            tableAddresses.put(n.address(), n.id());
+        }
+        List<NodeInfo> out = new ArrayList<>();
+        Set<NodeId> ids = new HashSet<>();
+        Set<InetSocketAddress> addresses = new HashSet<>();
+        for (List<NodeInfo> group : List.of(good, questionable, loaded)) {
+            for (NodeInfo n : group) {
+                if (out.size() >= DhtLimits.MAX_SAVED_NODES) {
+                    return out;
+                }
+                if (group == loaded) {
+                    if (table.find(n.id()).isPresent()) {
+                        continue; // in the table: saved above when not bad
+                    }
+                    NodeId there = tableAddresses.get(n.address());
+                    if (there != null && !there.equals(n.id())) {
+                        continue; // another node answers at its address now
+                    }
+                }
+                if (ids.add(n.id()) && addresses.add(n.address())) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
     }
 
     /** Writes {@code id} and up to {@link DhtLimits#MAX_SAVED_NODES} of {@code nodes} to {@code file}, atomically. */

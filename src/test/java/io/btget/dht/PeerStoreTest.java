@@ -76,45 +76,47 @@ class PeerStoreTest {
     }
 
     @Test
-    void aFullInfoHashForgetsItsOldestAnnounce() {
-        PeerStore store = new PeerStore(10, 3, 100, TTL);
+    void aFullInfoHashDropsOneOfItsPeersForANewcomer() {
+        PeerStore store = new PeerStore(10, 3, 100, TTL, 32, random);
         for (int i = 0; i < 5; i++) {
             store.announce(hash(1), peer(i), false, T0 + i);
         }
-        store.announce(hash(1), peer(2), false, T0 + 5); // refreshed: now the newest
-        store.announce(hash(1), peer(5), false, T0 + 6);
-        assertThat(store.peers(hash(1), 10, random, T0 + 7)).containsExactlyInAnyOrder(peer(2), peer(4), peer(5));
+        List<InetSocketAddress> kept = store.peers(hash(1), 10, random, T0 + 7);
+        assertThat(kept).hasSize(3).contains(peer(4)).isSubsetOf(peer(0), peer(1), peer(2), peer(3), peer(4));
         assertThat(store.peerCount()).isEqualTo(3);
     }
 
     @Test
-    void aFullStoreForgetsTheInfoHashAnnouncedLeastRecently() {
-        PeerStore store = new PeerStore(3, 10, 100, TTL);
+    void aFullStoreDropsAnInfoHashWithTheFewestPeers() {
+        PeerStore store = new PeerStore(3, 10, 100, TTL, 32, random);
         store.announce(hash(1), peer(1), false, T0);
-        store.announce(hash(2), peer(2), false, T0 + 1);
-        store.announce(hash(3), peer(3), false, T0 + 2);
-        store.announce(hash(1), peer(4), false, T0 + 3); // hash 1 is now the newest
-        store.announce(hash(4), peer(5), false, T0 + 4); // evicts hash 2
+        store.announce(hash(1), peer(2), false, T0 + 1);
+        store.announce(hash(2), peer(3), false, T0 + 2); // one peer: the one to go
+        store.announce(hash(3), peer(4), false, T0 + 3);
+        store.announce(hash(3), peer(5), false, T0 + 4);
+        store.announce(hash(4), peer(6), false, T0 + 5);
         assertThat(store.infoHashCount()).isEqualTo(3);
-        assertThat(store.peers(hash(2), 10, random, T0 + 5)).isEmpty();
-        assertThat(store.peers(hash(1), 10, random, T0 + 5)).containsExactlyInAnyOrder(peer(1), peer(4));
-        assertThat(store.peerCount()).isEqualTo(4);
+        assertThat(store.peers(hash(2), 10, random, T0 + 6)).isEmpty();
+        assertThat(store.peers(hash(1), 10, random, T0 + 6)).containsExactlyInAnyOrder(peer(1), peer(2));
+        assertThat(store.peers(hash(3), 10, random, T0 + 6)).containsExactlyInAnyOrder(peer(4), peer(5));
+        assertThat(store.peers(hash(4), 10, random, T0 + 6)).containsExactly(peer(6));
+        assertThat(store.peerCount()).isEqualTo(5);
     }
 
     @Test
-    void getPeersDoesNotKeepAnInfoHashFromEviction() {
-        PeerStore store = new PeerStore(2, 10, 100, TTL);
+    void aFullStoreDropsAnExpiredInfoHashFirst() {
+        PeerStore store = new PeerStore(2, 10, 100, TTL, 32, random);
         store.announce(hash(1), peer(1), false, T0);
-        store.announce(hash(2), peer(2), false, T0 + 1);
-        store.peers(hash(1), 10, random, T0 + 2); // a lookup is not an announce
-        store.announce(hash(3), peer(3), false, T0 + 3);
-        assertThat(store.peers(hash(1), 10, random, T0 + 4)).isEmpty();
-        assertThat(store.peers(hash(2), 10, random, T0 + 4)).containsExactly(peer(2));
+        store.announce(hash(2), peer(2), false, T0 + 20 * MINUTE);
+        store.announce(hash(2), peer(3), false, T0 + 20 * MINUTE);
+        store.announce(hash(3), peer(4), false, T0 + 31 * MINUTE);
+        assertThat(store.peers(hash(2), 10, random, T0 + 32 * MINUTE)).containsExactlyInAnyOrder(peer(2), peer(3));
+        assertThat(store.peers(hash(3), 10, random, T0 + 32 * MINUTE)).containsExactly(peer(4));
     }
 
     @Test
     void theTotalOfPeersIsBounded() {
-        PeerStore store = new PeerStore(100, 100, 10, TTL);
+        PeerStore store = new PeerStore(100, 100, 10, TTL, 32, random);
         for (int i = 0; i < 30; i++) {
             store.announce(hash(i % 4), peer(i), false, T0 + i);
             assertThat(store.peerCount()).isLessThanOrEqualTo(10);
@@ -129,13 +131,108 @@ class PeerStoreTest {
     }
 
     @Test
-    void oneInfoHashFillingTheWholeStoreEvictsItsOwnOldest() {
-        PeerStore store = new PeerStore(10, 100, 5, TTL);
+    void aStoreFullOfPeersTakesFromTheLargestSwarm() {
+        PeerStore store = new PeerStore(100, 100, 10, TTL, 32, random);
+        for (int i = 0; i < 7; i++) {
+            store.announce(hash(1), peer(i), false, T0 + i);
+        }
+        store.announce(hash(2), peer(100), false, T0 + 10);
+        store.announce(hash(3), peer(101), false, T0 + 11);
+        store.announce(hash(3), peer(102), false, T0 + 12);
+        store.announce(hash(4), peer(103), false, T0 + 13); // full: one of hash 1's seven goes
+        assertThat(store.peerCount()).isEqualTo(10);
+        assertThat(store.peers(hash(1), 100, random, T0 + 14)).hasSize(6);
+        assertThat(store.peers(hash(2), 100, random, T0 + 14)).containsExactly(peer(100));
+        assertThat(store.peers(hash(3), 100, random, T0 + 14)).hasSize(2);
+        assertThat(store.peers(hash(4), 100, random, T0 + 14)).containsExactly(peer(103));
+    }
+
+    @Test
+    void oneInfoHashFillingTheWholeStoreEvictsItsOwn() {
+        PeerStore store = new PeerStore(10, 100, 5, TTL, 32, random);
         for (int i = 0; i < 8; i++) {
             store.announce(hash(1), peer(i), false, T0 + i);
         }
-        assertThat(store.peers(hash(1), 100, random, T0 + 9))
-                .containsExactlyInAnyOrder(peer(3), peer(4), peer(5), peer(6), peer(7));
+        assertThat(store.peers(hash(1), 100, random, T0 + 9)).hasSize(5).contains(peer(7));
+    }
+
+    @Test
+    void aNewPortFromTheSameIpReplacesItsEntry() {
+        PeerStore store = new PeerStore(10, 10, 100, TTL, 32, random);
+        InetSocketAddress first = new InetSocketAddress("203.0.113.7", 6881);
+        InetSocketAddress second = new InetSocketAddress("203.0.113.7", 51413);
+        store.announce(hash(1), first, false, T0);
+        store.announce(hash(1), peer(1), false, T0 + 1);
+        store.announce(hash(1), second, true, T0 + 2);
+        assertThat(store.peers(hash(1), 10, random, T0 + 3)).containsExactlyInAnyOrder(second, peer(1));
+        assertThat(store.peerCount()).isEqualTo(2);
+        assertThat(store.seedCount(hash(1), T0 + 3)).isEqualTo(1);
+    }
+
+    @Test
+    void oneIpAnnouncingTwoHundredPortsCannotFlushAnInfoHash() {
+        PeerStore store = new PeerStore(10, 20, 1000, TTL, 32, random);
+        for (int i = 0; i < 15; i++) {
+            store.announce(hash(1), peer(i), false, T0 + i);
+        }
+        for (int port = 1; port <= 200; port++) { // announce_peer with 200 ports, or implied_port from 200 sockets
+            store.announce(hash(1), new InetSocketAddress("198.51.100.66", port), false, T0 + 100 + port);
+        }
+        List<InetSocketAddress> kept = store.peers(hash(1), 100, random, T0 + 400);
+        assertThat(kept).hasSize(16).contains(new InetSocketAddress("198.51.100.66", 200));
+        for (int i = 0; i < 15; i++) {
+            assertThat(kept).contains(peer(i));
+        }
+    }
+
+    @Test
+    void oneIpAnnouncingThousandsOfInfoHashesCannotPushOutOtherSwarms() {
+        PeerStore store = new PeerStore(100, 20, 1000, TTL, PeerStore.MAX_INFO_HASHES_PER_SOURCE, random);
+        for (int h = 0; h < 60; h++) {
+            store.announce(hash(h), peer(h), false, T0 + h);
+        }
+        InetSocketAddress flooder = new InetSocketAddress("198.51.100.66", 6881);
+        for (int i = 0; i < 2000; i++) {
+            store.announce(hash(10_000 + i), flooder, false, T0 + 100 + i);
+        }
+        for (int h = 0; h < 60; h++) {
+            assertThat(store.peers(hash(h), 10, random, T0 + 3000)).as("swarm %d", h).containsExactly(peer(h));
+        }
+        assertThat(store.infoHashCount()).isEqualTo(60 + PeerStore.MAX_INFO_HASHES_PER_SOURCE);
+        // the flooder keeps its latest announces
+        assertThat(store.peers(hash(10_000 + 1999), 10, random, T0 + 3000)).containsExactly(flooder);
+        assertThat(store.peers(hash(10_000), 10, random, T0 + 3000)).isEmpty();
+    }
+
+    @Test
+    void manyIpsFloodingMadeUpInfoHashesDoNotPushOutASwarmManyAnnounced() {
+        PeerStore store = new PeerStore(50, 20, 1000, TTL, PeerStore.MAX_INFO_HASHES_PER_SOURCE, random);
+        for (int i = 0; i < 5; i++) {
+            store.announce(hash(1), peer(i), false, T0 + i);
+        }
+        for (int ip = 0; ip < 100; ip++) {
+            InetSocketAddress flooder = new InetSocketAddress("198.51." + (100 + ip / 200) + "." + (1 + ip % 200),
+                    6881);
+            for (int i = 0; i < 32; i++) {
+                store.announce(hash(100_000 + ip * 32 + i), flooder, false, T0 + 100 + ip * 32 + i);
+            }
+        }
+        assertThat(store.infoHashCount()).isEqualTo(50);
+        assertThat(store.peers(hash(1), 10, random, T0 + 10_000)).hasSize(5);
+    }
+
+    @Test
+    void loopbackAndPrivateAnnouncersAreKeyedByIpAndPort() {
+        PeerStore store = new PeerStore(10, 20, 1000, TTL, 32, random);
+        for (int port = 1; port <= 5; port++) {
+            store.announce(hash(1), new InetSocketAddress("127.0.0.1", 40_000 + port), false, T0);
+            store.announce(hash(1), new InetSocketAddress("192.168.1.2", 40_000 + port), false, T0);
+        }
+        assertThat(store.peers(hash(1), 100, random, T0)).hasSize(10);
+        for (int h = 0; h < 40; h++) { // each loopback socket is its own source for the per-source cap too
+            store.announce(hash(100 + h), new InetSocketAddress("127.0.0.1", 50_000 + h), false, T0);
+        }
+        assertThat(store.infoHashCount()).isEqualTo(10);
     }
 
     @Test
@@ -191,6 +288,8 @@ class PeerStoreTest {
         assertThatThrownBy(() -> new PeerStore(1, 0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PeerStore(1, 1, 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PeerStore(1, 1, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PeerStore(1, 1, 1, 1, 0, new Random()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static NodeId hash(int n) {
@@ -203,7 +302,9 @@ class PeerStoreTest {
         return NodeId.of(b);
     }
 
+    /** A distinct public address for each n below 2^24. */
     private static InetSocketAddress peer(int n) {
-        return new InetSocketAddress("10.0." + (n / 250) % 250 + "." + (n % 250 + 1), 6881 + n % 1000);
+        return new InetSocketAddress("21." + (n >>> 16 & 0xff) + "." + (n >>> 8 & 0xff) + "." + (n & 0xff),
+                6881 + n % 1000);
     }
 }

@@ -63,4 +63,44 @@ class RoutingTableFileTest {
         assertThatThrownBy(() -> RoutingTableFile.load(file)).isInstanceOf(IOException.class)
                 .hasMessageContaining("multiple of 26");
     }
+
+    @Test
+    void closeSavesGoodNodesFirstThenLoadedNodesNotProvedDead() {
+        Random r = new Random(3);
+        long now = 1_000;
+        RoutingTable table = new RoutingTable(NodeId.random(r), DhtLimits.ROUTING_TABLE_MAX_NODES, r);
+        NodeInfo good = new NodeInfo(NodeId.random(r), new InetSocketAddress("127.0.0.1", 2001));
+        NodeInfo bad = new NodeInfo(NodeId.random(r), new InetSocketAddress("127.0.0.1", 2002));
+        NodeInfo newcomer = new NodeInfo(NodeId.random(r), new InetSocketAddress("127.0.0.1", 2003));
+        assertThat(table.heard(good, true, now)).isInstanceOf(RoutingTable.Added.class);
+        assertThat(table.heard(bad, true, now)).isInstanceOf(RoutingTable.Added.class);
+        assertThat(table.heard(newcomer, true, now)).isInstanceOf(RoutingTable.Added.class);
+        for (int i = 0; i < RoutingTable.MAX_FAILURES; i++) {
+            table.failed(bad, now);
+        }
+        assertThat(table.status(bad.id(), now)).contains(RoutingTable.Status.BAD);
+        List<NodeInfo> loaded = new ArrayList<>();
+        loaded.add(good); // loaded and answered
+        loaded.add(bad); // loaded, answered, then failed 3 queries in a row: dead
+        // loaded, and another id answers at its address now: dead
+        loaded.add(new NodeInfo(NodeId.random(r), newcomer.address()));
+        for (int i = 0; i < 10; i++) { // loaded and never heard from (an offline run): not dead
+            loaded.add(new NodeInfo(NodeId.random(r), new InetSocketAddress("127.0.0.1", 3000 + i)));
+        }
+        List<NodeInfo> saved = RoutingTableFile.nodesToSave(table, loaded, now);
+        assertThat(saved.subList(0, 2)).containsExactlyInAnyOrder(good, newcomer);
+        assertThat(saved.subList(2, saved.size())).containsExactlyElementsOf(loaded.subList(3, 13));
+    }
+
+    @Test
+    void anEmptyTableSavesTheLoadedNodesAndNoMoreThanTheLimit() {
+        Random r = new Random(4);
+        RoutingTable table = new RoutingTable(NodeId.random(r), DhtLimits.ROUTING_TABLE_MAX_NODES, r);
+        List<NodeInfo> loaded = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            loaded.add(new NodeInfo(NodeId.random(r), new InetSocketAddress("127.0.0.1", 3000 + i)));
+        }
+        assertThat(RoutingTableFile.nodesToSave(table, loaded, 0))
+                .containsExactlyElementsOf(loaded.subList(0, DhtLimits.MAX_SAVED_NODES));
+    }
 }
