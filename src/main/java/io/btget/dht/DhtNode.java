@@ -195,7 +195,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             try {
                 stateLock = StateFileLock.tryAcquire(file).orElse(null);
                 if (stateLock == null) {
-                    log.debug("the DHT state file {} is in use by another btget: a fresh node id, nothing saved",
+                    log.info("the DHT state file {} is in use by another btget: a fresh node id, nothing saved",
                             file);
                 }
             } catch (IOException | RuntimeException e) {
