@@ -102,9 +102,9 @@ final class DhtCommand implements Runnable {
                 Signals.onStop(code -> stop.set(true));
                 int found = run(node.get(), hash, limit, json, out, System::nanoTime, stop);
                 if (found == 0 && !json) {
-                    System.err.println("btget: no peer found through the DHT for " + hash.hex() + " within "
-                            + Units.duration(limit.toSeconds()) + " (" + Units.count(nodes(node.get()), "node")
-                            + " in the routing table)");
+                    System.err.println("btget: no peer found through the DHT for " + hash.hex()
+                            + (stop.get() ? " before the interrupt" : " within " + Units.duration(limit.toSeconds()))
+                            + " (" + Units.count(nodes(node.get()), "node") + " in the routing table)");
                 }
                 if (Signals.received() != null) {
                     return Signals.received().code;
@@ -200,6 +200,9 @@ final class DhtCommand implements Runnable {
             done.put("infoHash", hash.hex());
             done.put("peers", found);
             done.put("nodes", nodes(dht));
+            if (stop.get()) {
+                done.put("interrupted", true); // by a signal: the peers are what was found until then
+            }
             synchronized (out) {
                 out.println(Json.object(done));
                 out.flush();

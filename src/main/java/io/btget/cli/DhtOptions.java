@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code --no-dht} is the commands' own (the {@code dht} command cannot turn its node off).
  */
 final class DhtOptions {
-    @Option(names = "--dht-port", paramLabel = "N", description = "UDP port of the DHT node (default: the number of the TCP listen port; any free one when that is taken).")
+    @Option(names = "--dht-port", paramLabel = "N", description = "UDP port of the DHT node (default: the number of the TCP listen port, 6881 for dht get-peers; any free one when that is taken).")
     Integer dhtPort;
 
     @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT", description = "A DHT node to bootstrap from (repeatable; IPv6 as [ADDR]:PORT). When given, these replace the default routers (router.bittorrent.com:6881 and others); the routing table saved by the last run is used either way.")

@@ -123,6 +123,15 @@ class DhtCommandTest {
     }
 
     @Test
+    void anInterruptedRunSaysSoInItsLastJsonObject() {
+        StringWriter out = new StringWriter();
+        int found = DhtCommand.run(new Scripted(List.of()), HASH, Duration.ofSeconds(30), true, new PrintWriter(out),
+                fastClock(), new AtomicBoolean(true));
+        assertThat(found).isZero();
+        assertThat(out.toString()).contains("\"peers\":0").contains("\"interrupted\":true");
+    }
+
+    @Test
     void theInfoHashIsHexBase32OrAMagnetAndAnythingElseExits3() {
         assertThat(DhtCommand.parseInfoHash(HASH.hex())).isEqualTo(HASH);
         assertThat(DhtCommand.parseInfoHash(HASH.hex().toUpperCase())).isEqualTo(HASH);
