@@ -150,7 +150,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final List<SearchImpl> searches = new ArrayList<>();
     private final Set<NodeId> pinging = new HashSet<>();
     private List<InetSocketAddress> routers = List.of();
-    private final Map<InetAddress, Set<InetAddress>> externalVotes = new LinkedHashMap<>();
+    private final ExternalAddressVoter externalVoter = new ExternalAddressVoter();
     private InetAddress externalAddress;
     private long nextTick;
     private long nextMaintenance;
@@ -174,11 +174,17 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("DHT node already started or closed");
         }
-        DatagramSocket s = new DatagramSocket(null);
+        DatagramSocket s = null;
         try {
+            s = new DatagramSocket(null);
             s.bind(new InetSocketAddress(config.bind(), config.port()));
-        } catch (IOException e) {
-            s.close();
+        } catch (IOException | RuntimeException e) {
+            if (s != null) {
+                s.close();
+            }
+            // Nothing started: close() must then only mark the node closed (no threads to join, no socket), so
+            // the caller's close() after this failure keeps this error the one reported.
+            started.set(false);
             throw new IOException("cannot bind the DHT's UDP port " + config.port() + ": " + e.getMessage(), e);
         }
         socket = s;
@@ -397,14 +403,14 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     /**
-     * A peer told us our external address (BEP 10 {@code yourip}): one vote towards BEP 42's secure id, as if
-     * {@code reporter} had answered a query of ours with that {@code ip}. Ignored for loopback and private
+     * A peer told us our external address (BEP 10 {@code yourip}): a half-weight vote towards BEP 42's secure id
+     * (see {@link ExternalAddressVoter}: yourip alone never decides it). Ignored for loopback and private
      * addresses.
      */
     @Override
     public void externalAddressReported(InetAddress external, InetAddress reporter) {
         if (external != null && reporter != null) {
-            submit(() -> voteExternalAddress(external, reporter, System.nanoTime()));
+            submit(() -> voteExternalAddress(external, reporter, false, System.nanoTime()));
         }
     }
 
@@ -588,14 +594,24 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     private void tick(long now) {
+        // Collect and remove the expired first, then call back: a callback may send queries (a lookup pumps),
+        // which adds transactions, and must not run while the map is iterated.
+        List<Transaction> expired = new ArrayList<>();
         for (Iterator<Transaction> it = transactions.values().iterator(); it.hasNext(); ) {
             Transaction t = it.next();
             if (now - t.deadline() >= 0) {
                 it.remove();
-                if (t.expected() != null) {
-                    table.failed(new NodeInfo(t.expected(), t.to()), now);
-                }
+                expired.add(t);
+            }
+        }
+        for (Transaction t : expired) {
+            if (t.expected() != null) {
+                table.failed(new NodeInfo(t.expected(), t.to()), now);
+            }
+            try {
                 t.reply().failure(true, now);
+            } catch (RuntimeException e) { // one callback must not cost the others or the rest of the tick
+                log.debug("DHT timeout callback: {}", e.toString());
             }
         }
         for (ActiveLookup l : List.copyOf(lookups)) {
@@ -861,7 +877,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (o instanceof RoutingTable.PingFirst pf) {
             pingNode(pf.questionable(), now);
         }
-        r.requester().ifPresent(ip -> voteExternalAddress(ip.getAddress(), from.getAddress(), now));
+        r.requester().ifPresent(ip -> voteExternalAddress(ip.getAddress(), from.getAddress(), true, now));
         t.reply().response(r, now);
     }
 
@@ -874,40 +890,27 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     /**
-     * BEP 42: {@code voter} says we are at {@code external}. When {@link DhtLimits#EXTERNAL_ADDRESS_VOTES} distinct
-     * nodes agree on a public address for which our id is not secure, we take a secure id for it and rebuild the
-     * table around it. Loopback and private addresses never count.
+     * BEP 42: {@code voter} says we are at {@code external} ({@code dhtResponse}: in a response to our query,
+     * else a peer's yourip). When the {@link ExternalAddressVoter} decides on a public address for which our id is
+     * not secure, we take a secure id for it and rebuild the table around it, keeping only the good nodes (their
+     * status must not improve by the move). Loopback and private addresses never count.
      */
-    private void voteExternalAddress(InetAddress external, InetAddress voter, long now) {
-        if (external == null || !SecureNodeId.applies(external) || external.equals(externalAddress)) {
+    private void voteExternalAddress(InetAddress external, InetAddress voter, boolean dhtResponse, long now) {
+        Optional<InetAddress> decided = externalVoter.vote(external, voter, dhtResponse, now);
+        if (decided.isEmpty()) {
             return;
         }
-        Set<InetAddress> voters = externalVotes.get(external);
-        if (voters == null) {
-            if (externalVotes.size() >= DhtLimits.EXTERNAL_ADDRESS_CANDIDATES) {
-                externalVotes.remove(externalVotes.keySet().iterator().next());
-            }
-            voters = new HashSet<>();
-            externalVotes.put(external, voters);
-        }
-        if (voters.size() < DhtLimits.EXTERNAL_ADDRESS_CANDIDATES) {
-            voters.add(voter);
-        }
-        if (voters.size() < DhtLimits.EXTERNAL_ADDRESS_VOTES) {
+        externalAddress = decided.get();
+        if (SecureNodeId.verify(ownId, externalAddress)) {
             return;
         }
-        externalAddress = external;
-        externalVotes.clear();
-        if (SecureNodeId.verify(ownId, external)) {
-            return;
-        }
-        NodeId secure = SecureNodeId.generate(external, random);
-        log.debug("DHT: external address {}; taking the BEP 42 id {}", external.getHostAddress(), secure);
-        List<NodeInfo> known = table.nodes();
+        NodeId secure = SecureNodeId.generate(externalAddress, random);
+        log.debug("DHT: external address {}; taking the BEP 42 id {}", externalAddress.getHostAddress(), secure);
+        List<NodeInfo> good = table.goodNodes(now);
         ownId = secure;
         table = new RoutingTable(secure, DhtLimits.ROUTING_TABLE_MAX_NODES, random);
-        for (NodeInfo n : known) {
-            table.heard(n, true, now); // each answered us before
+        for (NodeInfo n : good) {
+            table.heard(n, true, now); // each answered us lately: good stays good, the rest is not carried over
         }
         bootstrap(now);
     }
