@@ -78,9 +78,11 @@ public final class DhtNode implements Dht, AutoCloseable {
      * @param repliesTrimmed     replies cut down (values or nodes dropped) to respect the size caps
      * @param repliesWithheld    replies not sent because even a trimmed one exceeded the cap
      * @param badTokens          announce_peer queries refused for a bad or expired token
+     * @param rateLimitedDatagrams datagrams of any kind (responses and errors included) dropped before decoding by
+     *                           the per-IP limit {@link DhtLimits#DATAGRAMS_PER_IP_PER_SECOND}
      */
     public record Counters(long unmatchedResponses, long rateLimitedQueries, long inboundDropped,
-            long repliesTrimmed, long repliesWithheld, long badTokens) {
+            long repliesTrimmed, long repliesWithheld, long badTokens, long rateLimitedDatagrams) {
     }
 
     /** A decoded (or undecodable query) datagram handed from the reader to the node's thread. */
@@ -126,6 +128,9 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final AtomicLong repliesTrimmed = new AtomicLong();
     private final AtomicLong repliesWithheld = new AtomicLong();
     private final AtomicLong badTokens = new AtomicLong();
+    private final AtomicLong rateLimitedDatagrams = new AtomicLong();
+    /** Per-packet debug lines (bad, unmatched, failed sends), rate-limited: a flood must not flood the log. */
+    private final PacketLog packetLog = new PacketLog();
     /** Written by the node's thread (and start()), read anywhere. */
     private volatile NodeId ownId;
     /** Written by the node's thread each tick. */
@@ -138,6 +143,9 @@ public final class DhtNode implements Dht, AutoCloseable {
     private Thread scheduler;
 
     // Confined to the reader thread.
+    /** Every datagram, before decoding: responses and errors too (legit ones are bounded by our queries). */
+    private final QueryRateLimiter datagramLimiter = new QueryRateLimiter(DhtLimits.DATAGRAMS_PER_IP_PER_SECOND,
+            DhtLimits.DATAGRAM_BURST_PER_IP, DhtLimits.RATE_LIMITED_ADDRESSES);
     private final QueryRateLimiter rateLimiter = new QueryRateLimiter(DhtLimits.QUERIES_PER_IP_PER_SECOND,
             DhtLimits.QUERY_BURST_PER_IP, DhtLimits.RATE_LIMITED_ADDRESSES);
 
@@ -424,7 +432,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     /** What the node dropped so far. */
     public Counters counters() {
         return new Counters(unmatchedResponses.get(), rateLimitedQueries.get(), inboundDropped.get(),
-                repliesTrimmed.get(), repliesWithheld.get(), badTokens.get());
+                repliesTrimmed.get(), repliesWithheld.get(), badTokens.get(), rateLimitedDatagrams.get());
     }
 
     /**
@@ -485,19 +493,54 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
     }
 
+    /**
+     * Debug lines about single packets: at most {@link DhtLimits#PACKET_LOG_LINES_PER_MINUTE} a minute, then one
+     * line with how many were left out. Thread-safe (the reader and the node's thread both log).
+     */
+    private static final class PacketLog {
+        private static final long MINUTE = 60 * SECOND;
+        private final AtomicLong windowStart = new AtomicLong(System.nanoTime());
+        private final AtomicInteger lines = new AtomicInteger();
+        private final AtomicLong suppressed = new AtomicLong();
+
+        void debug(String format, Object... args) {
+            if (!log.isDebugEnabled()) {
+                return;
+            }
+            long now = System.nanoTime();
+            long start = windowStart.get();
+            if (now - start >= MINUTE && windowStart.compareAndSet(start, now)) {
+                lines.set(0);
+                long left = suppressed.getAndSet(0);
+                if (left > 0) {
+                    log.debug("DHT: {} more packet lines not logged in the last minute", left);
+                }
+            }
+            if (lines.incrementAndGet() <= DhtLimits.PACKET_LOG_LINES_PER_MINUTE) {
+                log.debug(format, args);
+            } else {
+                suppressed.incrementAndGet();
+            }
+        }
+    }
+
     private void onDatagram(byte[] data, InetSocketAddress from, long now) {
+        if (!datagramLimiter.allow(rateKey(from), now)) {
+            rateLimitedDatagrams.incrementAndGet();
+            return;
+        }
         KrpcMessage message = null;
         KrpcException error = null;
         try {
             message = KrpcCodec.decode(data, data.length);
         } catch (KrpcException e) {
             if (!e.wasQuery()) {
-                log.debug("DHT: dropped a bad packet from {}: {}", from, e.getMessage());
+                packetLog.debug("DHT: dropped a bad packet from {}: {}", from, e.getMessage());
                 return;
             }
             error = e;
         } catch (RuntimeException e) { // the codec promises not to, but one bad packet must not end the reader
-            log.debug("DHT: dropped a packet from {}: {}", from, e.toString());
+            packetLog.debug("DHT: dropped a packet from {}: {}", from, e.toString());
             return;
         }
         boolean query = error != null || message instanceof KrpcMessage.Query;
@@ -820,7 +863,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             socket.send(new DatagramPacket(data, data.length, to));
             packetsOut.incrementAndGet();
         } catch (IOException | IllegalArgumentException | SecurityException e) {
-            log.debug("DHT send to {} failed: {}", to, e.getMessage());
+            packetLog.debug("DHT send to {} failed: {}", to, e.getMessage());
         }
     }
 
@@ -857,7 +900,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         Transaction t = transactions.get(key);
         if (t == null || !t.to().equals(from)) {
             unmatchedResponses.incrementAndGet();
-            log.debug("DHT: dropped a reply from {} with no matching transaction", from);
+            packetLog.debug("DHT: dropped a reply from {} with no matching transaction", from);
             return null;
         }
         transactions.remove(key);
@@ -884,7 +927,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     private void handleError(KrpcMessage.Error e, InetSocketAddress from, long now) {
         Transaction t = match(e.transactionId(), from);
         if (t != null) {
-            log.debug("DHT: {} to {} answered error {} {}", t.method(), from, e.code(), e.message());
+            packetLog.debug("DHT: {} to {} answered error {} {}", t.method(), from, e.code(), e.message());
             t.reply().failure(false, now);
         }
     }

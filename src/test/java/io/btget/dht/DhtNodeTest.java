@@ -465,4 +465,25 @@ class DhtNodeTest {
             logger.setLevel(level);
         }
     }
+
+    @Test
+    void aFloodOfBogusResponsesFromOneAddressIsRateLimitedBeforeTheNode() throws Exception {
+        DhtNode a = node(List.of(), null);
+        DatagramSocket flood = raw();
+        NodeId me = NodeId.random(new Random(41));
+        long start = System.nanoTime();
+        int sent = 400;
+        for (int i = 0; i < sent; i++) {
+            send(flood, new KrpcMessage.Response(new byte[] {(byte) i, (byte) (i >> 8)}, me, List.of(), List.of(),
+                    List.of(), Optional.empty(), Optional.empty()), a.localAddress());
+        }
+        // another address is still served, and its ping is handled after the flood that came before it
+        DatagramSocket other = raw();
+        send(other, new KrpcMessage.Ping(new byte[] {1}, me, false), a.localAddress());
+        assertThat(receiveReply(other)).isInstanceOf(KrpcMessage.Response.class);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long allowed = DhtLimits.DATAGRAM_BURST_PER_IP + (long) Math.ceil(seconds * DhtLimits.DATAGRAMS_PER_IP_PER_SECOND);
+        assertThat(a.counters().unmatchedResponses()).isLessThanOrEqualTo(Math.min(allowed, sent - 1));
+        assertThat(a.counters().rateLimitedDatagrams()).isPositive();
+    }
 }
