@@ -111,6 +111,7 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private final DhtConfig config;
     private final Random random;
+    private final Resolver resolver;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Integer> bootstrapped = new CompletableFuture<>();
@@ -158,6 +159,9 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final List<SearchImpl> searches = new ArrayList<>();
     private final Set<NodeId> pinging = new HashSet<>();
     private List<InetSocketAddress> routers = List.of();
+    /** Bootstrap names not resolved yet: tried again with each small-table bootstrap. */
+    private List<InetSocketAddress> unresolvedRouters = List.of();
+    private boolean resolving;
     private final ExternalAddressVoter externalVoter = new ExternalAddressVoter();
     private InetAddress externalAddress;
     private long nextTick;
@@ -167,8 +171,19 @@ public final class DhtNode implements Dht, AutoCloseable {
     private long lastAddNodeRefill;
 
     public DhtNode(DhtConfig config) {
+        this(config, InetAddress::getAllByName);
+    }
+
+    /** Resolves a bootstrap host name (a seam for tests; DNS in production). */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** As {@link #DhtNode(DhtConfig)} with {@code resolver} for bootstrap names. */
+    DhtNode(DhtConfig config, Resolver resolver) {
         this.config = config;
         this.random = config.random();
+        this.resolver = resolver;
     }
 
     /**
@@ -245,27 +260,70 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private void resolveRouters(List<InetSocketAddress> names, List<NodeInfo> savedNodes) {
         List<InetSocketAddress> resolved = new ArrayList<>();
+        List<InetSocketAddress> failed = new ArrayList<>();
+        resolve(names, resolved, failed);
+        submit(() -> {
+            addRouters(resolved, failed);
+            firstBootstrap(savedNodes, System.nanoTime());
+        });
+    }
+
+    /** Resolves {@code names} (off the node's thread: DNS may be slow) into {@code resolved} or {@code failed}. */
+    private void resolve(List<InetSocketAddress> names, List<InetSocketAddress> resolved,
+            List<InetSocketAddress> failed) {
         for (InetSocketAddress a : names) {
             if (closed.get()) {
                 return;
             }
+            boolean found = false;
             try {
-                for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
+                for (InetAddress ip : resolver.resolve(a.getHostString())) {
                     if (ip instanceof Inet4Address) { // IPv4 only: the node speaks BEP 5's IPv4 nodes
                         resolved.add(new InetSocketAddress(ip, a.getPort()));
+                        found = true;
                         break;
                     }
                 }
             } catch (UnknownHostException | SecurityException e) {
                 log.debug("DHT bootstrap {} not resolved: {}", a.getHostString(), e.getMessage());
             }
+            if (!found) {
+                failed.add(a);
+            }
         }
-        submit(() -> {
-            List<InetSocketAddress> all = new ArrayList<>(routers);
-            all.addAll(resolved);
-            routers = List.copyOf(all);
-            firstBootstrap(savedNodes, System.nanoTime());
-        });
+    }
+
+    /** On the node's thread: takes newly resolved routers; {@code failed} are tried again later. */
+    private void addRouters(List<InetSocketAddress> resolved, List<InetSocketAddress> failed) {
+        List<InetSocketAddress> all = new ArrayList<>(routers);
+        all.addAll(resolved);
+        routers = List.copyOf(all);
+        unresolvedRouters = List.copyOf(failed);
+    }
+
+    /**
+     * The small-table bootstrap: resolves again the names that failed (a DNS failure at start must not leave us
+     * without routers for good), off the node's thread, then bootstraps.
+     */
+    private void smallTableBootstrap(long now) {
+        if (unresolvedRouters.isEmpty() || resolving) {
+            bootstrap(now);
+            return;
+        }
+        resolving = true;
+        List<InetSocketAddress> names = unresolvedRouters;
+        Thread t = new Thread(() -> {
+            List<InetSocketAddress> resolved = new ArrayList<>();
+            List<InetSocketAddress> failed = new ArrayList<>();
+            resolve(names, resolved, failed);
+            submit(() -> {
+                resolving = false;
+                addRouters(resolved, failed);
+                bootstrap(System.nanoTime());
+            });
+        }, "dht-resolve-" + socket.getLocalPort());
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The start-up bootstrap; {@link #bootstrapped()} completes when it ends. */
@@ -666,7 +724,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         sendAddNodePings(now);
         if (table.size() < Lookup.K && now - nextSmallTableBootstrap >= 0 && bootstrapped.isDone()) {
             nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
-            bootstrap(now);
+            smallTableBootstrap(now);
         }
         if (now - nextMaintenance >= 0) {
             nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;

@@ -486,4 +486,23 @@ class DhtNodeTest {
         assertThat(a.counters().unmatchedResponses()).isLessThanOrEqualTo(Math.min(allowed, sent - 1));
         assertThat(a.counters().rateLimitedDatagrams()).isPositive();
     }
+
+    @Test
+    void aBootstrapNameThatFailedToResolveAtStartIsTriedAgain() throws Exception {
+        DhtNode b = node(List.of(), null);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        DhtNode a = new DhtNode(new DhtConfig(LOOPBACK, 0,
+                List.of(InetSocketAddress.createUnresolved("router.test", b.localAddress().getPort())),
+                Optional.empty(), new Random(seed++)), host -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new java.net.UnknownHostException(host + ": DNS down at start");
+                    }
+                    return new InetAddress[] {LOOPBACK};
+                });
+        toClose.add(a);
+        a.start();
+        assertThat(a.bootstrapped().get(20, TimeUnit.SECONDS)).isZero(); // nothing to bootstrap from at first
+        await(() -> a.routingTable().contains(info(b))); // the small-table bootstrap resolved it again
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+    }
 }
