@@ -120,12 +120,12 @@ public final class DhtLimits {
     public static final int ADD_NODE_PINGS_PER_SECOND = 20;
 
     /**
-     * Distinct nodes that must report the same external address (BEP 42 {@code ip}) before we trust it and
-     * switch to a secure node id: one liar cannot make us change.
+     * DHT responses (BEP 42 {@code ip}) from distinct nodes, or their weight in yourip votes, that must agree on an
+     * external address before we trust it and switch to a secure node id: one liar cannot make us change.
      */
     public static final int EXTERNAL_ADDRESS_VOTES = 3;
 
-    /** Voters remembered per candidate external address, and candidate addresses remembered. */
+    /** Candidate external addresses remembered (kept for callers; {@link ExternalAddressVoter} bounds voters). */
     public static final int EXTERNAL_ADDRESS_CANDIDATES = 16;
 
     /** Voters (IP addresses) whose latest external-address vote is remembered; the oldest is dropped beyond. */
