@@ -120,13 +120,40 @@ public final class DhtLimits {
     public static final int ADD_NODE_PINGS_PER_SECOND = 20;
 
     /**
-     * Distinct nodes that must report the same external address (BEP 42 {@code ip}) before we trust it and
-     * switch to a secure node id: one liar cannot make us change.
+     * DHT responses (BEP 42 {@code ip}) from distinct nodes, or their weight in yourip votes, that must agree on an
+     * external address before we trust it and switch to a secure node id: one liar cannot make us change.
      */
     public static final int EXTERNAL_ADDRESS_VOTES = 3;
 
-    /** Voters remembered per candidate external address, and candidate addresses remembered. */
+    /** Candidate external addresses remembered (kept for callers; {@link ExternalAddressVoter} bounds voters). */
     public static final int EXTERNAL_ADDRESS_CANDIDATES = 16;
+
+    /** Voters (IP addresses) whose latest external-address vote is remembered; the oldest is dropped beyond. */
+    public static final int EXTERNAL_ADDRESS_VOTERS = 64;
+
+    /** How long an external-address vote counts: a majority must form within this window (30 minutes). */
+    public static final long EXTERNAL_VOTE_WINDOW_NANOS = 30L * 60 * 1_000_000_000L;
+
+    /**
+     * Least time between two changes of our decided external address (and so of our BEP 42 id): one hour, like
+     * libtorrent's ip voter, so voters cannot make us flip back and forth and rebuild the table each time.
+     */
+    public static final long EXTERNAL_ADDRESS_SWITCH_NANOS = 60L * 60 * 1_000_000_000L;
+
+    /**
+     * Candidates one lookup reply may add that are closer to the target than the node that sent it (BEP 5's K):
+     * an honest node knows at most K nodes closer than itself worth returning; more is a node packing the lookup.
+     */
+    public static final int LOOKUP_MAX_CLOSER_PER_REPLY = RoutingTable.K;
+
+    /** Datagrams of any kind per IP per second, before decoding (responses are bounded by our own queries). */
+    public static final int DATAGRAMS_PER_IP_PER_SECOND = 60;
+
+    /** Burst of {@link #DATAGRAMS_PER_IP_PER_SECOND}: room for a lookup's answers arriving together. */
+    public static final int DATAGRAM_BURST_PER_IP = 120;
+
+    /** Per-packet debug lines (bad or unmatched packets) logged per minute; beyond, only a count is logged. */
+    public static final int PACKET_LOG_LINES_PER_MINUTE = 20;
 
     /** Nodes written to the state file at close (BEP 5 suggests saving the table; a few hundred bootstrap well). */
     public static final int MAX_SAVED_NODES = 200;

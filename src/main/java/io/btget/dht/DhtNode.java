@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,9 +77,11 @@ public final class DhtNode implements Dht, AutoCloseable {
      * @param repliesTrimmed     replies cut down (values or nodes dropped) to respect the size caps
      * @param repliesWithheld    replies not sent because even a trimmed one exceeded the cap
      * @param badTokens          announce_peer queries refused for a bad or expired token
+     * @param rateLimitedDatagrams datagrams of any kind (responses and errors included) dropped before decoding by
+     *                           the per-IP limit {@link DhtLimits#DATAGRAMS_PER_IP_PER_SECOND}
      */
     public record Counters(long unmatchedResponses, long rateLimitedQueries, long inboundDropped,
-            long repliesTrimmed, long repliesWithheld, long badTokens) {
+            long repliesTrimmed, long repliesWithheld, long badTokens, long rateLimitedDatagrams) {
     }
 
     /** A decoded (or undecodable query) datagram handed from the reader to the node's thread. */
@@ -109,6 +110,7 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private final DhtConfig config;
     private final Random random;
+    private final Resolver resolver;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Integer> bootstrapped = new CompletableFuture<>();
@@ -126,6 +128,9 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final AtomicLong repliesTrimmed = new AtomicLong();
     private final AtomicLong repliesWithheld = new AtomicLong();
     private final AtomicLong badTokens = new AtomicLong();
+    private final AtomicLong rateLimitedDatagrams = new AtomicLong();
+    /** Per-packet debug lines (bad, unmatched, failed sends), rate-limited: a flood must not flood the log. */
+    private final PacketLog packetLog = new PacketLog();
     /** Written by the node's thread (and start()), read anywhere. */
     private volatile NodeId ownId;
     /** Written by the node's thread each tick. */
@@ -142,6 +147,9 @@ public final class DhtNode implements Dht, AutoCloseable {
     private Thread scheduler;
 
     // Confined to the reader thread.
+    /** Every datagram, before decoding: responses and errors too (legit ones are bounded by our queries). */
+    private final QueryRateLimiter datagramLimiter = new QueryRateLimiter(DhtLimits.DATAGRAMS_PER_IP_PER_SECOND,
+            DhtLimits.DATAGRAM_BURST_PER_IP, DhtLimits.RATE_LIMITED_ADDRESSES);
     private final QueryRateLimiter rateLimiter = new QueryRateLimiter(DhtLimits.QUERIES_PER_IP_PER_SECOND,
             DhtLimits.QUERY_BURST_PER_IP, DhtLimits.RATE_LIMITED_ADDRESSES);
 
@@ -154,7 +162,10 @@ public final class DhtNode implements Dht, AutoCloseable {
     private final List<SearchImpl> searches = new ArrayList<>();
     private final Set<NodeId> pinging = new HashSet<>();
     private List<InetSocketAddress> routers = List.of();
-    private final Map<InetAddress, Set<InetAddress>> externalVotes = new LinkedHashMap<>();
+    /** Bootstrap names not resolved yet: tried again with each small-table bootstrap. */
+    private List<InetSocketAddress> unresolvedRouters = List.of();
+    private boolean resolving;
+    private final ExternalAddressVoter externalVoter = new ExternalAddressVoter();
     private InetAddress externalAddress;
     private long nextTick;
     private long nextMaintenance;
@@ -163,8 +174,19 @@ public final class DhtNode implements Dht, AutoCloseable {
     private long lastAddNodeRefill;
 
     public DhtNode(DhtConfig config) {
+        this(config, InetAddress::getAllByName);
+    }
+
+    /** Resolves a bootstrap host name (a seam for tests; DNS in production). */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** As {@link #DhtNode(DhtConfig)} with {@code resolver} for bootstrap names. */
+    DhtNode(DhtConfig config, Resolver resolver) {
         this.config = config;
         this.random = config.random();
+        this.resolver = resolver;
     }
 
     /**
@@ -180,11 +202,17 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("DHT node already started or closed");
         }
-        DatagramSocket s = new DatagramSocket(null);
+        DatagramSocket s = null;
         try {
+            s = new DatagramSocket(null);
             s.bind(new InetSocketAddress(config.bind(), config.port()));
-        } catch (IOException e) {
-            s.close();
+        } catch (IOException | RuntimeException e) {
+            if (s != null) {
+                s.close();
+            }
+            // Nothing started: close() must then only mark the node closed (no threads to join, no socket), so
+            // the caller's close() after this failure keeps this error the one reported.
+            started.set(false);
             throw new IOException("cannot bind the DHT's UDP port " + config.port() + ": " + e.getMessage(), e);
         }
         socket = s;
@@ -251,27 +279,70 @@ public final class DhtNode implements Dht, AutoCloseable {
 
     private void resolveRouters(List<InetSocketAddress> names, List<NodeInfo> savedNodes) {
         List<InetSocketAddress> resolved = new ArrayList<>();
+        List<InetSocketAddress> failed = new ArrayList<>();
+        resolve(names, resolved, failed);
+        submit(() -> {
+            addRouters(resolved, failed);
+            firstBootstrap(savedNodes, System.nanoTime());
+        });
+    }
+
+    /** Resolves {@code names} (off the node's thread: DNS may be slow) into {@code resolved} or {@code failed}. */
+    private void resolve(List<InetSocketAddress> names, List<InetSocketAddress> resolved,
+            List<InetSocketAddress> failed) {
         for (InetSocketAddress a : names) {
             if (closed.get()) {
                 return;
             }
+            boolean found = false;
             try {
-                for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
+                for (InetAddress ip : resolver.resolve(a.getHostString())) {
                     if (ip instanceof Inet4Address) { // IPv4 only: the node speaks BEP 5's IPv4 nodes
                         resolved.add(new InetSocketAddress(ip, a.getPort()));
+                        found = true;
                         break;
                     }
                 }
             } catch (UnknownHostException | SecurityException e) {
                 log.debug("DHT bootstrap {} not resolved: {}", a.getHostString(), e.getMessage());
             }
+            if (!found) {
+                failed.add(a);
+            }
         }
-        submit(() -> {
-            List<InetSocketAddress> all = new ArrayList<>(routers);
-            all.addAll(resolved);
-            routers = List.copyOf(all);
-            firstBootstrap(savedNodes, System.nanoTime());
-        });
+    }
+
+    /** On the node's thread: takes newly resolved routers; {@code failed} are tried again later. */
+    private void addRouters(List<InetSocketAddress> resolved, List<InetSocketAddress> failed) {
+        List<InetSocketAddress> all = new ArrayList<>(routers);
+        all.addAll(resolved);
+        routers = List.copyOf(all);
+        unresolvedRouters = List.copyOf(failed);
+    }
+
+    /**
+     * The small-table bootstrap: resolves again the names that failed (a DNS failure at start must not leave us
+     * without routers for good), off the node's thread, then bootstraps.
+     */
+    private void smallTableBootstrap(long now) {
+        if (unresolvedRouters.isEmpty() || resolving) {
+            bootstrap(now);
+            return;
+        }
+        resolving = true;
+        List<InetSocketAddress> names = unresolvedRouters;
+        Thread t = new Thread(() -> {
+            List<InetSocketAddress> resolved = new ArrayList<>();
+            List<InetSocketAddress> failed = new ArrayList<>();
+            resolve(names, resolved, failed);
+            submit(() -> {
+                resolving = false;
+                addRouters(resolved, failed);
+                bootstrap(System.nanoTime());
+            });
+        }, "dht-resolve-" + socket.getLocalPort());
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The start-up bootstrap; {@link #bootstrapped()} completes when it ends. */
@@ -417,14 +488,14 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     /**
-     * A peer told us our external address (BEP 10 {@code yourip}): one vote towards BEP 42's secure id, as if
-     * {@code reporter} had answered a query of ours with that {@code ip}. Ignored for loopback and private
+     * A peer told us our external address (BEP 10 {@code yourip}): a half-weight vote towards BEP 42's secure id
+     * (see {@link ExternalAddressVoter}: yourip alone never decides it). Ignored for loopback and private
      * addresses.
      */
     @Override
     public void externalAddressReported(InetAddress external, InetAddress reporter) {
         if (external != null && reporter != null) {
-            submit(() -> voteExternalAddress(external, reporter, System.nanoTime()));
+            submit(() -> voteExternalAddress(external, reporter, false, System.nanoTime()));
         }
     }
 
@@ -438,7 +509,7 @@ public final class DhtNode implements Dht, AutoCloseable {
     /** What the node dropped so far. */
     public Counters counters() {
         return new Counters(unmatchedResponses.get(), rateLimitedQueries.get(), inboundDropped.get(),
-                repliesTrimmed.get(), repliesWithheld.get(), badTokens.get());
+                repliesTrimmed.get(), repliesWithheld.get(), badTokens.get(), rateLimitedDatagrams.get());
     }
 
     /**
@@ -503,19 +574,54 @@ public final class DhtNode implements Dht, AutoCloseable {
         }
     }
 
+    /**
+     * Debug lines about single packets: at most {@link DhtLimits#PACKET_LOG_LINES_PER_MINUTE} a minute, then one
+     * line with how many were left out. Thread-safe (the reader and the node's thread both log).
+     */
+    private static final class PacketLog {
+        private static final long MINUTE = 60 * SECOND;
+        private final AtomicLong windowStart = new AtomicLong(System.nanoTime());
+        private final AtomicInteger lines = new AtomicInteger();
+        private final AtomicLong suppressed = new AtomicLong();
+
+        void debug(String format, Object... args) {
+            if (!log.isDebugEnabled()) {
+                return;
+            }
+            long now = System.nanoTime();
+            long start = windowStart.get();
+            if (now - start >= MINUTE && windowStart.compareAndSet(start, now)) {
+                lines.set(0);
+                long left = suppressed.getAndSet(0);
+                if (left > 0) {
+                    log.debug("DHT: {} more packet lines not logged in the last minute", left);
+                }
+            }
+            if (lines.incrementAndGet() <= DhtLimits.PACKET_LOG_LINES_PER_MINUTE) {
+                log.debug(format, args);
+            } else {
+                suppressed.incrementAndGet();
+            }
+        }
+    }
+
     private void onDatagram(byte[] data, InetSocketAddress from, long now) {
+        if (!datagramLimiter.allow(rateKey(from), now)) {
+            rateLimitedDatagrams.incrementAndGet();
+            return;
+        }
         KrpcMessage message = null;
         KrpcException error = null;
         try {
             message = KrpcCodec.decode(data, data.length);
         } catch (KrpcException e) {
             if (!e.wasQuery()) {
-                log.debug("DHT: dropped a bad packet from {}: {}", from, e.getMessage());
+                packetLog.debug("DHT: dropped a bad packet from {}: {}", from, e.getMessage());
                 return;
             }
             error = e;
         } catch (RuntimeException e) { // the codec promises not to, but one bad packet must not end the reader
-            log.debug("DHT: dropped a packet from {}: {}", from, e.toString());
+            packetLog.debug("DHT: dropped a packet from {}: {}", from, e.toString());
             return;
         }
         boolean query = error != null || message instanceof KrpcMessage.Query;
@@ -612,14 +718,24 @@ public final class DhtNode implements Dht, AutoCloseable {
     }
 
     private void tick(long now) {
+        // Collect and remove the expired first, then call back: a callback may send queries (a lookup pumps),
+        // which adds transactions, and must not run while the map is iterated.
+        List<Transaction> expired = new ArrayList<>();
         for (Iterator<Transaction> it = transactions.values().iterator(); it.hasNext(); ) {
             Transaction t = it.next();
             if (now - t.deadline() >= 0) {
                 it.remove();
-                if (t.expected() != null) {
-                    table.failed(new NodeInfo(t.expected(), t.to()), now);
-                }
+                expired.add(t);
+            }
+        }
+        for (Transaction t : expired) {
+            if (t.expected() != null) {
+                table.failed(new NodeInfo(t.expected(), t.to()), now);
+            }
+            try {
                 t.reply().failure(true, now);
+            } catch (RuntimeException e) { // one callback must not cost the others or the rest of the tick
+                log.debug("DHT timeout callback: {}", e.toString());
             }
         }
         for (ActiveLookup l : List.copyOf(lookups)) {
@@ -631,7 +747,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         sendAddNodePings(now);
         if (table.size() < Lookup.K && now - nextSmallTableBootstrap >= 0 && bootstrapped.isDone()) {
             nextSmallTableBootstrap = now + DhtLimits.SMALL_TABLE_BOOTSTRAP_NANOS;
-            bootstrap(now);
+            smallTableBootstrap(now);
         }
         if (now - nextMaintenance >= 0) {
             nextMaintenance = now + DhtLimits.MAINTENANCE_NANOS;
@@ -829,7 +945,7 @@ public final class DhtNode implements Dht, AutoCloseable {
             socket.send(new DatagramPacket(data, data.length, to));
             packetsOut.incrementAndGet();
         } catch (IOException | IllegalArgumentException | SecurityException e) {
-            log.debug("DHT send to {} failed: {}", to, e.getMessage());
+            packetLog.debug("DHT send to {} failed: {}", to, e.getMessage());
         }
     }
 
@@ -866,7 +982,7 @@ public final class DhtNode implements Dht, AutoCloseable {
         Transaction t = transactions.get(key);
         if (t == null || !t.to().equals(from)) {
             unmatchedResponses.incrementAndGet();
-            log.debug("DHT: dropped a reply from {} with no matching transaction", from);
+            packetLog.debug("DHT: dropped a reply from {} with no matching transaction", from);
             return null;
         }
         transactions.remove(key);
@@ -886,53 +1002,40 @@ public final class DhtNode implements Dht, AutoCloseable {
         if (o instanceof RoutingTable.PingFirst pf) {
             pingNode(pf.questionable(), now);
         }
-        r.requester().ifPresent(ip -> voteExternalAddress(ip.getAddress(), from.getAddress(), now));
+        r.requester().ifPresent(ip -> voteExternalAddress(ip.getAddress(), from.getAddress(), true, now));
         t.reply().response(r, now);
     }
 
     private void handleError(KrpcMessage.Error e, InetSocketAddress from, long now) {
         Transaction t = match(e.transactionId(), from);
         if (t != null) {
-            log.debug("DHT: {} to {} answered error {} {}", t.method(), from, e.code(), e.message());
+            packetLog.debug("DHT: {} to {} answered error {} {}", t.method(), from, e.code(), e.message());
             t.reply().failure(false, now);
         }
     }
 
     /**
-     * BEP 42: {@code voter} says we are at {@code external}. When {@link DhtLimits#EXTERNAL_ADDRESS_VOTES} distinct
-     * nodes agree on a public address for which our id is not secure, we take a secure id for it and rebuild the
-     * table around it. Loopback and private addresses never count.
+     * BEP 42: {@code voter} says we are at {@code external} ({@code dhtResponse}: in a response to our query,
+     * else a peer's yourip). When the {@link ExternalAddressVoter} decides on a public address for which our id is
+     * not secure, we take a secure id for it and rebuild the table around it, keeping only the good nodes (their
+     * status must not improve by the move). Loopback and private addresses never count.
      */
-    private void voteExternalAddress(InetAddress external, InetAddress voter, long now) {
-        if (external == null || !SecureNodeId.applies(external) || external.equals(externalAddress)) {
+    private void voteExternalAddress(InetAddress external, InetAddress voter, boolean dhtResponse, long now) {
+        Optional<InetAddress> decided = externalVoter.vote(external, voter, dhtResponse, now);
+        if (decided.isEmpty()) {
             return;
         }
-        Set<InetAddress> voters = externalVotes.get(external);
-        if (voters == null) {
-            if (externalVotes.size() >= DhtLimits.EXTERNAL_ADDRESS_CANDIDATES) {
-                externalVotes.remove(externalVotes.keySet().iterator().next());
-            }
-            voters = new HashSet<>();
-            externalVotes.put(external, voters);
-        }
-        if (voters.size() < DhtLimits.EXTERNAL_ADDRESS_CANDIDATES) {
-            voters.add(voter);
-        }
-        if (voters.size() < DhtLimits.EXTERNAL_ADDRESS_VOTES) {
+        externalAddress = decided.get();
+        if (SecureNodeId.verify(ownId, externalAddress)) {
             return;
         }
-        externalAddress = external;
-        externalVotes.clear();
-        if (SecureNodeId.verify(ownId, external)) {
-            return;
-        }
-        NodeId secure = SecureNodeId.generate(external, random);
-        log.debug("DHT: external address {}; taking the BEP 42 id {}", external.getHostAddress(), secure);
-        List<NodeInfo> known = table.nodes();
+        NodeId secure = SecureNodeId.generate(externalAddress, random);
+        log.debug("DHT: external address {}; taking the BEP 42 id {}", externalAddress.getHostAddress(), secure);
+        List<NodeInfo> good = table.goodNodes(now);
         ownId = secure;
         table = new RoutingTable(secure, DhtLimits.ROUTING_TABLE_MAX_NODES, random);
-        for (NodeInfo n : known) {
-            table.heard(n, true, now); // each answered us before
+        for (NodeInfo n : good) {
+            table.heard(n, true, now); // each answered us lately: good stays good, the rest is not carried over
         }
         bootstrap(now);
     }

@@ -2,6 +2,7 @@ package io.btget.dht;
 
 import io.btget.dht.krpc.NodeId;
 import io.btget.dht.krpc.NodeInfo;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,12 @@ import java.util.TreeMap;
  * none is left to ask), or after {@link DhtLimits#LOOKUP_MAX_QUERIES} queries or
  * {@link DhtLimits#LOOKUP_MAX_NANOS}. Bootstrap routers (addresses with no known id) are queried first and then
  * take part as the node their reply names.
+ *
+ * <p>Against one host taking over a lookup (a Sybil answering with many ids next to the target, all at its own IP
+ * on different ports): at most one candidate per public IP address ({@link SecureNodeId#applies}; libtorrent's
+ * {@code dht_restrict_search_ips}), where a BEP 42-verified id displaces an unverified one not yet asked;
+ * loopback and private addresses are not restricted (a LAN or a test network shares one). And one reply adds at
+ * most {@link DhtLimits#LOOKUP_MAX_CLOSER_PER_REPLY} candidates closer to the target than its sender.
  *
  * <p>Not thread-safe: the DHT node confines each lookup to its own thread.
  */
@@ -57,6 +64,8 @@ public final class Lookup {
     private final NodeId ownId;
     private final long startNanos;
     private final TreeMap<NodeId, Candidate> candidates;
+    /** The candidate at each public IP address (one per IP, see the class comment). */
+    private final Map<InetAddress, NodeId> byIp = new HashMap<>();
     private final Deque<InetSocketAddress> routers = new ArrayDeque<>();
     /** Requests in flight and when each was sent. */
     private final Map<Request, Long> inFlight = new HashMap<>();
@@ -180,7 +189,14 @@ public final class Lookup {
                 }
             }
         }
+        int closer = 0;
         for (NodeInfo n : nodes) {
+            if (target.compareDistance(n.id(), responder) < 0) {
+                if (closer >= DhtLimits.LOOKUP_MAX_CLOSER_PER_REPLY) {
+                    continue; // more nodes closer than itself than an honest node would name: packing
+                }
+                closer++;
+            }
             offer(n);
         }
         return addValues(values);
@@ -229,16 +245,41 @@ public final class Lookup {
     }
 
     private Candidate insert(NodeInfo node) {
+        InetAddress ip = node.address().getAddress();
+        boolean restricted = ip != null && SecureNodeId.applies(ip);
+        if (restricted) {
+            NodeId other = byIp.get(ip);
+            if (other != null) {
+                Candidate o = candidates.get(other);
+                // A second id at one public IP: keep the first, unless the newcomer has a BEP 42 id for that IP
+                // and the first has not and was not asked yet.
+                if (o == null || o.state != State.FRESH || SecureNodeId.verify(other, ip)
+                        || !SecureNodeId.verify(node.id(), ip)) {
+                    return null;
+                }
+                remove(other);
+            }
+        }
         if (candidates.size() >= DhtLimits.LOOKUP_MAX_CANDIDATES) {
             NodeId farthest = candidates.lastKey();
             if (target.compareDistance(node.id(), farthest) >= 0) {
                 return null;
             }
-            candidates.remove(farthest); // an answer from it later is ignored (not found)
+            remove(farthest); // an answer from it later is ignored (not found)
         }
         Candidate c = new Candidate(node);
         candidates.put(node.id(), c);
+        if (restricted) {
+            byIp.put(ip, node.id());
+        }
         return c;
+    }
+
+    private void remove(NodeId id) {
+        Candidate c = candidates.remove(id);
+        if (c != null) {
+            byIp.remove(c.node.address().getAddress(), id);
+        }
     }
 
     /**

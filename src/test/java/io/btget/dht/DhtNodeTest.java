@@ -1,6 +1,11 @@
 package io.btget.dht;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.btget.dht.krpc.KrpcCodec;
 import io.btget.dht.krpc.KrpcException;
@@ -77,6 +82,16 @@ class DhtNodeTest {
     private static KrpcMessage receive(DatagramSocket s) throws IOException, KrpcException {
         DatagramPacket p = receivePacket(s);
         return KrpcCodec.decode(p.getData(), p.getLength());
+    }
+
+    /** The next response or error, skipping queries (the node pings a raw socket that queried it). */
+    private static KrpcMessage receiveReply(DatagramSocket s) throws IOException, KrpcException {
+        while (true) {
+            KrpcMessage m = receive(s);
+            if (!(m instanceof KrpcMessage.Query)) {
+                return m;
+            }
+        }
     }
 
     /** Polls {@code condition} until it holds, for at most 30 seconds. */
@@ -172,19 +187,19 @@ class DhtNodeTest {
         NodeId ih = NodeId.random(new Random(8));
         send(s, new KrpcMessage.AnnouncePeer(new byte[] {1}, me, false, ih, 1234, false, new byte[] {9, 9, 9, 9}),
                 a.localAddress());
-        KrpcMessage reply = receive(s);
+        KrpcMessage reply = receiveReply(s);
         assertThat(reply).isInstanceOf(KrpcMessage.Error.class);
         assertThat(((KrpcMessage.Error) reply).code()).isEqualTo(203);
         assertThat(a.counters().badTokens()).isEqualTo(1);
 
         send(s, new KrpcMessage.GetPeers(new byte[] {2}, me, false, ih), a.localAddress());
-        KrpcMessage.Response gp = (KrpcMessage.Response) receive(s);
+        KrpcMessage.Response gp = (KrpcMessage.Response) receiveReply(s);
         assertThat(gp.requester()).contains((InetSocketAddress) s.getLocalSocketAddress()); // BEP 42 ip
         byte[] token = gp.token().orElseThrow();
         send(s, new KrpcMessage.AnnouncePeer(new byte[] {3}, me, false, ih, 1, true, token), a.localAddress());
-        assertThat(receive(s)).isInstanceOf(KrpcMessage.Response.class);
+        assertThat(receiveReply(s)).isInstanceOf(KrpcMessage.Response.class);
         send(s, new KrpcMessage.GetPeers(new byte[] {4}, me, false, ih), a.localAddress());
-        KrpcMessage.Response values = (KrpcMessage.Response) receive(s);
+        KrpcMessage.Response values = (KrpcMessage.Response) receiveReply(s);
         // implied_port: the UDP source port is stored
         assertThat(values.values()).containsExactly((InetSocketAddress) s.getLocalSocketAddress());
         // a's own lookups include what was announced to a
@@ -256,11 +271,11 @@ class DhtNodeTest {
         for (int k = 0; k < 3; k++) {
             DatagramSocket s = raw();
             send(s, new KrpcMessage.GetPeers(new byte[] {1}, me, false, ih), a.localAddress());
-            byte[] token = ((KrpcMessage.Response) receive(s)).token().orElseThrow();
+            byte[] token = ((KrpcMessage.Response) receiveReply(s)).token().orElseThrow();
             for (int i = 0; i < 20; i++) {
                 send(s, new KrpcMessage.AnnouncePeer(new byte[] {2}, me, false, ih, port++, false, token),
                         a.localAddress());
-                assertThat(receive(s)).isInstanceOf(KrpcMessage.Response.class);
+                assertThat(receiveReply(s)).isInstanceOf(KrpcMessage.Response.class);
             }
         }
         DatagramSocket asker = raw();
@@ -310,12 +325,12 @@ class DhtNodeTest {
         DatagramSocket s = raw();
         byte[] unknown = "d1:ad2:id20:abcdefghij0123456789e1:q4:vote1:t2:xy1:y1:qe".getBytes();
         s.send(new DatagramPacket(unknown, unknown.length, a.localAddress()));
-        KrpcMessage.Error e = (KrpcMessage.Error) receive(s);
+        KrpcMessage.Error e = (KrpcMessage.Error) receiveReply(s);
         assertThat(e.code()).isEqualTo(204);
         assertThat(e.transactionId()).containsExactly('x', 'y');
         byte[] bad = "d1:ad2:id3:abce1:q4:ping1:t2:zz1:y1:qe".getBytes();
         s.send(new DatagramPacket(bad, bad.length, a.localAddress()));
-        KrpcMessage.Error e2 = (KrpcMessage.Error) receive(s);
+        KrpcMessage.Error e2 = (KrpcMessage.Error) receiveReply(s);
         assertThat(e2.code()).isEqualTo(203);
     }
 
@@ -389,18 +404,105 @@ class DhtNodeTest {
     }
 
     @Test
-    void yourIpReportsFromThreePeersCountLikeReplies() throws Exception {
+    void yourIpReportsAloneNeverChangeTheIdButHelpDhtVotes() throws Exception {
         DhtNode a = node(List.of(), null);
         NodeId before = a.id();
         InetAddress external = InetAddress.getByName("198.51.100.20");
-        a.externalAddressReported(external, InetAddress.getByName("127.0.0.1")); // loopback reporters still vote
-        a.externalAddressReported(external, InetAddress.getByName("127.0.0.1")); // the same reporter counts once
-        a.externalAddressReported(external, InetAddress.getByName("127.0.0.2"));
-        a.externalAddressReported(InetAddress.getByName("192.168.1.2"), InetAddress.getByName("127.0.0.4"));
+        for (int i = 2; i <= 9; i++) { // many peers' yourip alone: anyone may connect to us and say anything
+            a.externalAddressReported(external, InetAddress.getByName("127.0.0." + i));
+        }
+        a.externalAddressReported(InetAddress.getByName("192.168.1.2"), InetAddress.getByName("127.0.0.10"));
         assertThat(a.routingTable()).isEmpty(); // runs after the reports on the node's thread
         assertThat(a.id()).isEqualTo(before);
-        a.externalAddressReported(external, InetAddress.getByName("127.0.0.3"));
+        // one DHT response to our own query agreeing tips it: 2 + 8 half votes
+        DatagramSocket voter = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        voter.setSoTimeout(5_000);
+        toClose.add(voter);
+        var pinged = a.ping((InetSocketAddress) voter.getLocalSocketAddress());
+        KrpcMessage.Ping ping = (KrpcMessage.Ping) receive(voter);
+        send(voter, new KrpcMessage.Response(ping.transactionId(), NodeId.random(new Random(22)), List.of(),
+                List.of(), List.of(), Optional.empty(), Optional.of(new InetSocketAddress(external, 6881))),
+                a.localAddress());
+        assertThat(pinged.get(20, TimeUnit.SECONDS)).isTrue();
         await(() -> !a.id().equals(before));
         assertThat(SecureNodeId.verify(a.id(), external)).isTrue();
+    }
+
+    @Test
+    void aFailedBindKeepsItsErrorAndTheNodeClosesQuietly() throws Exception {
+        DatagramSocket taken = raw();
+        DhtNode n = new DhtNode(new DhtConfig(LOOPBACK, taken.getLocalPort(), List.of(), Optional.empty(),
+                new Random(3)));
+        assertThatThrownBy(n::start).isInstanceOf(IOException.class).hasMessageContaining("cannot bind");
+        n.close(); // what Client does after a failed start: must not replace the error with its own
+        n.close();
+        assertThat(n.bootstrapped().get(1, TimeUnit.SECONDS)).isZero();
+        assertThatThrownBy(n::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void timeoutsWhoseCallbacksSendQueriesDoNotBreakTheTick() throws Exception {
+        // 20 silent routers: the lookup holds at most 9 queries, so when the first ones time out their callbacks
+        // send the rest, adding transactions while the node is going through the expired ones
+        List<InetSocketAddress> silent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // each expiry round is a chance for the bug: iteration order is random
+            silent.add((InetSocketAddress) raw().getLocalSocketAddress());
+        }
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(DhtNode.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        logger.setLevel(Level.DEBUG);
+        try {
+            DhtNode a = node(silent, null);
+            assertThat(a.bootstrapped().get(60, TimeUnit.SECONDS)).isZero();
+            assertThat(List.copyOf(events.list)).extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(m -> m.contains("ConcurrentModificationException"));
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(level);
+        }
+    }
+
+    @Test
+    void aFloodOfBogusResponsesFromOneAddressIsRateLimitedBeforeTheNode() throws Exception {
+        DhtNode a = node(List.of(), null);
+        DatagramSocket flood = raw();
+        NodeId me = NodeId.random(new Random(41));
+        long start = System.nanoTime();
+        int sent = 400;
+        for (int i = 0; i < sent; i++) {
+            send(flood, new KrpcMessage.Response(new byte[] {(byte) i, (byte) (i >> 8)}, me, List.of(), List.of(),
+                    List.of(), Optional.empty(), Optional.empty()), a.localAddress());
+        }
+        // another address is still served, and its ping is handled after the flood that came before it
+        DatagramSocket other = raw();
+        send(other, new KrpcMessage.Ping(new byte[] {1}, me, false), a.localAddress());
+        assertThat(receiveReply(other)).isInstanceOf(KrpcMessage.Response.class);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long allowed = DhtLimits.DATAGRAM_BURST_PER_IP + (long) Math.ceil(seconds * DhtLimits.DATAGRAMS_PER_IP_PER_SECOND);
+        assertThat(a.counters().unmatchedResponses()).isLessThanOrEqualTo(Math.min(allowed, sent - 1));
+        assertThat(a.counters().rateLimitedDatagrams()).isPositive();
+    }
+
+    @Test
+    void aBootstrapNameThatFailedToResolveAtStartIsTriedAgain() throws Exception {
+        DhtNode b = node(List.of(), null);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        DhtNode a = new DhtNode(new DhtConfig(LOOPBACK, 0,
+                List.of(InetSocketAddress.createUnresolved("router.test", b.localAddress().getPort())),
+                Optional.empty(), new Random(seed++)), host -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new java.net.UnknownHostException(host + ": DNS down at start");
+                    }
+                    return new InetAddress[] {LOOPBACK};
+                });
+        toClose.add(a);
+        a.start();
+        assertThat(a.bootstrapped().get(20, TimeUnit.SECONDS)).isZero(); // nothing to bootstrap from at first
+        await(() -> a.routingTable().contains(info(b))); // the small-table bootstrap resolved it again
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
     }
 }

@@ -234,4 +234,100 @@ class LookupTest {
         assertThat(lookup.closest()).containsExactly(a);
         assertThat(lookup.done(0)).isTrue();
     }
+
+    /** An id next to {@code target}: equal but for the last byte. */
+    private static NodeId nextTo(NodeId target, int i) {
+        byte[] b = target.bytes();
+        b[19] ^= (byte) i;
+        return NodeId.of(b);
+    }
+
+    private static InetSocketAddress at(String ip, int port) {
+        return new InetSocketAddress(ip, port);
+    }
+
+    @Test
+    void oneHostAnsweringWithManyIdsAtItsPublicIpHoldsOneCandidate() {
+        // reviewer's Sybil: one host names ids right next to the target, all at its own IP on other ports, and
+        // answers for each of them with more such ids
+        Random r = new Random(12);
+        NodeId target = NodeId.random(r);
+        String evilIp = "198.51.100.66";
+        List<NodeInfo> seeds = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            seeds.add(new NodeInfo(NodeId.random(r), at("203.0.113." + i, 6881)));
+        }
+        seeds.add(new NodeInfo(NodeId.random(r), at(evilIp, 6881)));
+        long[] clock = {0};
+        Lookup lookup = new Lookup(target, NodeId.random(r), seeds, List.of(), 0);
+        int[] next = {1};
+        run(lookup, req -> {
+            if (!req.address().getAddress().getHostAddress().equals(evilIp)) {
+                return List.of(); // honest nodes know nobody closer
+            }
+            List<NodeInfo> sybils = new ArrayList<>();
+            for (int i = 0; i < 8 && next[0] < 250; i++, next[0]++) {
+                sybils.add(new NodeInfo(nextTo(target, next[0]), at(evilIp, 7000 + next[0])));
+            }
+            return sybils;
+        }, Set.of(), clock);
+        assertThat(lookup.done(clock[0])).isTrue();
+        assertThat(lookup.closest()).hasSize(Lookup.K);
+        assertThat(lookup.closest()).filteredOn(n -> n.address().getAddress().getHostAddress().equals(evilIp))
+                .hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aBep42IdDisplacesAnUnverifiedOneAtTheSamePublicIpNotYetAsked() throws Exception {
+        Random r = new Random(13);
+        NodeId target = NodeId.random(r);
+        java.net.InetAddress ip = java.net.InetAddress.getByName("198.51.100.5");
+        NodeInfo seed = new NodeInfo(NodeId.random(r), at("203.0.113.1", 6881));
+        NodeInfo unverified = new NodeInfo(NodeId.random(r), new InetSocketAddress(ip, 1000));
+        NodeInfo verified = new NodeInfo(SecureNodeId.generate(ip, r), new InetSocketAddress(ip, 2000));
+        NodeInfo another = new NodeInfo(NodeId.random(r), new InetSocketAddress(ip, 3000));
+        assertThat(SecureNodeId.verify(unverified.id(), ip)).isFalse();
+        assertThat(SecureNodeId.verify(another.id(), ip)).isFalse();
+        Lookup lookup = new Lookup(target, NodeId.random(r), List.of(seed), List.of(), 0);
+        Lookup.Request first = lookup.next(10, 0).get(0);
+        lookup.responded(first, seed.id(), List.of(unverified, verified, another), List.of(), Optional.empty());
+        assertThat(lookup.next(10, 0)).extracting(Lookup.Request::id).containsExactly(verified.id());
+    }
+
+    @Test
+    void loopbackAndPrivateAddressesAreNotRestrictedToOneCandidate() {
+        Random r = new Random(14);
+        NodeId target = NodeId.random(r);
+        List<NodeInfo> seeds = List.of(new NodeInfo(NodeId.random(r), at("127.0.0.1", 1)),
+                new NodeInfo(NodeId.random(r), at("127.0.0.1", 2)),
+                new NodeInfo(NodeId.random(r), at("192.168.1.9", 1)),
+                new NodeInfo(NodeId.random(r), at("192.168.1.9", 2)));
+        Lookup lookup = new Lookup(target, NodeId.random(r), seeds, List.of(), 0);
+        assertThat(lookup.next(10, 0)).hasSize(DhtLimits.ALPHA);
+        assertThat(lookup.next(10, DhtLimits.LOOKUP_SHORT_TIMEOUT_NANOS)).hasSize(1);
+    }
+
+    @Test
+    void oneReplyAddsAtMostKCandidatesCloserThanItsSender() {
+        Random r = new Random(15);
+        NodeId target = NodeId.random(r);
+        NodeInfo sender = new NodeInfo(NodeId.random(r), at("203.0.113.1", 6881));
+        List<NodeInfo> closer = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            closer.add(new NodeInfo(nextTo(target, i), at("198.51.100." + i, 6881)));
+        }
+        Lookup lookup = new Lookup(target, NodeId.random(r), List.of(sender), List.of(), 0);
+        Lookup.Request first = lookup.next(10, 0).get(0);
+        lookup.responded(first, sender.id(), closer, List.of(), Optional.empty());
+        Set<NodeId> asked = new HashSet<>();
+        long t = 0;
+        while (!lookup.done(t)) {
+            for (Lookup.Request q : lookup.next(100, t)) {
+                asked.add(q.id());
+                lookup.failed(q);
+            }
+            t += SECOND;
+        }
+        assertThat(asked).hasSize(DhtLimits.LOOKUP_MAX_CLOSER_PER_REPLY);
+    }
 }
