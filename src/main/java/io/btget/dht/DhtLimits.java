@@ -20,6 +20,13 @@ public final class DhtLimits {
      */
     public static final long EMPTY_SEARCH_RETRY_NANOS = 5_000_000_000L;
 
+    /**
+     * The longest wait between rounds of a search that has found no peer yet (nodes answered, nobody had
+     * announced): the wait doubles from {@link #EMPTY_SEARCH_RETRY_NANOS} to this, so a torrent's first seeder is
+     * found soon after it announces, while a dead torrent costs a lookup every few minutes, not every 5 s.
+     */
+    public static final long BARREN_SEARCH_RETRY_MAX_NANOS = 5L * 60 * 1_000_000_000L;
+
     /** Iterative lookups keep this many queries in flight (BEP 5's "alpha"; libtorrent's search branching is 3). */
     public static final int ALPHA = 3;
 

@@ -1194,6 +1194,8 @@ public final class DhtNode implements Dht, AutoCloseable {
         boolean ranOnce;
         long nextRun;
         long lastStart;
+        /** Rounds in a row that found no peer at all (the retry backs off from 5 s). */
+        int barrenRounds;
 
         SearchImpl(NodeId infoHash, int announcePort, PeerSink sink) {
             this.infoHash = infoHash;
@@ -1223,7 +1225,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                 boolean empty = l.respondedCount() == 0;
                 Runnable end = () -> {
                     running = false;
-                    nextRun = System.nanoTime() + (empty ? DhtLimits.EMPTY_SEARCH_RETRY_NANOS : DhtLimits.REANNOUNCE_NANOS);
+                    nextRun = System.nanoTime() + retryAfter(empty, peers);
                     if (!closed) {
                         try {
                             sink.lookupDone(peers);
@@ -1238,6 +1240,22 @@ public final class DhtNode implements Dht, AutoCloseable {
                     end.run();
                 }
             }, now);
+        }
+
+        /**
+         * When to look again: at {@link DhtLimits#REANNOUNCE_NANOS} once a search has peers; sooner while nobody
+         * answered or no peer was ever found (the peer may announce itself any moment: a swarm's first seeder
+         * does a few seconds after it starts), backing off from {@link DhtLimits#EMPTY_SEARCH_RETRY_NANOS}
+         * doubling to {@link DhtLimits#BARREN_SEARCH_RETRY_MAX_NANOS}.
+         */
+        long retryAfter(boolean nobodyAnswered, int peersThisRound) {
+            if (!nobodyAnswered && (peersThisRound > 0 || found.get() > 0)) {
+                barrenRounds = 0;
+                return DhtLimits.REANNOUNCE_NANOS;
+            }
+            long wait = DhtLimits.EMPTY_SEARCH_RETRY_NANOS << Math.min(barrenRounds, 8);
+            barrenRounds++;
+            return Math.min(wait, DhtLimits.BARREN_SEARCH_RETRY_MAX_NANOS);
         }
 
         void deliver(List<InetSocketAddress> peers) {

@@ -404,6 +404,35 @@ class DhtNodeTest {
     }
 
     @Test
+    void aSearchThatFoundNoPeerLooksAgainSoonAndFindsOneAnnouncedLater() throws Exception {
+        DhtNode a = node(List.of(), null);
+        DhtNode b = node(List.of(a.localAddress()), null);
+        DhtNode c = node(List.of(a.localAddress()), null);
+        await(() -> a.routingTable().size() == 2);
+        NodeId ih = NodeId.random(new Random(32));
+        List<Integer> rounds = new CopyOnWriteArrayList<>();
+        List<InetSocketAddress> found = new CopyOnWriteArrayList<>();
+        try (Dht.Search s = b.search(new InfoHash(ih.bytes()), 0, new Dht.PeerSink() {
+            @Override
+            public void peersFound(List<InetSocketAddress> peers) {
+                found.addAll(peers);
+            }
+
+            @Override
+            public void lookupDone(int peers) {
+                rounds.add(peers);
+            }
+        })) {
+            await(() -> !rounds.isEmpty());
+            assertThat(found).isEmpty();
+            // the swarm's first seeder announces after b's first round: b must not wait 15 minutes to find it
+            assertThat(c.announce(ih, 7778).get(30, TimeUnit.SECONDS).closest()).isNotEmpty();
+            await(() -> found.contains(new InetSocketAddress(LOOPBACK, 7778)));
+            assertThat(rounds.size()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
     void yourIpReportsAloneNeverChangeTheIdButHelpDhtVotes() throws Exception {
         DhtNode a = node(List.of(), null);
         NodeId before = a.id();
