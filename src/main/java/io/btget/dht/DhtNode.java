@@ -164,6 +164,8 @@ public final class DhtNode implements Dht, AutoCloseable {
     private List<InetSocketAddress> routers = List.of();
     /** Bootstrap names not resolved yet: tried again with each small-table bootstrap. */
     private List<InetSocketAddress> unresolvedRouters = List.of();
+    /** Bootstrap names whose failure was reported once at info level. Resolver threads only. */
+    private final Set<String> unresolvedReported = ConcurrentHashMap.newKeySet();
     private boolean resolving;
     private final ExternalAddressVoter externalVoter = new ExternalAddressVoter();
     private InetAddress externalAddress;
@@ -304,7 +306,13 @@ public final class DhtNode implements Dht, AutoCloseable {
                     }
                 }
             } catch (UnknownHostException | SecurityException e) {
-                log.debug("DHT bootstrap {} not resolved: {}", a.getHostString(), e.getMessage());
+                // shown at -v the first time (a mistyped --dht-bootstrap, or no network); later tries at debug
+                if (unresolvedReported.add(a.getHostString())) {
+                    log.info("DHT bootstrap {} not resolved ({}); tried again while the routing table is small",
+                            a.getHostString(), e.getMessage());
+                } else {
+                    log.debug("DHT bootstrap {} not resolved: {}", a.getHostString(), e.getMessage());
+                }
             }
             if (!found) {
                 failed.add(a);
@@ -1223,9 +1231,14 @@ public final class DhtNode implements Dht, AutoCloseable {
             startLookup(infoHash, true, List.of(), this::deliver, l -> {
                 int peers = l.values().size();
                 boolean empty = l.respondedCount() == 0;
+                int answered = l.respondedCount();
                 Runnable end = () -> {
                     running = false;
-                    nextRun = System.nanoTime() + retryAfter(empty, peers);
+                    long wait = retryAfter(empty, peers);
+                    nextRun = System.nanoTime() + wait;
+                    log.info("DHT lookup for {}: {} peer(s) from {} node(s) that answered{}; next in {} s",
+                            infoHash.hex(), peers, answered, announcePort > 0 ? ", announced" : "",
+                            wait / 1_000_000_000L);
                     if (!closed) {
                         try {
                             sink.lookupDone(peers);
