@@ -1237,7 +1237,7 @@ public final class DhtNode implements Dht, AutoCloseable {
                     long wait = retryAfter(empty, peers);
                     nextRun = System.nanoTime() + wait;
                     log.info("DHT lookup for {}: {} peer(s) from {} node(s) that answered{}; next in {} s",
-                            infoHash.hex(), peers, answered, announcePort > 0 ? ", announced" : "",
+                            infoHash.hex(), peers, answered, announcePort > 0 && !closed ? ", announce sent" : "",
                             wait / 1_000_000_000L);
                     if (!closed) {
                         try {
