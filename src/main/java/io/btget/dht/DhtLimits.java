@@ -132,9 +132,6 @@ public final class DhtLimits {
      */
     public static final int EXTERNAL_ADDRESS_VOTES = 3;
 
-    /** Candidate external addresses remembered (kept for callers; {@link ExternalAddressVoter} bounds voters). */
-    public static final int EXTERNAL_ADDRESS_CANDIDATES = 16;
-
     /** Voters (IP addresses) whose latest external-address vote is remembered; the oldest is dropped beyond. */
     public static final int EXTERNAL_ADDRESS_VOTERS = 64;
 
