@@ -428,7 +428,8 @@ class DhtNodeTest {
             // the swarm's first seeder announces after b's first round: b must not wait 15 minutes to find it
             assertThat(c.announce(ih, 7778).get(30, TimeUnit.SECONDS).closest()).isNotEmpty();
             await(() -> found.contains(new InetSocketAddress(LOOPBACK, 7778)));
-            assertThat(rounds.size()).isGreaterThanOrEqualTo(2);
+            // the peer arrives during the second round; that round's lookupDone comes after its last reply
+            await(() -> rounds.size() >= 2);
         }
     }
 
