@@ -20,7 +20,9 @@ import java.util.Set;
  * Ranking a seeder's slots by upload rate instead ("fastest upload") keeps feeding the peers that are already
  * ahead: in a swarm the stragglers then wait for the optimistic slot and the last leecher finishes late, and the
  * fresh pieces the seeder sends reach only a few leechers to trade. A lone downloader is never rotated out (no one
- * waits), so this costs nothing on a one-to-one transfer.
+ * waits), so this costs nothing on a one-to-one transfer. While downloading, peers that sent us the same (in
+ * practice: nothing, a newcomer or a straggler with no piece we lack) share the regular slots left over by the
+ * same round robin, as libtorrent's unchoker breaks such ties, instead of the oldest connections holding them.
  *
  * <p>One more slot goes to an optimistic unchoke, kept for {@link #OPTIMISTIC_INTERVAL_MILLIS} and then moved to
  * another interested peer, so newcomers get a chance to prove themselves; peers connected within the last
@@ -109,7 +111,7 @@ public final class Choker<P> {
         }
         ranked.sort(seeding ? roundRobin(nowMillis)
                 : Comparator.comparingLong(Candidate<P>::downloadedFromPeer).reversed()
-                        .thenComparingLong(Candidate::connectedAtMillis));
+                        .thenComparing(roundRobin(nowMillis)));
 
         Set<P> unchoked = Collections.newSetFromMap(new IdentityHashMap<>());
         int regularSlots = maxUploads - 1;

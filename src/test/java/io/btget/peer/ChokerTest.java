@@ -143,6 +143,23 @@ class ChokerTest {
     }
 
     @Test
+    void whileLeechingPeersThatSentNothingShareTheLeftoverSlotsInTurn() {
+        // p0 reciprocates; p1..p3 sent us nothing (stragglers with no piece we lack). Two regular slots: p0 keeps
+        // one, the other rotates among p1..p3 rather than staying with the oldest connection.
+        List<Peer> p = peers(4);
+        long now = 100_000;
+        Choker<Peer> choker = new Choker<>(3, QUOTA, new Random(5));
+        List<Candidate<Peer>> candidates = List.of(
+                new Candidate<>(p.get(0), true, 5_000_000, 0, LONG_AGO, false, true, 2 * QUOTA, now - 20_000),
+                new Candidate<>(p.get(1), true, 0, 3 * QUOTA, LONG_AGO, false, true, 2 * QUOTA, now - 20_000),
+                new Candidate<>(p.get(2), true, 0, 0, LONG_AGO + 1, false, false, 0, now - 50_000),
+                new Candidate<>(p.get(3), true, 0, 0, LONG_AGO + 2, false, false, 0, Choker.NEVER));
+        Set<Peer> unchoked = choker.rechoke(candidates, false, now);
+        assertThat(unchoked).hasSize(3).contains(p.get(0), p.get(3));
+        assertThat(choker.optimisticPeer()).isIn(p.get(1), p.get(2));
+    }
+
+    @Test
     void neverUnchokesUninterestedPeers() {
         List<Peer> p = peers(3);
         List<Candidate<Peer>> candidates = List.of(new Candidate<>(p.get(0), false, 9_999, 0, LONG_AGO, false),
