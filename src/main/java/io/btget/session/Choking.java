@@ -3,6 +3,7 @@ package io.btget.session;
 import io.btget.peer.Choker;
 import io.btget.peer.PeerConnection;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ final class Choking {
             candidates.add(new Choker.Candidate<>(c, c.peerInterested(), down - last[0], up - last[1],
                     c.connectedAtNanos() / 1_000_000, c.snubbed(), unchoked,
                     unchoked && unchokedAt != null ? up - unchokedAt[1] : 0,
-                    unchokedAt == null ? Choker.NEVER : unchokedAt[0]));
+                    lastUnchokedMillis(c)));
         }
         lastTotals.clear();
         lastTotals.putAll(totals);
@@ -87,15 +88,32 @@ final class Choking {
                 }
             }
         }
-        long nowMillis = nowMillis();
+        if (unchoked >= maxUploads) {
+            return;
+        }
+        // the free slots go to the peers that have waited longest since their last unchoke (never-unchoked first),
+        // the same order the round robin uses at a full rechoke
+        List<PeerConnection> waiting = new ArrayList<>();
         for (PeerConnection c : peers) {
+            if (c.amChoking() && c.peerInterested() && !c.isClosed()) {
+                waiting.add(c);
+            }
+        }
+        waiting.sort(Comparator.comparingLong(this::lastUnchokedMillis));
+        long nowMillis = nowMillis();
+        for (PeerConnection c : waiting) {
             if (unchoked >= maxUploads) {
                 return;
             }
-            if (c.amChoking() && c.peerInterested() && !c.isClosed() && unchoke(c, nowMillis)) {
+            if (unchoke(c, nowMillis)) {
                 unchoked++;
             }
         }
+    }
+
+    private long lastUnchokedMillis(PeerConnection c) {
+        long[] at = lastUnchoke.get(c);
+        return at == null ? Choker.NEVER : at[0];
     }
 
     /** Unchokes {@code c}, noting when and what we had sent it, unless it is unchoked already. */
