@@ -396,6 +396,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             }
         } else if (m instanceof Message.Interested) {
             peerInterested = true;
+            ctx.peerInterested(this);
         } else if (m instanceof Message.NotInterested) {
             peerInterested = false;
         } else if (m instanceof Message.BitfieldMessage b) {

@@ -58,6 +58,13 @@ public interface TorrentContext {
     default void externalAddressReported(java.net.InetAddress external, java.net.InetAddress reporter) {
     }
 
+    /**
+     * The peer sent INTERESTED (its reader thread; must not block): a free upload slot can go to it now rather
+     * than at the session's next tick, as libtorrent unchokes on INTERESTED when a slot is free.
+     */
+    default void peerInterested(PeerConnection peer) {
+    }
+
     int pieceCount();
 
     int pieceSize(int piece);

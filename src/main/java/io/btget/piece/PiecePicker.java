@@ -11,7 +11,8 @@ import java.util.function.IntUnaryOperator;
  * Decides which blocks to request from which peer, and tracks what is requested and received.
  *
  * <p>Order of preference for a peer (BEP 3 "piece selection strategy"): blocks of pieces already started (oldest
- * first, so pieces complete and can be verified), then new pieces rarest first with a random tie-break. At most
+ * first, so pieces complete and can be verified), then new pieces rarest first with a random tie-break. From a
+ * seed, new pieces rarer than the started ones come first (see {@code startRarerPiecesFromSeed}). At most
  * {@code maxPiecesInFlight} pieces are started and not yet verified, which bounds the memory the caller spends
  * assembling pieces. Once every missing block is requested from someone (endgame), a peer also gets blocks already
  * requested from others (up to {@link #MAX_REQUESTERS_IN_ENDGAME} peers per block), so that the last pieces do not wait on one slow peer; whoever delivers first wins and
@@ -229,6 +230,10 @@ public final class PiecePicker<P> {
         if (state == null || stopped || max <= 0 || state.interesting == 0) {
             return picked;
         }
+        // 0. from a seed: new pieces rarer than every started piece it could complete instead
+        if (state.has.isComplete()) {
+            startRarerPiecesFromSeed(state, peer, max, only, startLimit, picked);
+        }
         // 1. unrequested blocks of started pieces
         for (int i = 0; i < started.size(); i++) {
             PieceProgress<P> progress = started.get(i);
@@ -271,6 +276,37 @@ public final class PiecePicker<P> {
             }
         }
         return picked;
+    }
+
+    /**
+     * In a swarm a seed's upload is the scarcest there is: a block it sends of a piece that other peers also have
+     * is a block of a piece no one else has that it does not send. So from a seed we first start the pieces rarer
+     * (in practice: only seeds have them) than every started piece with unrequested blocks, and leave those started
+     * pieces to the peers that also have them; only then (step 1) does a seed complete started pieces. With a lone
+     * seed, or nothing but seeds, every piece is as rare as any other and this picks nothing.
+     */
+    private void startRarerPiecesFromSeed(PeerState state, P peer, int max, java.util.function.IntPredicate only,
+            int startLimit, List<BlockRequest> picked) {
+        int commonest = Integer.MAX_VALUE; // the least available started piece this seed could complete
+        for (int i = 0; i < started.size(); i++) {
+            PieceProgress<P> progress = started.get(i);
+            if (progress.hasUnassignedBlocks() && only.test(progress.piece)) {
+                commonest = Math.min(commonest, rarity.availability(progress.piece));
+            }
+        }
+        if (commonest == Integer.MAX_VALUE) {
+            return; // nothing started to compete with: steps 1 and 2 do the same
+        }
+        while (picked.size() < max && started.size() < startLimit) {
+            int piece = rarestUnstartedPieceOf(state, only);
+            if (piece < 0 || rarity.availability(piece) >= commonest) {
+                return;
+            }
+            PieceProgress<P> progress = new PieceProgress<>(piece, lengthOf(piece));
+            progressOf[piece] = progress;
+            started.add(progress);
+            takeUnassigned(progress, peer, max, picked);
+        }
     }
 
     /** True once every block we still need has been requested from some peer. */

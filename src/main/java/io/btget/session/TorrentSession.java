@@ -627,6 +627,22 @@ public final class TorrentSession implements TorrentContext {
         return null;
     }
 
+    /**
+     * Wakes for INTERESTED at most this often: a peer toggling its interest at wire speed must not spin the loop
+     * (each wake costs a pass over the peers); 100 passes a second still unchoke a newcomer in milliseconds.
+     */
+    private static final long INTEREST_WAKE_GAP_NANOS = 10_000_000;
+    private final java.util.concurrent.atomic.AtomicLong lastInterestWake = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void peerInterested(PeerConnection peer) {
+        long now = System.nanoTime();
+        long last = lastInterestWake.get();
+        if (peer.amChoking() && now - last >= INTEREST_WAKE_GAP_NANOS && lastInterestWake.compareAndSet(last, now)) {
+            wakeLoop(); // the loop's rechoke gives it a free slot now, not at the next tick
+        }
+    }
+
     private void wakeLoop() {
         synchronized (tickLock) {
             tickLock.notifyAll();

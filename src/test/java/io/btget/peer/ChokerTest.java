@@ -54,13 +54,109 @@ class ChokerTest {
         assertThat(unchoked).contains(choker.optimisticPeer());
     }
 
+    /** A peer we are seeding to: unchoked at {@code unchokedAt} (or choked, last unchoked then), and what it got. */
+    private static Candidate<Peer> seedPeer(Peer peer, boolean unchoked, long uploadedLastPeriod, long sinceUnchoke,
+            long lastUnchokedAt) {
+        return new Candidate<>(peer, true, 0, uploadedLastPeriod, LONG_AGO, false, unchoked,
+                unchoked ? sinceUnchoke : 0, lastUnchokedAt);
+    }
+
+    private static final long QUOTA = 1 << 20;
+
     @Test
-    void whileSeedingUnchokesThoseWeUploadToTheFastest() {
+    void whileSeedingGivesTheSlotsOfPeersWhoseTurnIsOverToThoseThatWaitedLongest() {
+        List<Peer> p = peers(5);
+        long now = 100_000;
+        List<Candidate<Peer>> candidates = List.of(
+                // fast receivers that have had a full turn: unchoked 20 s ago, many pieces since
+                seedPeer(p.get(0), true, 9_000_000, 20_000_000, now - 20_000),
+                seedPeer(p.get(1), true, 8_000_000, 20_000_000, now - 20_000),
+                // waiting: p2 never unchoked, p3 last unchoked long ago, p4 recently
+                seedPeer(p.get(2), false, 0, 0, Choker.NEVER),
+                seedPeer(p.get(3), false, 0, 0, now - 60_000),
+                seedPeer(p.get(4), false, 0, 0, now - 15_000));
+        Choker<Peer> choker = new Choker<>(3, QUOTA, new Random(1));
+        Set<Peer> unchoked = choker.rechoke(candidates, true, now);
+        // two regular slots: the two that waited longest; the optimistic one is among the rest
+        assertThat(unchoked).hasSize(3).contains(p.get(2), p.get(3));
+        assertThat(choker.optimisticPeer()).isIn(p.get(0), p.get(1), p.get(4));
+    }
+
+    @Test
+    void whileSeedingAPeerKeepsItsSlotUntilItsTurnIsOver() {
+        List<Peer> p = peers(3);
+        long now = 100_000;
+        Choker<Peer> choker = new Choker<>(2, QUOTA, new Random(1));
+        // p0 was unchoked 5 s ago and is slow; p1 waits, with bytes still arriving from before it was choked
+        List<Candidate<Peer>> early = List.of(seedPeer(p.get(0), true, 100_000, 4 * QUOTA, now - 5_000),
+                seedPeer(p.get(1), false, 5_000_000, 0, now - 30_000));
+        choker.rechoke(early, true, now);
+        assertThat(choker.rechoke(early, true, now)).contains(p.get(0));
+        assertThat(choker.optimisticPeer()).isSameAs(p.get(1));
+
+        // a turn also needs the quota: 20 s in but only half of it sent, p0 keeps its slot
+        List<Candidate<Peer>> slow = List.of(seedPeer(p.get(0), true, 100_000, QUOTA / 2, now - 20_000),
+                seedPeer(p.get(1), false, 0, 0, now - 30_000), seedPeer(p.get(2), false, 0, 0, Choker.NEVER));
+        Choker<Peer> one = new Choker<>(2, QUOTA, new Random(1));
+        assertThat(one.rechoke(slow, true, now)).contains(p.get(0));
+        assertThat(one.optimisticPeer()).isNotSameAs(p.get(0));
+    }
+
+    @Test
+    void whileSeedingALoneDownloaderIsNeverRotatedOut() {
+        Peer only = new Peer("only");
+        long now = 100_000;
+        Choker<Peer> choker = new Choker<>(4, QUOTA, new Random(1));
+        Set<Peer> unchoked = choker.rechoke(List.of(seedPeer(only, true, 500_000_000, 900_000_000, now - 60_000)),
+                true, now);
+        assertThat(unchoked).containsExactly(only);
+    }
+
+    @Test
+    void whileSeedingEveryInterestedPeerGetsARegularSlotInTurn() {
+        // five waiting leechers, two regular slots and one optimistic: within two rounds every one has had a turn
+        List<Peer> p = peers(5);
+        Choker<Peer> choker = new Choker<>(3, QUOTA, new Random(7));
+        long[] lastUnchoked = new long[5];
+        java.util.Arrays.fill(lastUnchoked, Choker.NEVER);
+        boolean[] unchokedNow = new boolean[5];
+        Set<Peer> hadTurn = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int round = 0; round < 2; round++) {
+            long now = 100_000 + round * Choker.RECHOKE_INTERVAL_MILLIS;
+            List<Candidate<Peer>> candidates = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                candidates.add(seedPeer(p.get(i), unchokedNow[i], 4 * QUOTA, 4 * QUOTA, lastUnchoked[i]));
+            }
+            Set<Peer> unchoked = choker.rechoke(candidates, true, now);
+            for (int i = 0; i < 5; i++) {
+                boolean on = unchoked.contains(p.get(i));
+                if (on && !unchokedNow[i]) {
+                    lastUnchoked[i] = now;
+                }
+                unchokedNow[i] = on;
+                if (on) {
+                    hadTurn.add(p.get(i));
+                }
+            }
+        }
+        assertThat(hadTurn).containsExactlyInAnyOrderElementsOf(p);
+    }
+
+    @Test
+    void whileLeechingPeersThatSentNothingShareTheLeftoverSlotsInTurn() {
+        // p0 reciprocates; p1..p3 sent us nothing (stragglers with no piece we lack). Two regular slots: p0 keeps
+        // one, the other rotates among p1..p3 rather than staying with the oldest connection.
         List<Peer> p = peers(4);
-        List<Candidate<Peer>> candidates = List.of(receiving(p.get(0), 10), receiving(p.get(1), 900),
-                new Candidate<>(p.get(2), true, 5_000, 0, LONG_AGO, false), receiving(p.get(3), 500));
-        Set<Peer> unchoked = new Choker<Peer>(3, new Random(1)).rechoke(candidates, true, 0);
-        assertThat(unchoked).hasSize(3).contains(p.get(1), p.get(3));
+        long now = 100_000;
+        Choker<Peer> choker = new Choker<>(3, QUOTA, new Random(5));
+        List<Candidate<Peer>> candidates = List.of(
+                new Candidate<>(p.get(0), true, 5_000_000, 0, LONG_AGO, false, true, 2 * QUOTA, now - 20_000),
+                new Candidate<>(p.get(1), true, 0, 3 * QUOTA, LONG_AGO, false, true, 2 * QUOTA, now - 20_000),
+                new Candidate<>(p.get(2), true, 0, 0, LONG_AGO + 1, false, false, 0, now - 50_000),
+                new Candidate<>(p.get(3), true, 0, 0, LONG_AGO + 2, false, false, 0, Choker.NEVER));
+        Set<Peer> unchoked = choker.rechoke(candidates, false, now);
+        assertThat(unchoked).hasSize(3).contains(p.get(0), p.get(3));
+        assertThat(choker.optimisticPeer()).isIn(p.get(1), p.get(2));
     }
 
     @Test

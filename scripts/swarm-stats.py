@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Figures for scripts/bench-swarm (standard library only).
+
+usage: swarm-stats.py run RUN_DIR      one JSON line for the run recorded in RUN_DIR
+       swarm-stats.py table FILE.jsonl a markdown table of medians per (client, N) of those lines
+
+RUN_DIR holds what bench-swarm recorded: meta.json (client, kind btget|libtorrent, N, run, S, T_min, t0 = wall-clock
+time the first leecher was launched, t_end, timed_out, seeder tx bytes before/after, seeder CPU s, load),
+cpu.samples (busy % of all cores, one line per sample), and per leecher l<i>/ with out (stdout), exit
+("<code> <epoch>"), time (GNU time "%e %U %S"), verified (1 when the file equals the seeder's), killed_cpu (CPU s
+of a leecher killed at the timeout).
+Completion of a leecher = the client's own "finished" event (btget --json "complete", libtorrent
+torrent_finished_alert), counted only when the process exited 0 (killed-at-timeout ones do not count) and the file
+on disk equals the seeder's. Start-up = its first event (btget "started", libtorrent "STARTED": the JVM or Python
+and the client loaded, torrent parsed) minus t0.
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def read(path, default=None):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def events(kind, out):
+    """(started, finished) wall-clock times from a leecher's stdout, None where missing."""
+    started = finished = None
+    for line in (out or "").splitlines():
+        if kind == "btget":
+            if not line.startswith("{"):
+                continue
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if ev.get("event") == "started" and started is None:
+                started = float(ev["time"])
+            elif ev.get("event") == "complete":
+                finished = float(ev["time"])
+        else:
+            parts = line.split(" ", 1)
+            if len(parts) == 2 and parts[1] == "STARTED":
+                started = float(parts[0])
+            elif len(parts) == 2 and parts[1] == "FINISHED":
+                finished = float(parts[0])
+    return started, finished
+
+
+def r3(x):
+    return None if x is None else round(x, 3)
+
+
+def run(run_dir):
+    meta = json.loads(read(os.path.join(run_dir, "meta.json")))
+    t0, n, size = meta["t0"], meta["N"], meta["S"]
+    completions, startups, cpu, exit_lags, unfinished = [], [], [], [], []
+    for i in range(1, n + 1):
+        d = os.path.join(run_dir, "l%d" % i)
+        started, finished = events(meta["kind"], read(os.path.join(d, "out")))
+        ex = (read(os.path.join(d, "exit")) or "").split()
+        code = int(ex[0]) if ex else None
+        verified = (read(os.path.join(d, "verified")) or "").strip() == "1"
+        if started is not None:
+            startups.append(started - t0)
+        # GNU time writes "Command exited with non-zero status N" before the format line when the exit is not 0.
+        t = ((read(os.path.join(d, "time")) or "").strip().splitlines() or [""])[-1].split()
+        if len(t) >= 3 and code is not None:
+            cpu.append(float(t[1]) + float(t[2]))
+        elif read(os.path.join(d, "killed_cpu")):
+            cpu.append(float(read(os.path.join(d, "killed_cpu"))))
+        if code == 0 and finished is not None and verified:
+            completions.append(finished - t0)
+            exit_lags.append(float(ex[1]) - finished)
+        else:
+            why = "killed at the timeout" if code is None else "exit %d" % code
+            if code == 0 and finished is None:
+                why = "exit 0 without a finished event"
+            elif code == 0 and not verified:
+                why = "exit 0 but the data differs from the seeder's"
+            unfinished.append({"leecher": i, "why": why})
+    samples = [float(x) for x in (read(os.path.join(run_dir, "cpu.samples")) or "").split()]
+    t_last = max(completions) if len(completions) == n else None
+    tx = meta["seeder_tx_after"] - meta["seeder_tx_before"]
+    line = {
+        "client": meta["client"], "N": n, "run": meta["run"], "S": size,
+        "T_min": r3(meta["T_min"]),
+        "T_last": r3(t_last),
+        "T_last_over_T_min": r3(t_last / meta["T_min"]) if t_last is not None else None,
+        "finished": len(completions), "timed_out": meta["timed_out"],
+        "completion_s": [r3(c) for c in sorted(completions)],
+        "completion_spread_s": r3(max(completions) - min(completions)) if completions else None,
+        "startup_s": [r3(s) for s in sorted(startups)],
+        "startup_spread_s": r3(max(startups) - min(startups)) if startups else None,
+        "exit_lag_max_s": r3(max(exit_lags)) if exit_lags else None,
+        "seeder_tx_bytes": tx,
+        "seeder_copies": r3(tx / size),
+        "seeder_cpu_s": r3(meta.get("seeder_cpu_s")),
+        "cpu_s_per_leecher": r3(statistics.mean(cpu)) if cpu else None,
+        "cpu_s_leechers": [r3(c) for c in cpu],
+        "cpu_busy_mean_pct": r3(statistics.mean(samples)) if samples else None,
+        "cpu_samples_above_95_pct": r3(100.0 * sum(1 for s in samples if s > 95.0) / len(samples)) if samples else None,
+        "load1_before": meta.get("load1_before"),
+        "delay_ms": meta.get("delay_ms"),
+        "unfinished": unfinished,
+    }
+    print(json.dumps(line, separators=(",", ":")))
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, digits=2):
+    if x is None:
+        return "n/a"
+    if x == float("inf"):
+        return "inf"
+    return "%.*f" % (digits, x)
+
+
+def table(path):
+    rows = {}
+    order = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line.startswith("{"):
+                continue
+            r = json.loads(line)
+            key = (r["client"], r["N"])
+            if key not in rows:
+                rows[key] = []
+                order.append(key)
+            rows[key].append(r)
+    print("| client | N | T_last/T_min (median) | runs all finished | leechers finished (median) "
+          "| seeder copies | CPU s per leecher | CPU busy % | samples > 95 % busy | completion spread s "
+          "| start-up spread s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for key in sorted(order, key=lambda k: (k[1], order.index(k))):
+        rs = rows[key]
+        # A run where some leecher never finished counts as infinitely slow, so a median over runs never hides it.
+        ratios = [r["T_last_over_T_min"] if r["T_last_over_T_min"] is not None else float("inf") for r in rs]
+        all_done = sum(1 for r in rs if r["finished"] == r["N"])
+        print("| %s | %d | %s | %d of %d | %s/%d | %s | %s | %s | %s | %s | %s |" % (
+            key[0], key[1], fmt(median(ratios)), all_done, len(rs),
+            fmt(median([r["finished"] for r in rs]), 1), key[1],
+            fmt(median([r["seeder_copies"] for r in rs])),
+            fmt(median([r["cpu_s_per_leecher"] for r in rs]), 1),
+            fmt(median([r["cpu_busy_mean_pct"] for r in rs]), 0),
+            fmt(median([r["cpu_samples_above_95_pct"] for r in rs]), 0),
+            fmt(median([r["completion_spread_s"] for r in rs]), 1),
+            fmt(median([r["startup_spread_s"] for r in rs]), 1)))
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "run":
+        run(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "table":
+        table(sys.argv[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
