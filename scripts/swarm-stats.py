@@ -84,7 +84,9 @@ def run(run_dir):
             elif code == 0 and not verified:
                 why = "exit 0 but the data differs from the seeder's"
             unfinished.append({"leecher": i, "why": why})
-    samples = [float(x) for x in (read(os.path.join(run_dir, "cpu.samples")) or "").split()]
+    rows = [line.split() for line in (read(os.path.join(run_dir, "cpu.samples")) or "").splitlines()]
+    samples = [int(r[0]) / 10.0 for r in rows if len(r) == 2]
+    unniced = [int(r[1]) / 10.0 for r in rows if len(r) == 2]
     t_last = max(completions) if len(completions) == n else None
     tx = meta["seeder_tx_after"] - meta["seeder_tx_before"]
     line = {
@@ -105,6 +107,9 @@ def run(run_dir):
         "cpu_s_leechers": [r3(c) for c in cpu],
         "cpu_busy_mean_pct": r3(statistics.mean(samples)) if samples else None,
         "cpu_samples_above_95_pct": r3(100.0 * sum(1 for s in samples if s > 95.0) / len(samples)) if samples else None,
+        "cpu_busy_unniced_mean_pct": r3(statistics.mean(unniced)) if unniced else None,
+        "cpu_samples_unniced_above_95_pct":
+            r3(100.0 * sum(1 for s in unniced if s > 95.0) / len(unniced)) if unniced else None,
         "load1_before": meta.get("load1_before"),
         "delay_ms": meta.get("delay_ms"),
         "unfinished": unfinished,
@@ -125,6 +130,11 @@ def fmt(x, digits=2):
     return "%.*f" % (digits, x)
 
 
+def pair(rs, a, b):
+    """'median of a (median of b)' over the runs rs, whole percent."""
+    return "%s (%s)" % (fmt(median([r[a] for r in rs]), 0), fmt(median([r[b] for r in rs]), 0))
+
+
 def table(path):
     rows = {}
     order = []
@@ -140,7 +150,8 @@ def table(path):
                 order.append(key)
             rows[key].append(r)
     print("| client | N | T_last/T_min (median) | runs all finished | leechers finished (median) "
-          "| seeder copies | CPU s per leecher | CPU busy % | samples > 95 % busy | completion spread s "
+          "| seeder copies | CPU s per leecher | CPU busy % (un-niced) | samples > 95 % busy (un-niced) "
+          "| completion spread s "
           "| start-up spread s |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for key in sorted(order, key=lambda k: (k[1], order.index(k))):
@@ -153,8 +164,8 @@ def table(path):
             fmt(median([r["finished"] for r in rs]), 1), key[1],
             fmt(median([r["seeder_copies"] for r in rs])),
             fmt(median([r["cpu_s_per_leecher"] for r in rs]), 1),
-            fmt(median([r["cpu_busy_mean_pct"] for r in rs]), 0),
-            fmt(median([r["cpu_samples_above_95_pct"] for r in rs]), 0),
+            pair(rs, "cpu_busy_mean_pct", "cpu_busy_unniced_mean_pct"),
+            pair(rs, "cpu_samples_above_95_pct", "cpu_samples_unniced_above_95_pct"),
             fmt(median([r["completion_spread_s"] for r in rs]), 1),
             fmt(median([r["startup_spread_s"] for r in rs]), 1)))
 
