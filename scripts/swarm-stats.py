@@ -102,6 +102,10 @@ def run(run_dir):
         "exit_lag_max_s": r3(max(exit_lags)) if exit_lags else None,
         "seeder_tx_bytes": tx,
         "seeder_copies": r3(tx / size),
+        # How busy the seeder's upload was until the last completion: near 1 means the seeder's link was the
+        # bottleneck, and then T_last/T_min cannot beat seeder copies (T_min = S/U_seed in that case).
+        "seeder_link_use": r3(tx * 8 / (meta["U_seed_mbit"] * 1e6 * t_last))
+        if t_last and meta.get("U_seed_mbit") else None,
         "seeder_cpu_s": r3(meta.get("seeder_cpu_s")),
         "cpu_s_per_leecher": r3(statistics.mean(cpu)) if cpu else None,
         "cpu_s_leechers": [r3(c) for c in cpu],
