@@ -181,15 +181,15 @@ def table(path):
             rows[key].append(r)
     print("| client | N | T_last/T_min (median) | runs all finished | leechers finished (median) "
           "| seeder copies | CPU s per leecher | CPU busy % (un-niced) | samples > 95 % busy (un-niced) "
-          "| completion spread s | seeder idle s "
-          "| start-up spread s |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| completion spread s | seeder idle s | seeder first block s "
+          "| start-up s (first-last) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for key in sorted(order, key=lambda k: (k[1], order.index(k))):
         rs = rows[key]
         # A run where some leecher never finished counts as infinitely slow, so a median over runs never hides it.
         ratios = [r["T_last_over_T_min"] if r["T_last_over_T_min"] is not None else float("inf") for r in rs]
         all_done = sum(1 for r in rs if r["finished"] == r["N"])
-        print("| %s | %d | %s | %d of %d | %s/%d | %s | %s | %s | %s | %s | %s | %s |" % (
+        print("| %s | %d | %s | %d of %d | %s/%d | %s | %s | %s | %s | %s | %s | %s | %s-%s |" % (
             key[0], key[1], fmt(median(ratios)), all_done, len(rs),
             fmt(median([r["finished"] for r in rs]), 1), key[1],
             fmt(median([r["seeder_copies"] for r in rs])),
@@ -198,7 +198,9 @@ def table(path):
             pair(rs, "cpu_samples_above_95_pct", "cpu_samples_unniced_above_95_pct"),
             fmt(median([r["completion_spread_s"] for r in rs]), 1),
             fmt(median([r.get("seeder_idle_s") for r in rs]), 1),
-            fmt(median([r["startup_spread_s"] for r in rs]), 1)))
+            fmt(median([r.get("seeder_first_block_s") for r in rs]), 1),
+            fmt(median([min(r["startup_s"]) if r["startup_s"] else None for r in rs]), 1),
+            fmt(median([max(r["startup_s"]) if r["startup_s"] else None for r in rs]), 1)))
 
 
 def main():
