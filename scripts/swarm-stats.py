@@ -82,7 +82,8 @@ def run(run_dir):
             completions.append(finished - t0)
             exit_lags.append(float(ex[1]) - finished)
         else:
-            why = "killed at the timeout" if code is None else "exit %d" % code
+            why = "killed at the timeout" if code is None or (meta["timed_out"] and code in (137, 143)) \
+                else "exit %d" % code
             if code == 0 and finished is None:
                 why = "exit 0 without a finished event"
             elif code == 0 and not verified:
@@ -101,7 +102,7 @@ def run(run_dir):
     # and the first requests), and how long, up to the last completion, its link ran below half of U_seed.
     first_byte = idle = None
     u_seed = meta.get("U_seed_mbit")
-    if timeline and u_seed:
+    if timeline and u_seed and completions:
         end = t0 + (t_last if t_last is not None else max(completions, default=0.0))
         for at, sent in timeline:
             if sent - meta["seeder_tx_before"] > SEEDER_FIRST_BYTES:
