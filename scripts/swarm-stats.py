@@ -20,6 +20,10 @@ import statistics
 import sys
 
 
+# More than the handshakes, bitfields and a tracker announce: the seeder has started sending blocks.
+SEEDER_FIRST_BYTES = 64 * 1024
+
+
 def read(path, default=None):
     try:
         with open(path) as f:
@@ -78,15 +82,38 @@ def run(run_dir):
             completions.append(finished - t0)
             exit_lags.append(float(ex[1]) - finished)
         else:
-            why = "killed at the timeout" if code is None else "exit %d" % code
+            why = "killed at the timeout" if code is None or (meta["timed_out"] and code in (137, 143)) \
+                else "exit %d" % code
             if code == 0 and finished is None:
                 why = "exit 0 without a finished event"
             elif code == 0 and not verified:
                 why = "exit 0 but the data differs from the seeder's"
             unfinished.append({"leecher": i, "why": why})
-    samples = [float(x) for x in (read(os.path.join(run_dir, "cpu.samples")) or "").split()]
+    # cpu.samples lines: "epoch busy unniced seeder_tx" (busy per mille), or "busy unniced" from older versions.
+    rows = [line.split() for line in (read(os.path.join(run_dir, "cpu.samples")) or "").splitlines()]
+    rows = [r[1:] if len(r) == 4 else r for r in rows if len(r) in (2, 4)]
+    samples = [int(r[0]) / 10.0 for r in rows]
+    unniced = [int(r[1]) / 10.0 for r in rows]
+    timeline = [(float(r[0]), int(r[3])) for r in (line.split() for line in
+                (read(os.path.join(run_dir, "cpu.samples")) or "").splitlines()) if len(r) == 4]
     t_last = max(completions) if len(completions) == n else None
     tx = meta["seeder_tx_after"] - meta["seeder_tx_before"]
+    # From the seeder's byte counter sampled every 0.5 s: when its first block went out (start-up of the leechers
+    # and the first requests), and how long, up to the last completion, its link ran below half of U_seed.
+    first_byte = idle = None
+    u_seed = meta.get("U_seed_mbit")
+    if timeline and u_seed and completions:
+        end = t0 + (t_last if t_last is not None else max(completions, default=0.0))
+        for at, sent in timeline:
+            if sent - meta["seeder_tx_before"] > SEEDER_FIRST_BYTES:
+                first_byte = at - t0
+                break
+        idle = 0.0
+        for (a, x), (b, y) in zip(timeline, timeline[1:]):
+            if b <= t0 or a >= end or b <= a:
+                continue
+            if (y - x) * 8 / (b - a) < 0.5 * u_seed * 1e6:
+                idle += min(b, end) - max(a, t0)
     line = {
         "client": meta["client"], "N": n, "run": meta["run"], "S": size,
         "T_min": r3(meta["T_min"]),
@@ -100,11 +127,20 @@ def run(run_dir):
         "exit_lag_max_s": r3(max(exit_lags)) if exit_lags else None,
         "seeder_tx_bytes": tx,
         "seeder_copies": r3(tx / size),
+        # How busy the seeder's upload was until the last completion: near 1 means the seeder's link was the
+        # bottleneck, and then T_last/T_min cannot beat seeder copies (T_min = S/U_seed in that case).
+        "seeder_link_use": r3(tx * 8 / (meta["U_seed_mbit"] * 1e6 * t_last))
+        if t_last and meta.get("U_seed_mbit") else None,
+        "seeder_first_block_s": r3(first_byte),
+        "seeder_idle_s": r3(idle),
         "seeder_cpu_s": r3(meta.get("seeder_cpu_s")),
         "cpu_s_per_leecher": r3(statistics.mean(cpu)) if cpu else None,
         "cpu_s_leechers": [r3(c) for c in cpu],
         "cpu_busy_mean_pct": r3(statistics.mean(samples)) if samples else None,
         "cpu_samples_above_95_pct": r3(100.0 * sum(1 for s in samples if s > 95.0) / len(samples)) if samples else None,
+        "cpu_busy_unniced_mean_pct": r3(statistics.mean(unniced)) if unniced else None,
+        "cpu_samples_unniced_above_95_pct":
+            r3(100.0 * sum(1 for s in unniced if s > 95.0) / len(unniced)) if unniced else None,
         "load1_before": meta.get("load1_before"),
         "delay_ms": meta.get("delay_ms"),
         "unfinished": unfinished,
@@ -125,6 +161,11 @@ def fmt(x, digits=2):
     return "%.*f" % (digits, x)
 
 
+def pair(rs, a, b):
+    """'median of a (median of b)' over the runs rs, whole percent."""
+    return "%s (%s)" % (fmt(median([r[a] for r in rs]), 0), fmt(median([r[b] for r in rs]), 0))
+
+
 def table(path):
     rows = {}
     order = []
@@ -140,23 +181,27 @@ def table(path):
                 order.append(key)
             rows[key].append(r)
     print("| client | N | T_last/T_min (median) | runs all finished | leechers finished (median) "
-          "| seeder copies | CPU s per leecher | CPU busy % | samples > 95 % busy | completion spread s "
-          "| start-up spread s |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| seeder copies | CPU s per leecher | CPU busy % (un-niced) | samples > 95 % busy (un-niced) "
+          "| completion spread s | seeder idle s | seeder first block s "
+          "| start-up s (first-last) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for key in sorted(order, key=lambda k: (k[1], order.index(k))):
         rs = rows[key]
         # A run where some leecher never finished counts as infinitely slow, so a median over runs never hides it.
         ratios = [r["T_last_over_T_min"] if r["T_last_over_T_min"] is not None else float("inf") for r in rs]
         all_done = sum(1 for r in rs if r["finished"] == r["N"])
-        print("| %s | %d | %s | %d of %d | %s/%d | %s | %s | %s | %s | %s | %s |" % (
+        print("| %s | %d | %s | %d of %d | %s/%d | %s | %s | %s | %s | %s | %s | %s | %s-%s |" % (
             key[0], key[1], fmt(median(ratios)), all_done, len(rs),
             fmt(median([r["finished"] for r in rs]), 1), key[1],
             fmt(median([r["seeder_copies"] for r in rs])),
             fmt(median([r["cpu_s_per_leecher"] for r in rs]), 1),
-            fmt(median([r["cpu_busy_mean_pct"] for r in rs]), 0),
-            fmt(median([r["cpu_samples_above_95_pct"] for r in rs]), 0),
+            pair(rs, "cpu_busy_mean_pct", "cpu_busy_unniced_mean_pct"),
+            pair(rs, "cpu_samples_above_95_pct", "cpu_samples_unniced_above_95_pct"),
             fmt(median([r["completion_spread_s"] for r in rs]), 1),
-            fmt(median([r["startup_spread_s"] for r in rs]), 1)))
+            fmt(median([r.get("seeder_idle_s") for r in rs]), 1),
+            fmt(median([r.get("seeder_first_block_s") for r in rs]), 1),
+            fmt(median([min(r["startup_s"]) if r["startup_s"] else None for r in rs]), 1),
+            fmt(median([max(r["startup_s"]) if r["startup_s"] else None for r in rs]), 1)))
 
 
 def main():
