@@ -324,6 +324,24 @@ class PeerConnectionProtocolTest {
     }
 
     @Test
+    void aPeerWithALongQueueGetsNoMoreThanEightMebibytesOfRequests() throws Exception {
+        // Issue 11: libtorrent advertises reqq 2000; we kept all 2000 blocks (32 MiB, as many piece buffers) in flight
+        // to a loopback seeder that answers within milliseconds, where 8 MiB is already far above the
+        // bandwidth-delay product: the memory bought no speed.
+        ctx.registry = new ExtensionRegistry(List.of());
+        Socket peer = connect(true, true);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_EXTENDED, concat((byte) 0, ExtendedHandshake.builder().reqq(2000).build().encode()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ctx.connection.pipelineCeiling() == Limits.DEFAULT_PIPELINE_CEILING && System.nanoTime() < deadline) {
+            Thread.sleep(10); // until the reader has taken the handshake in
+        }
+        assertThat((long) ctx.connection.pipelineCeiling() * BlockRequest.BLOCK_SIZE).isLessThanOrEqualTo(8L << 20)
+                .isGreaterThan((long) Limits.DEFAULT_PIPELINE_CEILING * BlockRequest.BLOCK_SIZE);
+    }
+
+    @Test
     void whileChokedOnlyTheAllowedFastPiecesThePeerHasAreRequested() throws Exception {
         // Review of issue 9, defect 4: ALLOWED_FAST from the peer was stored and never used.
         Socket peer = connect(true, false);
