@@ -705,7 +705,10 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                 depth = Math.min(depth, Limits.ENDGAME_PIPELINE);
             }
             int room = depth - outstanding.size();
-            if (room <= 0) {
+            // Requests go out in batches once the pipe is full: one REQUEST per answered block meant a writer wake-up,
+            // a flush and a 17-byte send (and a receive at the seeder) for every 16 KiB; a batch costs that once.
+            // An empty pipe is always filled, so this never stalls a peer.
+            if (room <= 0 || (room < Math.max(1, Math.min(Limits.REQUEST_BATCH, depth / 8)) && !outstanding.isEmpty())) {
                 return;
             }
             picked = choked

@@ -324,6 +324,74 @@ class PeerConnectionProtocolTest {
     }
 
     @Test
+    void aPeerWithALongQueueGetsNoMoreThanEightMebibytesOfRequests() throws Exception {
+        // Issue 11: libtorrent advertises reqq 2000; we kept all 2000 blocks (32 MiB, as many piece buffers) in flight
+        // to a loopback seeder that answers within milliseconds, where 8 MiB is already far above the
+        // bandwidth-delay product: the memory bought no speed.
+        ctx.registry = new ExtensionRegistry(List.of());
+        Socket peer = connect(true, true);
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_EXTENDED, concat((byte) 0, ExtendedHandshake.builder().reqq(2000).build().encode()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ctx.connection.pipelineCeiling() == Limits.DEFAULT_PIPELINE_CEILING && System.nanoTime() < deadline) {
+            Thread.sleep(10); // until the reader has taken the handshake in
+        }
+        assertThat((long) ctx.connection.pipelineCeiling() * BlockRequest.BLOCK_SIZE).isLessThanOrEqualTo(8L << 20)
+                .isGreaterThan((long) Limits.DEFAULT_PIPELINE_CEILING * BlockRequest.BLOCK_SIZE);
+    }
+
+    @Test
+    void onceThePipeIsFullRequestsAreToppedUpInBatchesNotOneAnsweredBlockAtATime() throws Exception {
+        // Issue 11: every answered block sent one REQUEST (a writer wake-up, a flush and a 17-byte send each).
+        ctx.registry = new ExtensionRegistry(List.of());
+        ctx.picker = new PiecePicker<>(PIECES, p -> BlockRequest.BLOCK_SIZE, new Bitfield(PIECES), new Random(1),
+                PIECES);
+        Socket peer = connect(true, true);
+        ctx.picker.addPeer(ctx.connection, new Bitfield(PIECES));
+        ctx.connection.start();
+        DataOutputStream out = new DataOutputStream(peer.getOutputStream());
+        send(out, ID_EXTENDED, concat((byte) 0, ExtendedHandshake.builder().reqq(500).build().encode()));
+        send(out, ID_HAVE_ALL, new byte[0]);
+        send(out, ID_UNCHOKE, new byte[0]);
+        List<ByteBuffer> requested = new java.util.ArrayList<>();
+        while (requested.size() < Limits.INITIAL_PIPELINE) {
+            requested.add(ByteBuffer.wrap(readSkipping(peer, ID_HAVE_NONE, ID_ALLOWED_FAST, ID_INTERESTED,
+                    ID_EXTENDED).payload));
+        }
+        // One block answered, then a request for a piece we lack: its REJECT comes after whatever the block's
+        // handling sent (one reader handles both in order, one writer sends in order).
+        answer(out, requested.get(0));
+        send(out, ID_REQUEST, ByteBuffer.allocate(12).putInt(0).putInt(0).putInt(BlockRequest.BLOCK_SIZE).array());
+        assertThat(requestsBeforeReject(peer)).as("requests after one answered block of a full pipe").isZero();
+        for (int i = 1; i <= Limits.INITIAL_PIPELINE / 8; i++) {
+            answer(out, requested.get(i));
+        }
+        send(out, ID_REQUEST, ByteBuffer.allocate(12).putInt(0).putInt(0).putInt(BlockRequest.BLOCK_SIZE).array());
+        assertThat(requestsBeforeReject(peer)).as("one batch once an eighth of the pipe is answered")
+                .isGreaterThanOrEqualTo(Limits.INITIAL_PIPELINE / 8);
+    }
+
+    private static void answer(DataOutputStream out, ByteBuffer request) throws IOException {
+        byte[] piece = ByteBuffer.allocate(8 + BlockRequest.BLOCK_SIZE).putInt(request.getInt(0))
+                .putInt(request.getInt(4)).array();
+        send(out, ID_PIECE, piece);
+    }
+
+    private static int requestsBeforeReject(Socket peer) throws IOException {
+        int requests = 0;
+        while (true) {
+            Wire m = read(peer);
+            if (m.id == ID_REJECT) {
+                return requests;
+            }
+            if (m.id == ID_REQUEST) {
+                requests++;
+            }
+        }
+    }
+
+    @Test
     void whileChokedOnlyTheAllowedFastPiecesThePeerHasAreRequested() throws Exception {
         // Review of issue 9, defect 4: ALLOWED_FAST from the peer was stored and never used.
         Socket peer = connect(true, false);
