@@ -50,6 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        io.btget.metainfo.Sha1.warmUp(); // while the torrent is read and the files are opened (see Sha1)
         SessionOptions.checkThreads("--threads", threads);
         Torrent t = TorrentInput.load(torrent);
         if (!Files.isDirectory(dir)) {

