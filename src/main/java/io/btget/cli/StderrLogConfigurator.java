@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -46,7 +47,14 @@ public final class StderrLogConfigurator extends ContextAwareBase implements Con
         appender.setName(APPENDER);
         appender.setTarget("System.err");
         appender.setEncoder(encoder);
+        // the console threshold LoggingOptions.apply() would set without -v/-q: logback need not be touched at all
+        // by a command that logs nothing (--version, --help), see LoggingOptions
+        ThresholdFilter threshold = new ThresholdFilter();
+        threshold.setLevel(Level.WARN.toString());
+        threshold.start();
+        appender.addFilter(threshold);
         appender.start();
+        ctx.putProperty("consoleLevel", Level.WARN.toString());
 
         ctx.getLogger("io.btget").setLevel(Level.WARN);
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -34,6 +34,11 @@ class StderrLogConfiguratorTest {
         var appender = (LogAboveLiveLineAppender<ILoggingEvent>) root.getAppender("stderr");
         assertThat(appender.isStarted()).isTrue();
         assertThat(appender.getTarget()).isEqualTo("System.err");
+        // the console threshold that LoggingOptions used to set eagerly: WARN passes, INFO does not
+        assertThat(appender.getFilterChainDecision(new LoggingEvent("x", root, Level.INFO, "i", null, null)))
+                .isEqualTo(ch.qos.logback.core.spi.FilterReply.DENY);
+        assertThat(appender.getFilterChainDecision(new LoggingEvent("x", root, Level.WARN, "w", null, null)))
+                .isNotEqualTo(ch.qos.logback.core.spi.FilterReply.DENY);
         var encoder = (PatternLayoutEncoder) appender.getEncoder();
         assertThat(encoder.getPattern()).isEqualTo("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n");
 
