@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * {@code -v}, {@code -vv}, {@code -q}, {@code --log-file}: shared by every command (inherited scope), applied to
- * Logback as soon as picocli sets them. Logs always go to stderr (see logback.xml) so stdout stays clean for
+ * Logback as soon as picocli sets them. Logs always go to stderr (see StderrLogConfigurator) so stdout stays clean for
  * data and {@code --json}.
  */
 public final class LoggingOptions {
@@ -73,7 +73,7 @@ public final class LoggingOptions {
         Logger btget = ctx.getLogger("io.btget");
         btget.setLevel(logFile ? Level.DEBUG : console);
         ctx.putProperty("consoleLevel", console.toString());
-        var appender = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("stderr");
+        var appender = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(StderrLogConfigurator.APPENDER);
         if (appender != null) {
             appender.clearAllFilters();
             ch.qos.logback.classic.filter.ThresholdFilter filter = new ch.qos.logback.classic.filter.ThresholdFilter();
@@ -83,7 +83,6 @@ public final class LoggingOptions {
         }
     }
 
-    static {
-        apply();
-    }
+    // No static apply(): the defaults (console WARN) are StderrLogConfigurator's, so merely building the command
+    // tree (--version, --help, an early usage error) does not start logback (~150 classes, 0.1-0.2 s of CPU).
 }

@@ -61,19 +61,23 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cmd = commandLine();
         String first = firstPositional(args);
         if (first != null) {
-            var meant = CommandSuggestions.misspelled(first, cmd.getSubcommands().keySet());
+            var meant = CommandSuggestions.misspelled(first, BtgetCommand.SUBCOMMANDS.keySet());
             if (meant.isPresent()) {
-                PrintWriter err = cmd.getErr();
+                PrintWriter err = commandLine().getErr();
                 err.println("btget: '" + first + "' is not a btget command (nor a file); did you mean '" + meant.get() + "'?");
                 err.println("Try 'btget --help' for more information.");
                 err.flush();
                 return ExitCode.USAGE.code;
             }
         }
-        return cmd.execute(withDefaultCommand(cmd, args));
+        String[] full = withDefaultCommand(args);
+        String command = firstPositional(full);
+        // generate-completion describes the whole tree; help, --version and errors without a command need it too
+        CommandLine cmd = command != null && BtgetCommand.SUBCOMMANDS.containsKey(command)
+                && !command.equals("generate-completion") ? commandLine(command) : commandLine();
+        return cmd.execute(full);
     }
 
     /** The first argument that is neither an option of the root command nor its value; null if none. */
@@ -101,7 +105,7 @@ public final class Main {
      * {@code btget FILE.torrent ...} means {@code btget download FILE.torrent ...}: when the first positional
      * argument is not a command name, "download" goes in front.
      */
-    static String[] withDefaultCommand(CommandLine cmd, String[] args) {
+    static String[] withDefaultCommand(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
@@ -113,7 +117,7 @@ public final class Main {
                 }
                 continue;
             }
-            if (cmd.getSubcommands().containsKey(a)) {
+            if (BtgetCommand.SUBCOMMANDS.containsKey(a)) {
                 return args;
             }
             String[] out = new String[args.length + 1];
@@ -124,8 +128,19 @@ public final class Main {
         return args;
     }
 
+    /** The whole command tree. */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /** The root command with only the subcommand {@code only} (all of them when null): see BtgetCommand.SUBCOMMANDS. */
+    static CommandLine commandLine(String only) {
         CommandLine cmd = new CommandLine(new BtgetCommand());
+        BtgetCommand.SUBCOMMANDS.forEach((name, make) -> {
+            if (only == null || only.equals(name)) {
+                cmd.addSubcommand(name, make.get());
+            }
+        });
         // A torrent named "@x" must be a file name, never an argument file.
         cmd.setExpandAtFiles(false);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

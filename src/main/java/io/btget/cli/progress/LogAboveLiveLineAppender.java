@@ -3,7 +3,7 @@ package io.btget.cli.progress;
 import ch.qos.logback.core.ConsoleAppender;
 
 /**
- * The console log appender (stderr, see logback.xml) that cooperates with the live progress line: while one is
+ * The console log appender (stderr, see StderrLogConfigurator) that cooperates with the live progress line: while one is
  * shown, each log line is printed with the live line cleared first and redrawn after, so a {@code -v} line is never
  * glued to the progress line.
  */
