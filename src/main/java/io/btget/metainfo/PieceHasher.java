@@ -151,11 +151,7 @@ final class PieceHasher {
                         int size = (int) Math.min(pieceLength, total - offset);
                         sha1.reset();
                         reader.hashSpan(sha1, offset, size);
-                        try {
-                            sha1.digest(hashes, p * Sha1.LENGTH, Sha1.LENGTH);
-                        } catch (java.security.DigestException e) {
-                            throw new IllegalStateException(e);
-                        }
+                        Sha1.finish(sha1, hashes, p * Sha1.LENGTH);
                         progress.accept(done.addAndGet(size));
                     }
                 }

@@ -82,6 +82,16 @@ public final class Sha1 {
     public static void digest(MessageDigest sha1, byte[] data, int off, int len, byte[] out, int outOff) {
         sha1.reset();
         update(sha1, data, off, len);
+        finish(sha1, out, outOff);
+    }
+
+    /**
+     * Completes the hash of what was fed to {@code sha1} since its last reset, writes it to
+     * {@code out[outOff, outOff + 20)} and leaves {@code sha1} reset.
+     *
+     * @throws IllegalArgumentException if {@code out} has no room for 20 bytes at {@code outOff}
+     */
+    public static void finish(MessageDigest sha1, byte[] out, int outOff) {
         try {
             sha1.digest(out, outOff, LENGTH);
         } catch (java.security.DigestException e) {

@@ -115,11 +115,7 @@ public final class Verifier {
             }
             Sha1.update(sha1, buf, 0, n);
         }
-        try {
-            sha1.digest(got, 0, Sha1.LENGTH);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
+        Sha1.finish(sha1, got, 0);
         return Arrays.equals(got, 0, Sha1.LENGTH, torrent.pieceHashes(), p * Sha1.LENGTH, (p + 1) * Sha1.LENGTH);
     }
 
