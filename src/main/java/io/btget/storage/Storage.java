@@ -231,14 +231,11 @@ public final class Storage implements Closeable {
                 continue;
             }
             if (inPartFile(span.fileIndex())) {
-                try {
-                    if (!parts.read(offset + span.rangeOffset(), dst, dstOffset + span.rangeOffset(), span.length())) {
-                        return false;
-                    }
-                } catch (IllegalArgumentException notShared) {
-                    return false; // a piece of unselected files alone: never stored anywhere
-                } catch (IOException e) {
-                    throw new StorageException("cannot read " + parts.path() + ": " + IoReason.of(e), e);
+                // The part file first; else the user's own copy of the file, if any (a tree downloaded whole, then
+                // checked or seeded with a selection): a read is safe, as only bytes that match the hash are used.
+                if (!readPart(offset + span.rangeOffset(), dst, dstOffset + span.rangeOffset(), span.length())
+                        && !readSpan(span, dst, dstOffset + span.rangeOffset())) {
+                    return false;
                 }
                 continue;
             }
@@ -247,6 +244,17 @@ public final class Storage implements Closeable {
             }
         }
         return true;
+    }
+
+    /** Reads an unselected file's span from the part file; false when it is not there. */
+    private boolean readPart(long offset, byte[] dst, int at, int length) {
+        try {
+            return parts.read(offset, dst, at, length);
+        } catch (IllegalArgumentException notShared) {
+            return false; // a piece of unselected files alone: never kept in the part file
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + parts.path() + ": " + IoReason.of(e), e);
+        }
     }
 
     /** Reads one span into {@code dst[at..]}; false when the file is missing or too short. */
