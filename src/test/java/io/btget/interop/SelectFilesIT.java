@@ -92,6 +92,15 @@ class SelectFilesIT extends InteropTestBase {
         both.addAll(List.of("a.txt", "z/big.bin"));
         assertSelectedIdentical(payload, out.resolve("tree"), both);
 
+        // seed --seed-time 0 checks and stops: complete for the selection (exit 0), incomplete for the whole (exit 6;
+        // it creates the torrent's empty file, as seed always did, so it comes after the tree checks above)
+        assertThat(BtgetProcess.run(logs(), dir, RUN, "seed", torrent.toString(), "-d", out.toString(),
+                "--select-file", indexes(t, both), "--seed-time", "0", "--no-dht", "-p", Integer.toString(Ports.free())))
+                .as("seed --select-file").isZero();
+        assertThat(BtgetProcess.run(logs(), dir, RUN, "seed", torrent.toString(), "-d", out.toString(),
+                "--seed-time", "0", "--no-dht", "-p", Integer.toString(Ports.free()))).as("seed of the whole torrent")
+                .isEqualTo(6);
+
         // the whole torrent: only what is missing is fetched, and the part file goes
         BtgetProcess all = btget("btget-all", "download", torrent.toString(), "-d", out.toString(), "-p",
                 Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + aria2Port, "--no-dht",
