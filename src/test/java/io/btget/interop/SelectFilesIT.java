@@ -113,6 +113,26 @@ class SelectFilesIT extends InteropTestBase {
     }
 
     @Test
+    void aHybridTorrentsPaddingFilesMakeNoPieceSharedSoNoPartFileIsNeeded() throws Exception {
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 54);
+        // libtorrent's hybrid (v1+v2) torrents align every file to a piece with BEP 47 padding files
+        Path torrent = Torrents.libtorrent(dir, payload, "tree", 16384, true);
+        Torrent t = Torrents.parse(torrent);
+        assertThat(t.files()).anyMatch(FileEntry::padding);
+        LibtorrentPeer seeder = libtorrentPeer("libtorrent-seed", seedDir, LibtorrentPeer.Options.torrent(torrent)
+                .seed());
+        Path out = newDir("out");
+        BtgetProcess btget = btget("btget", "download", torrent.toString(), "--exclude", "z/*", "--exclude",
+                "tiny-*", "-d", out.toString(), "-p", Integer.toString(Ports.free()), "--peer",
+                "127.0.0.1:" + seeder.port(), "--no-dht", "--stall-timeout", "30s");
+        assertThat(btget.awaitExit(RUN)).as("btget exit code%s", logsOf(btget, seeder)).isZero();
+        assertSelectedIdentical(payload, out.resolve("tree"),
+                Set.of("a.txt", "empty.txt", "sub/b.bin", "sub/deeper/c.bin"));
+        assertThat(out.resolve(".btget")).as("no piece holds two real files: nothing for a part file").doesNotExist();
+    }
+
+    @Test
     void aBadSelectionIsAUsageErrorBeforeAnyNetwork() throws Exception {
         Path seedDir = newDir("seed");
         Path payload = Payloads.tree(seedDir.resolve("tree"), 52);
