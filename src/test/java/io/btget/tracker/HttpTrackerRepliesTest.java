@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -203,8 +202,7 @@ class HttpTrackerRepliesTest {
                 out.write('8'); // one byte at a time, forever: headers came at once, the body never ends
             }
         });
-        HttpTracker tracker = new HttpTracker(url, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .build(), Duration.ofMillis(1500));
+        HttpTracker tracker = new HttpTracker(url, Duration.ofMillis(1500));
         assertThatThrownBy(() -> tracker.announce(TestData.request(TestData.infoHash(1), TestData.peerId("-BT-", 1),
                 6881, 100, AnnounceEvent.NONE))).isInstanceOf(TrackerException.class)
                 .hasMessage(url + ": no reply within 1.5 s");
