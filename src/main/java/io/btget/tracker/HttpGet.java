@@ -206,7 +206,11 @@ public final class HttpGet {
                 }
                 headersIn = true;
                 byte[] body = new byte[0];
-                if (bodyPolicy.wants(status, c.getContentLengthLong())) {
+                long promised = c.getContentLengthLong();
+                if (bodyPolicy.wants(status, promised)) {
+                    if (promised > maxBody) {
+                        throw new BoundedBody.TooLarge(maxBody); // refused before a byte of it is read
+                    }
                     InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
                     if (in != null) {
                         try (in) {
