@@ -3,6 +3,7 @@ package io.btget.tracker;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.ProtocolException;
@@ -179,14 +180,18 @@ public final class HttpGet {
             c.setInstanceFollowRedirects(false);
             c.setUseCaches(false);
             c.setRequestProperty("Accept", "*/*"); // else HttpURLConnection sends one for web browsers of 1997
-            // One request per connection: a tracker is asked again in minutes, and a pooled connection would outlive
-            // the exchange (the JDK drains and keeps it on a timer thread).
+            // One request per connection: a tracker is asked again in minutes, and a kept-alive connection would
+            // outlive the exchange in the JDK's connection cache (and its timer thread).
             c.setRequestProperty("Connection", "close");
             requestHeaders.forEach(c::setRequestProperty);
             try {
                 c.connect();
             } catch (SocketTimeoutException e) {
                 throw connectCut ? new TimedOut() : new ConnectTimedOut();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                // abandoned while connecting (a disconnect cannot stop a connect): send nothing, the caller is gone
+                throw new InterruptedIOException("abandoned before the request was sent");
             }
             try {
                 int status = c.getResponseCode();
@@ -200,9 +205,15 @@ public final class HttpGet {
                     return new Reply(uri, reply.status(), reply.headers(), reply.body());
                 }
                 List<Map.Entry<String, String>> headers = new ArrayList<>();
-                for (int i = 1; c.getHeaderFieldKey(i) != null; i++) { // field 0 is the status line
+                for (int i = 1; ; i++) { // field 0 is the status line
+                    String key = c.getHeaderFieldKey(i);
                     String value = c.getHeaderField(i);
-                    headers.add(Map.entry(c.getHeaderFieldKey(i), value == null ? "" : value));
+                    if (key == null && value == null) {
+                        break; // past the last field (a field may lack either, never both)
+                    }
+                    if (key != null) {
+                        headers.add(Map.entry(key, value == null ? "" : value));
+                    }
                 }
                 headersIn = true;
                 byte[] body = new byte[0];

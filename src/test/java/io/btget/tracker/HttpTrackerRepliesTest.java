@@ -102,13 +102,16 @@ class HttpTrackerRepliesTest {
                 ok(out, "Content-Encoding: deflate\r\n", zlib);
             } else if (target.startsWith("/raw")) {
                 ok(out, "Content-Encoding: deflate\r\n", raw);
+            } else if (target.startsWith("/stacked-lines")) {
+                ok(out, "Content-Encoding: deflate\r\nX-Between: 1\r\nContent-Encoding: gzip\r\n", gzip(zlib));
             } else if (target.startsWith("/stacked")) {
                 ok(out, "Content-Encoding: deflate, gzip\r\n", gzip(zlib));
             } else {
                 ok(out, "", gz); // gzip without saying so, as a misconfigured proxy sends it
             }
         });
-        for (String path : new String[] {"/gzip", "/x-gzip", "/zlib", "/raw", "/stacked", "/unlabelled"}) {
+        for (String path : new String[] {"/gzip", "/x-gzip", "/zlib", "/raw", "/stacked", "/stacked-lines",
+                "/unlabelled"}) {
             assertThat(announce(url.replace("/announce", path)).peers()).as(path).containsExactly(PEER);
         }
     }
