@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -147,7 +148,7 @@ public final class HttpGet {
     }
 
     /** The blocking part, run on its own thread. */
-    private final class Exchange implements java.util.concurrent.Callable<Reply> {
+    private final class Exchange implements Callable<Reply> {
         private final URI uri;
         private final URL url;
         private final long deadlineNanos;
