@@ -75,6 +75,8 @@ public final class TorrentSession implements TorrentContext {
     private Choking choking;
     /** This torrent's web seeds (BEP 19); set with the picker, closed when the download loop ends. */
     private io.btget.webseed.WebSeeds webSeeds;
+    /** No tracker to ask (web seeds, DHT or --peer are the sources); set with the web seeds. */
+    private boolean trackerless;
     private volatile int listenPort;
     /** BEP 10 extensions of this torrent (BEP 9 metadata serving; PEX unless private). */
     private final io.btget.peer.ext.ExtensionRegistry extensions;
@@ -327,6 +329,7 @@ public final class TorrentSession implements TorrentContext {
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
         announcer.start();
+        trackerless = tiers.isEmpty();
         webSeeds = new io.btget.webseed.WebSeeds(torrent, storage.layout(), webSeedHost(),
                 io.btget.webseed.WebSeedLimits.DEFAULT);
         if (!isComplete()) {
@@ -428,10 +431,15 @@ public final class TorrentSession implements TorrentContext {
             // Every tracker failed hard (README "Trackers") and there is no other source of peers: waiting for the
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
-            if (announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
+            // The same when the web seeds were the only source (no trackers) and every one was given up or banned.
+            boolean webSeedsFailed = !torrent.webSeeds().isEmpty() && !webSeeds.anyUsable();
+            if ((announcer.everyTrackerFailedHard() || (webSeedsFailed && trackerless))
+                    && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
                     && initialPeers.isEmpty() && dhtSearch == null
                     && pool.connections().isEmpty() && pool.knownCount() == 0 && !webSeeds.anyUsable()) {
-                lastTrackerError = String.join("; ", announcer.lastErrors());
+                if (!trackerless) {
+                    lastTrackerError = String.join("; ", announcer.lastErrors());
+                }
                 return Outcome.NO_PEERS;
             }
         }
