@@ -287,7 +287,7 @@ final class WebSeed implements BlockSource {
 
     /** Makes the open reply stand at {@code pos} of file {@code file}, opening a request to {@code end} if need be. */
     private void position(int file, long pos, long end) throws WebSeedException, InterruptedException {
-        if (in != null && streamFile == file && streamPos <= pos && pos < streamEnd) {
+        if (in != null && streamFile == file && streamPos <= pos && end <= streamEnd) {
             skip(pos - streamPos); // a 200 reply read on; or nothing to skip
             return;
         }
