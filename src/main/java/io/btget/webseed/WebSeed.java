@@ -378,19 +378,24 @@ final class WebSeed implements BlockSource {
     private void skip(long n) throws WebSeedException {
         while (n > 0) {
             int chunk = (int) Math.min(n, block.length);
-            readInto(block, 0, chunk);
+            readInto(block, 0, chunk, 0);
             n -= chunk;
         }
     }
 
     private void readFully(int offset, int length) throws WebSeedException {
-        readInto(block, offset, length);
+        readInto(block, offset, length, System.nanoTime() + limits.blockDeadline().toNanos());
     }
 
-    private void readInto(byte[] dst, int offset, int length) throws WebSeedException {
+    /** Reads into {@code dst}; past {@code deadline} (a {@link System#nanoTime} value) it fails: 0 for none. */
+    private void readInto(byte[] dst, int offset, int length, long deadline) throws WebSeedException {
         try {
             int done = 0;
             while (done < length) {
+                if (deadline != 0 && System.nanoTime() - deadline > 0) {
+                    throw new WebSeedException("no block within " + limits.blockDeadline().toMillis() + " ms ("
+                            + done + " of " + length + " bytes)");
+                }
                 long t0 = System.nanoTime();
                 int n = in.read(dst, offset + done, length - done);
                 readNanos += System.nanoTime() - t0;

@@ -14,6 +14,12 @@ import java.util.Map;
  * most once per run.
  */
 public final class WebSeeds implements AutoCloseable {
+    /**
+     * How long {@link #close} waits for each web seed's thread. A close cuts its HTTP connection, so a thread ends
+     * in milliseconds unless it is writing a piece to disk; a stuck disk must not hang the session's end.
+     */
+    private static final long JOIN_MILLIS = 2000;
+
     private final Torrent torrent;
     private final FileLayout layout;
     private final WebSeedHost host;
@@ -48,9 +54,12 @@ public final class WebSeeds implements AutoCloseable {
         return active.size();
     }
 
-    /** Stops every web seed (their reservations go back to the picker); waits briefly for their threads. */
+    /**
+     * Stops every web seed (their reservations go back to the picker); waits briefly for their threads, so none
+     * writes after the session closes its storage. Never throws: an interrupt is kept for the caller.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         List<WebSeed> stopping;
         synchronized (this) {
             closed = true;
@@ -60,8 +69,12 @@ public final class WebSeeds implements AutoCloseable {
         for (WebSeed w : stopping) {
             w.close("session stopping", false);
         }
-        for (WebSeed w : stopping) {
-            w.join(2000);
+        try {
+            for (WebSeed w : stopping) {
+                w.join(JOIN_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

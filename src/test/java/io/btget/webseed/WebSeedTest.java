@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebSeedTest {
     /** Short waits so failures show quickly; the same rules as {@link WebSeedLimits#DEFAULT}. */
     private static final WebSeedLimits FAST = new WebSeedLimits(Duration.ofSeconds(2), Duration.ofSeconds(2), 4096,
-            Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofMillis(40), 3, 1 << 20);
+            Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMillis(40), 3, 1 << 20);
 
     @TempDir
     Path dir;
@@ -112,6 +112,28 @@ class WebSeedTest {
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.REDIRECT)) {
             torrent = build(data, server.url());
             assertThat(run(FAST).result()).isEqualTo(all);
+        }
+    }
+
+    @Test
+    void aTricklingWebSeedDoesNotHoldThePiecesItTookAnHonestOneDuplicatesThemInEndgame() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer slow = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.TRICKLE);
+                TestHttpServer good = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            Torrent t = new TorrentBuilder(data).pieceLength(Optional.of(32 << 10))
+                    .webSeeds(List.of(slow.url(), good.url())).build((done, total) -> { }).torrent();
+            Host host = new Host(t);
+            // The default limits: the trickle is judged too slow only after 20 s of reading, but each block must come
+            // within 5 s, so the pieces it took go back to the honest web seed long before.
+            try (WebSeeds seeds = new WebSeeds(t, new FileLayout(t), host, WebSeedLimits.DEFAULT)) {
+                seeds.start();
+                while (!host.isComplete()) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(host.result()).isEqualTo(all);
+            assertThat(slow.requests()).isPositive(); // it did take pieces, and gave them back:
+            assertThat(host.events).anyMatch(e -> e.startsWith("webseed_error: web seed " + slow.url() + ": no block within"));
         }
     }
 
