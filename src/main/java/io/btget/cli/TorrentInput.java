@@ -3,33 +3,24 @@ package io.btget.cli;
 import io.btget.bencode.BencodeLimits;
 import io.btget.metainfo.Torrent;
 import io.btget.tracker.BoundedBody;
+import io.btget.tracker.HttpGet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.MalformedURLException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -38,12 +29,10 @@ import java.util.zip.GZIPInputStream;
  * too large or not a torrent, 4 for a URL that cannot be fetched.
  */
 final class TorrentInput {
-    /**
-     * The whole request as one deadline: connecting, headers and body, redirects included. (No separate connect
-     * timeout: with one, JDK 17's HttpClient keeps retrying a refused connection for seconds instead of failing at
-     * once.)
-     */
+    /** The whole request as one deadline: connecting, headers and body, redirects included. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Redirects followed, as many as the JDK's HttpClient followed here before (its default retry limit). */
+    static final int MAX_REDIRECTS = 5;
 
     private TorrentInput() {
     }
@@ -142,43 +131,40 @@ final class TorrentInput {
         if (uri.getHost() == null) {
             throw new UserError(ExitCode.USAGE, "no host in " + url);
         }
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Accept-Encoding", "gzip")
-                .header("User-Agent", "btget")
-                .GET().build();
-        // On JDK 17 the request timeout only covers the headers: a server that then stalls or trickles the body
-        // would hold us forever, so the whole exchange runs under one deadline and is cancelled past it.
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> {
-            long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return info.statusCode() == 200 && length <= limit() ? new BoundedBody(limit()) : new Unread();
-        });
-        HttpResponse<byte[]> response;
+        // Only a 200 with a Content-Length within the limit (or none) is read: an endless 404 page must not hold us
+        // until the deadline, and a promise of too much is refused before a byte of it.
+        HttpGet http = new HttpGet(Map.of("Accept-Encoding", "gzip", "User-Agent", "btget"), Duration.ZERO, limit(),
+                (status, length) -> status == 200 && length <= limit());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpGet.Reply response;
         try {
-            response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw noReply(url, timeout);
+            response = http.fetch(uri, deadline);
+            for (int redirects = 0; ; redirects++) {
+                URI next = redirectTarget(url, response);
+                if (next == null) {
+                    break;
+                }
+                if (redirects == MAX_REDIRECTS) {
+                    throw new UserError(ExitCode.NETWORK, url + ": more than " + MAX_REDIRECTS + " redirects");
+                }
+                response = http.fetch(next, deadline);
+            }
+        } catch (MalformedURLException e) {
+            throw new UserError(ExitCode.NETWORK, url + ": not a URL that can be fetched (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
             throw new UserError(ExitCode.INTERRUPTED, url + ": interrupted");
-        } catch (ExecutionException e) {
-            throw failure(url, uri, timeout, e.getCause());
+        } catch (IOException e) {
+            throw failure(url, uri, timeout, e);
         }
-        if (response.statusCode() != 200) {
-            throw new UserError(ExitCode.NETWORK, url + ": HTTP " + response.statusCode());
+        if (response.status() != 200) {
+            throw new UserError(ExitCode.NETWORK, url + ": HTTP " + response.status());
         }
-        byte[] bytes = response.body();
-        if (bytes == null) { // Content-Length over the limit: not read
+        if (contentLength(response) > limit()) { // not read
             throw tooLarge(url);
         }
-        boolean gzip = response.headers().firstValue("Content-Encoding")
-                .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+        byte[] bytes = response.body();
+        boolean gzip = response.first("Content-Encoding").map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
         if (gzip) {
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
                 bytes = in.readNBytes(limit() + 1); // a small gzip bomb stops here
@@ -194,62 +180,56 @@ final class TorrentInput {
         return bytes;
     }
 
-    private static UserError failure(String url, URI uri, Duration timeout, Throwable cause) {
-        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
-            cause = cause.getCause();
+    /**
+     * Where a redirect leads, if it is one the JDK's HttpClient followed with its NORMAL policy, as this did before;
+     * null for any other reply, and for a redirect from https to http (which stays the answer: an error status).
+     */
+    private static URI redirectTarget(String url, HttpGet.Reply response) {
+        int s = response.status();
+        if (!(s == 301 || s == 302 || s == 303 || s == 307 || s == 308) || response.first("Location").isEmpty()) {
+            return null;
         }
+        URI next;
+        try {
+            next = response.uri().resolve(response.first("Location").get().trim());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.NETWORK, url + ": redirect to an invalid URL");
+        }
+        String from = response.uri().getScheme().toLowerCase(Locale.ROOT);
+        String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        boolean follow = to.equals("https") || (to.equals("http") && from.equals("http"));
+        return follow && next.getHost() != null ? next : null;
+    }
+
+    /** The Content-Length of a reply, -1 when it has none or an unreadable one. */
+    private static long contentLength(HttpGet.Reply response) {
+        try {
+            return Long.parseLong(response.first("Content-Length").orElse("-1").trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static UserError failure(String url, URI uri, Duration timeout, IOException cause) {
         if (cause instanceof BoundedBody.TooLarge) {
             return tooLarge(url);
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpGet.TimedOut) {
             return noReply(url, timeout);
         }
-        if (cause instanceof ConnectException) {
+        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
             return new UserError(ExitCode.NETWORK, url + ": connection refused or unreachable");
         }
         if (cause instanceof UnknownHostException) {
             return new UserError(ExitCode.NETWORK, url + ": unknown host " + uri.getHost());
         }
-        if (cause instanceof IOException io) {
-            return new UserError(ExitCode.NETWORK, url + ": " + Main.reason(io));
-        }
-        return new UserError(ExitCode.NETWORK, url + ": " + Main.oneLine(cause), cause);
+        return new UserError(ExitCode.NETWORK, url + ": " + Main.reason(cause));
     }
 
     private static UserError noReply(String url, Duration timeout) {
         long ms = timeout.toMillis();
         String within = ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
         return new UserError(ExitCode.NETWORK, url + ": no complete reply within " + within);
-    }
-
-    /** The body of a reply we refuse whatever it holds (an error status, a Content-Length over the limit): not read. */
-    private static final class Unread implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            s.cancel(); // an endless 404 page must not hold us until the deadline
-            result.complete(null);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.complete(null);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(null);
-        }
     }
 
     private static UserError tooLarge(String url) {

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the reader thread, the writer thread, the session's tick thread, and other connections' reader
  * threads (HAVE broadcast, endgame CANCEL) call in. Who may touch each mutable field is written next to it.
  */
-public final class PeerConnection implements WireCodec.BlockDestination {
+public final class PeerConnection implements WireCodec.BlockDestination, BlockSource {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
 
     /** Who is told, once, that a connection ended: it takes the connection off every list (the pool). */
@@ -77,7 +77,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private final TorrentContext ctx;
     private final WireCodec codec;
     /** Null in metadata mode. */
-    private final PiecePicker<PeerConnection> picker;
+    private final PiecePicker<? super PeerConnection> picker;
     /**
      * The torrent's info dictionary was not known when this connection was made (a magnet's metadata stage): no
      * piece count, so piece-indexed messages are set aside, nothing is requested or served. Only the extension
@@ -187,7 +187,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     /** When the block being read began to arrive, 0 when none is (reader writes, {@link #tick} reads). */
     private volatile long blockStartedAt;
     /** The picker's verdict on the PIECE message being read (reader thread only). */
-    private BlockResult<PeerConnection> lastResult;
+    private BlockResult<?> lastResult;
     private boolean lastWasRequested;
 
     final RateMeter downloadRate = new RateMeter();
@@ -598,7 +598,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     private void onPiece(Message.Piece p) throws InterruptedException {
         int length = p.length();
         BlockRequest block = new BlockRequest(p.piece(), p.offset(), length);
-        BlockResult<PeerConnection> result = lastResult;
+        BlockResult<?> result = lastResult;
         boolean requested = lastWasRequested;
         lastResult = null;
         downloadRate.add(length);
@@ -609,9 +609,11 @@ public final class PeerConnection implements WireCodec.BlockDestination {
             bufferInProgress = null;
             lastBlockAt = System.nanoTime();
             snubbed = false;
-            for (PeerConnection other : result.cancelFrom()) {
-                if (other != this) {
+            for (Object o : result.cancelFrom()) {
+                if (o instanceof PeerConnection other && other != this) {
                     other.guard("cancel", () -> other.cancel(block));
+                } else if (o instanceof BlockSource other && o != this) {
+                    other.cancel(block); // a web seed: it only forgets the block
                 }
             }
             if (requested) {
@@ -712,8 +714,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
                 return;
             }
             picked = choked
-                    ? picker.pick(this, room, PeerConnection::lagging, allowedWhileChoked::contains)
-                    : picker.pick(this, room, PeerConnection::lagging);
+                    ? picker.pick(this, room, PeerConnection::lags, allowedWhileChoked::contains)
+                    : picker.pick(this, room, PeerConnection::lags);
             outstanding.addAll(picked);
         }
         for (BlockRequest b : picked) {
@@ -802,12 +804,18 @@ public final class PeerConnection implements WireCodec.BlockDestination {
         fillPipeline();
     }
 
+    /** For the picker's {@code lagging} test, whatever kind of source holds the block (a web seed too). */
+    private static boolean lags(Object source) {
+        return source instanceof BlockSource s && s.lagging();
+    }
+
     /**
      * Whether this peer is worth an endgame duplicate of what it holds: it chokes us, is snubbed, or has sent
      * nothing for a second although requests are out. Called by the picker under its lock, for other peers'
      * picks: it reads volatile fields only and takes no lock.
      */
-    private boolean lagging() {
+    @Override
+    public boolean lagging() {
         return peerChoking || snubbed || closed.get()
                 || System.nanoTime() - lastBlockAt > TimeUnit.MILLISECONDS.toNanos(Limits.ENDGAME_LAG_MILLIS);
     }
@@ -835,7 +843,8 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     /** Endgame: another peer delivered this block first. */
-    void cancel(BlockRequest b) {
+    @Override
+    public void cancel(BlockRequest b) {
         boolean had;
         synchronized (this) {
             had = outstanding.remove(b);
@@ -1079,6 +1088,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
 
     // ---- lifecycle ----
 
+    @Override
     public void close(String reason, boolean misbehaved) {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -1109,6 +1119,7 @@ public final class PeerConnection implements WireCodec.BlockDestination {
     }
 
     /** A piece this peer contributed to failed its hash check. */
+    @Override
     public int chargeHashFailure() {
         return hashFailures.incrementAndGet();
     }

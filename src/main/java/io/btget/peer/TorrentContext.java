@@ -74,7 +74,11 @@ public interface TorrentContext {
 
     boolean havePiece(int piece);
 
-    PiecePicker<PeerConnection> picker();
+    /**
+     * The torrent's picker. Its peer handles are at least connections; the session's also holds web seeds (BEP 19),
+     * so a connection must not assume every handle it sees (endgame {@code cancelFrom}) is a connection.
+     */
+    PiecePicker<? super PeerConnection> picker();
 
     /**
      * The buffer assembling {@code piece} (created on first use), for a block the picker accepted: the

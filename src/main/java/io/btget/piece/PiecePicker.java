@@ -254,14 +254,9 @@ public final class PiecePicker<P> {
             startRarerPiecesFromSeed(state, peer, max, only, startLimit, picked);
         }
         // 1. unrequested blocks of started pieces
-        for (int i = 0; i < started.size(); i++) {
-            PieceProgress<P> progress = started.get(i);
-            if (picked.size() >= max) {
-                return picked;
-            }
-            if (progress.hasUnassignedBlocks() && state.has.get(progress.piece) && only.test(progress.piece)) {
-                takeUnassigned(progress, peer, max, picked);
-            }
+        takeUnassignedOfStarted(state, peer, max, only, picked);
+        if (picked.size() >= max) {
+            return picked;
         }
         // 2. new pieces, rarest first
         while (picked.size() < max && started.size() < startLimit) {
@@ -275,26 +270,89 @@ public final class PiecePicker<P> {
             takeUnassigned(progress, peer, max, picked);
         }
         // 3. endgame: everything missing is requested; duplicate requests other peers hold
-        if (picked.size() < max && isEndgame()) {
-            for (int i = 0; i < started.size(); i++) {
-                PieceProgress<P> progress = started.get(i);
-                if (picked.size() >= max) {
-                    break;
-                }
-                if (!state.has.get(progress.piece) || !only.test(progress.piece)) {
-                    continue;
-                }
-                for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
-                    if (!progress.isReceived(block) && !progress.isRequestedFrom(block, peer)
-                            && progress.requesterCount(block) < MAX_REQUESTERS_IN_ENDGAME
-                            && progress.allRequestersMatch(block, lagging)) {
-                        progress.addRequester(block, peer);
-                        picked.add(BlockRequest.of(progress.piece, block, progress.length));
-                    }
+        takeEndgameDuplicates(state, peer, max, lagging, only, picked);
+        return picked;
+    }
+
+    /**
+     * For a web seed (BEP 19): whole pieces in index order from {@code fromPiece} on (wrapping round once),
+     * contiguous, up to {@code max} blocks, so that one HTTP range request fetches a run of pieces, and a server
+     * that ignores Range and sends the whole file is read through once rather than from its start for each piece.
+     * libtorrent asks its picker for contiguous blocks for web seeds the same way ({@code prefer_contiguous_blocks},
+     * up to {@code urlseed_max_request_bytes}). A piece is taken whole or not at all, and never one started by
+     * someone else. When no unstarted piece is left for it, the source helps like a peer: unrequested blocks of
+     * started pieces, then endgame duplicates of blocks held by {@code lagging} sources.
+     */
+    public synchronized List<BlockRequest> pickContiguous(P peer, int max, int fromPiece,
+            java.util.function.Predicate<P> lagging) {
+        PeerState state = peers.get(peer);
+        List<BlockRequest> picked = new ArrayList<>(Math.min(max, 256));
+        if (state == null || stopped || max <= 0 || state.interesting == 0) {
+            return picked;
+        }
+        int first = firstUnstartedFrom(state, Math.floorMod(fromPiece, pieceCount));
+        if (first < 0 && fromPiece > 0) {
+            first = firstUnstartedFrom(state, 0);
+        }
+        for (int piece = first; piece >= 0 && piece < pieceCount && started.size() < maxPiecesInFlight
+                && !have.get(piece) && progressOf[piece] == null && state.has.get(piece); piece++) {
+            int blocks = (lengthOf(piece) + BlockRequest.BLOCK_SIZE - 1) / BlockRequest.BLOCK_SIZE;
+            if (!picked.isEmpty() && picked.size() + blocks > max) {
+                break;
+            }
+            PieceProgress<P> progress = new PieceProgress<>(piece, lengthOf(piece));
+            progressOf[piece] = progress;
+            started.add(progress);
+            takeUnassigned(progress, peer, Math.max(max, picked.size() + blocks), picked);
+        }
+        if (!picked.isEmpty()) {
+            return picked;
+        }
+        takeUnassignedOfStarted(state, peer, max, piece -> true, picked);
+        takeEndgameDuplicates(state, peer, max, lagging, piece -> true, picked);
+        return picked;
+    }
+
+    /** The first piece at or after {@code from} that the peer has, we lack, and nobody started; -1 if none. */
+    private int firstUnstartedFrom(PeerState state, int from) {
+        for (int piece = state.has.nextSetAndClearIn(have, from); piece >= 0;
+                piece = state.has.nextSetAndClearIn(have, piece + 1)) {
+            if (progressOf[piece] == null) {
+                return piece;
+            }
+        }
+        return -1;
+    }
+
+    private void takeUnassignedOfStarted(PeerState state, P peer, int max, java.util.function.IntPredicate only,
+            List<BlockRequest> picked) {
+        for (int i = 0; i < started.size() && picked.size() < max; i++) {
+            PieceProgress<P> progress = started.get(i);
+            if (progress.hasUnassignedBlocks() && state.has.get(progress.piece) && only.test(progress.piece)) {
+                takeUnassigned(progress, peer, max, picked);
+            }
+        }
+    }
+
+    private void takeEndgameDuplicates(PeerState state, P peer, int max, java.util.function.Predicate<P> lagging,
+            java.util.function.IntPredicate only, List<BlockRequest> picked) {
+        if (picked.size() >= max || !isEndgame()) {
+            return;
+        }
+        for (int i = 0; i < started.size() && picked.size() < max; i++) {
+            PieceProgress<P> progress = started.get(i);
+            if (!state.has.get(progress.piece) || !only.test(progress.piece)) {
+                continue;
+            }
+            for (int block = 0; block < progress.blockCount() && picked.size() < max; block++) {
+                if (!progress.isReceived(block) && !progress.isRequestedFrom(block, peer)
+                        && progress.requesterCount(block) < MAX_REQUESTERS_IN_ENDGAME
+                        && progress.allRequestersMatch(block, lagging)) {
+                    progress.addRequester(block, peer);
+                    picked.add(BlockRequest.of(progress.piece, block, progress.length));
                 }
             }
         }
-        return picked;
     }
 
     /**

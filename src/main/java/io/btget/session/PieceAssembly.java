@@ -1,6 +1,6 @@
 package io.btget.session;
 
-import io.btget.peer.PeerConnection;
+import io.btget.peer.BlockSource;
 import io.btget.piece.BlockRequest;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -28,7 +28,7 @@ final class PieceAssembly {
     /** Guarded by {@code this}. */
     private boolean discarded;
     /** Peers that sent blocks of this piece: charged if its hash fails. Guarded by {@code this} until complete. */
-    final Set<PeerConnection> contributors = Collections.newSetFromMap(new IdentityHashMap<>());
+    final Set<BlockSource> contributors = Collections.newSetFromMap(new IdentityHashMap<>());
 
     PieceAssembly(int piece, int size, byte[] buffer) {
         this.piece = piece;
@@ -43,7 +43,7 @@ final class PieceAssembly {
      * @return {@link Stored#COMPLETED} when this block completed the piece (the caller then owns it);
      *     {@link Stored#DISCARDED} when the piece was discarded (the block is wasted)
      */
-    synchronized Stored stored(PeerConnection from, BlockRequest block) {
+    synchronized Stored stored(BlockSource from, BlockRequest block) {
         if (discarded) {
             return Stored.DISCARDED;
         }

@@ -1,6 +1,7 @@
 package io.btget.session;
 
 import io.btget.metainfo.Torrent;
+import io.btget.peer.BlockSource;
 import io.btget.peer.Limits;
 import io.btget.peer.PeerConnection;
 import io.btget.piece.Bitfield;
@@ -55,7 +56,7 @@ final class PieceCompletion {
     private volatile long lastProgressAt = System.nanoTime();
     // Set once by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
-    private PiecePicker<PeerConnection> picker;
+    private PiecePicker<BlockSource> picker;
 
     /**
      * @param wasted      the session's wasted-bytes counter (discarded partial pieces and failed pieces add to it)
@@ -75,7 +76,7 @@ final class PieceCompletion {
         this.storage = storage;
     }
 
-    void usePicker(PiecePicker<PeerConnection> picker) {
+    void usePicker(PiecePicker<BlockSource> picker) {
         this.picker = picker;
     }
 
@@ -137,7 +138,7 @@ final class PieceCompletion {
     }
 
     /** A block is in its piece's buffer; the block that completes a piece hashes and writes it, on this thread. */
-    void blockStored(PeerConnection from, BlockRequest block, byte[] buffer) {
+    void blockStored(BlockSource from, BlockRequest block, byte[] buffer) {
         lastProgressAt = System.nanoTime();
         PieceAssembly a = assemblies.get(block.piece());
         // The piece may have been abandoned (and even restarted) while the block was read: then the data went
@@ -190,7 +191,7 @@ final class PieceCompletion {
             hashFailures.incrementAndGet();
             wasted.add(a.size);
             events.pieceFailed(a.piece, a.contributors.size());
-            for (PeerConnection c : a.contributors) {
+            for (BlockSource c : a.contributors) {
                 int charged = c.chargeHashFailure();
                 if (a.contributors.size() == 1) {
                     charged = c.chargeHashFailure();

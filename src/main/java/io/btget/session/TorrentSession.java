@@ -69,10 +69,14 @@ public final class TorrentSession implements TorrentContext {
 
     // Set by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
-    private PiecePicker<PeerConnection> picker;
+    private PiecePicker<io.btget.peer.BlockSource> picker;
     private PeerPool pool;
     private Announcer announcer;
     private Choking choking;
+    /** This torrent's web seeds (BEP 19); set with the picker, closed when the download loop ends. */
+    private io.btget.webseed.WebSeeds webSeeds;
+    /** No tracker to ask (web seeds, DHT or --peer are the sources); set with the web seeds. */
+    private boolean trackerless;
     private volatile int listenPort;
     /** BEP 10 extensions of this torrent (BEP 9 metadata serving; PEX unless private). */
     private final io.btget.peer.ext.ExtensionRegistry extensions;
@@ -349,7 +353,7 @@ public final class TorrentSession implements TorrentContext {
             tiers.add(List.of(t));
         }
         if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty() && dht == null
-                && !(isComplete() && config.seed().enabled())) {
+                && torrent.webSeeds().isEmpty() && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }
@@ -362,6 +366,12 @@ public final class TorrentSession implements TorrentContext {
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
         announcer.start();
+        trackerless = tiers.isEmpty();
+        webSeeds = new io.btget.webseed.WebSeeds(torrent, storage.layout(), webSeedHost(),
+                io.btget.webseed.WebSeedLimits.DEFAULT);
+        if (!isComplete()) {
+            webSeeds.start();
+        }
         io.btget.dht.Dht d = dht;
         if (d != null) { // a seeder announces too: leechers find it through the DHT
             dhtSearch = d.search(torrent.infoHash(), listenPort, dhtSink());
@@ -374,6 +384,7 @@ public final class TorrentSession implements TorrentContext {
             if (search != null) {
                 search.close();
             }
+            webSeeds.close();
             pool.close();
             announcer.close();
             phase = isComplete() ? "complete" : "stopped";
@@ -455,16 +466,22 @@ public final class TorrentSession implements TorrentContext {
                 continue;
             }
             if (config.stalledAfter(now - completion.lastProgressAt())) {
-                boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0;
+                boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0
+                        || !torrent.webSeeds().isEmpty();
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
             // Every tracker failed hard (README "Trackers") and there is no other source of peers: waiting for the
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
-            if (announcer.everyTrackerFailedHard() && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
+            // The same when the web seeds were the only source (no trackers) and every one was given up or banned.
+            boolean webSeedsFailed = !torrent.webSeeds().isEmpty() && !webSeeds.anyUsable();
+            if ((announcer.everyTrackerFailedHard() || (webSeedsFailed && trackerless))
+                    && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
                     && initialPeers.isEmpty() && dhtSearch == null
-                    && pool.connections().isEmpty() && pool.knownCount() == 0) {
-                lastTrackerError = String.join("; ", announcer.lastErrors());
+                    && pool.connections().isEmpty() && pool.knownCount() == 0 && !webSeeds.anyUsable()) {
+                if (!trackerless) {
+                    lastTrackerError = String.join("; ", announcer.lastErrors());
+                }
                 return Outcome.NO_PEERS;
             }
         }
@@ -614,7 +631,7 @@ public final class TorrentSession implements TorrentContext {
     }
 
     @Override
-    public PiecePicker<PeerConnection> picker() {
+    public PiecePicker<io.btget.peer.BlockSource> picker() {
         return picker;
     }
 
@@ -632,6 +649,56 @@ public final class TorrentSession implements TorrentContext {
     @Override
     public void blockLost(BlockRequest block, byte[] buffer) {
         completion.blockLost(block, buffer);
+    }
+
+    /** What the web seeds see of this session: the picker and the completion path peers' blocks take. */
+    private io.btget.webseed.WebSeedHost webSeedHost() {
+        return new io.btget.webseed.WebSeedHost() {
+            @Override
+            public PiecePicker<io.btget.peer.BlockSource> picker() {
+                return picker;
+            }
+
+            @Override
+            public byte[] pieceBuffer(int piece) {
+                return completion.pieceBuffer(piece);
+            }
+
+            @Override
+            public void blockStored(io.btget.peer.BlockSource from, BlockRequest block, byte[] buffer) {
+                downloaded.add(block.length());
+                downloadRate.add(block.length());
+                completion.blockStored(from, block, buffer);
+            }
+
+            @Override
+            public void countWasted(int bytes) {
+                downloaded.add(bytes);
+                wasted.add(bytes);
+            }
+
+            @Override
+            public void piecesAbandoned(List<Integer> pieces) {
+                completion.abandoned(pieces);
+            }
+
+            @Override
+            public boolean isComplete() {
+                return TorrentSession.this.isComplete();
+            }
+
+            @Override
+            public RateLimiter downloadLimiter() {
+                return downloadLimiter;
+            }
+
+            @Override
+            public void event(String type, String message, Map<String, Object> fields) {
+                if (!phase.equals("stopping")) {
+                    listener.event(type, message, fields);
+                }
+            }
+        };
     }
 
     /**

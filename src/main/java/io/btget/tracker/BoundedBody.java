@@ -2,68 +2,64 @@ package io.btget.tracker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 
 /**
- * Collects an HTTP reply body up to a size limit and cancels the transfer past it, so a tracker that sends an
- * endless body costs at most {@code max} bytes of memory. The JDK's own byte-array subscriber has no limit on
- * JDK 17.
+ * Reads an HTTP reply body up to a size limit and a deadline. The buffer grows with the bytes that arrive, never
+ * with what a Content-Length or chunk header promises, so a server that sends an endless body costs at most
+ * {@code max} bytes of memory; the deadline is checked after every read, so a body trickling in a byte at a time
+ * ends at the deadline (a single read that stalls is bounded by the socket's read timeout).
  */
-public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-    /** The body went past the limit; the transfer was cancelled. */
+public final class BoundedBody {
+    /** Bytes asked of the stream per read: small, so memory follows what arrived. */
+    private static final int CHUNK = 8192;
+
+    /** The body went past the limit; reading stopped there. */
     public static final class TooLarge extends IOException {
         TooLarge(int max) {
             super("reply larger than " + max + " bytes");
         }
     }
 
-    private final int max;
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    public BoundedBody(int max) {
-        this.max = max;
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-        return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        s.request(1);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-        for (ByteBuffer b : buffers) {
-            if (b.remaining() > max - out.size()) {
-                subscription.cancel();
-                result.completeExceptionally(new TooLarge(max));
-                return;
-            }
-            byte[] chunk = new byte[b.remaining()];
-            b.get(chunk);
-            out.writeBytes(chunk);
+    /** The deadline passed while the body was still arriving. */
+    public static final class PastDeadline extends SocketTimeoutException {
+        PastDeadline() {
+            super("body still arriving at the deadline");
         }
-        subscription.request(1);
     }
 
-    @Override
-    public void onError(Throwable t) {
-        result.completeExceptionally(t);
+    private BoundedBody() {
     }
 
-    @Override
-    public void onComplete() {
-        result.complete(out.toByteArray());
+    /**
+     * The rest of {@code in}, at most {@code max} bytes.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value
+     * @throws TooLarge     past {@code max} bytes (one byte more is read to tell)
+     * @throws PastDeadline the deadline passed before the end of the body
+     * @throws InterruptedIOException the reading thread was interrupted (checked after every read)
+     */
+    public static byte[] read(InputStream in, int max, long deadlineNanos) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[CHUNK];
+        while (true) {
+            int want = (int) Math.min(chunk.length, (long) max + 1 - out.size());
+            int n = in.read(chunk, 0, want);
+            if (n < 0) {
+                return out.toByteArray();
+            }
+            out.write(chunk, 0, n);
+            if (out.size() > max) {
+                throw new TooLarge(max);
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                throw new PastDeadline();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted");
+            }
+        }
     }
 }

@@ -1,30 +1,26 @@
 package io.btget.tracker;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.MalformedURLException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An HTTP or HTTPS tracker (BEP 3) reached through the JDK's HttpClient, speaking plain HTTP/1.1 as other clients
- * do (no {@code Upgrade: h2c}, which some servers answer with 400). It asks for {@code gzip, deflate} and undoes
- * them, follows up to {@link #MAX_REDIRECTS} redirects (relative or absolute, between http and https), and bounds
- * each announce as a whole: {@link #REQUEST_TIMEOUT} from the first byte sent to the last body byte read over all
- * redirects, and {@link #MAX_BODY} bytes before and after decompression.
+ * An HTTP or HTTPS tracker (BEP 3) reached through the JDK's HttpURLConnection ({@link HttpGet}), speaking plain
+ * HTTP/1.1 as other clients do (no {@code Upgrade: h2c}, which some servers answer with 400), with no proxy. It asks
+ * for {@code gzip, deflate} and undoes them, follows up to {@link #MAX_REDIRECTS} redirects (relative or absolute,
+ * between http and https), and bounds each announce as a whole: {@link #REQUEST_TIMEOUT} from the first byte sent
+ * to the last body byte read over all redirects, and {@link #MAX_BODY} bytes before and after decompression.
  */
 final class HttpTracker implements TrackerClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -36,19 +32,14 @@ final class HttpTracker implements TrackerClient {
     static final int MAX_REDIRECTS = 5;
 
     /**
-     * One client for all HTTP trackers: it pools connections and threads. HTTP/1.1 only: with the default
-     * (HTTP/2) the JDK adds {@code Connection: Upgrade, HTTP2-Settings} and {@code Upgrade: h2c} to every plain
-     * HTTP request. Redirects are followed here, not by the client, to allow https to http and to count them.
+     * Redirects are followed here, not by the connection, to allow https to http and to count them; their bodies
+     * are not read. Every other body is: a tracker may send its failure reason with an error status.
      */
-    private static final HttpClient SHARED = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private static final HttpGet HTTP = new HttpGet(
+            Map.of("User-Agent", "btget", "Accept-Encoding", ContentCodings.ACCEPT_ENCODING),
+            CONNECT_TIMEOUT, MAX_BODY, (status, contentLength) -> !isRedirect(status));
 
     private final String url;
-    private final URI uri;
-    private final HttpClient http;
     private final Duration requestTimeout;
     /** BEP 3 {@code key}: lets a tracker recognise us if our IP changes; random per client. */
     private final String key = HexFormat.of().formatHex(randomBytes(4));
@@ -58,20 +49,21 @@ final class HttpTracker implements TrackerClient {
     private final AtomicInteger refusals = new AtomicInteger();
 
     HttpTracker(String url) throws TrackerException {
-        this(url, SHARED, REQUEST_TIMEOUT);
+        this(url, REQUEST_TIMEOUT);
     }
 
-    HttpTracker(String url, HttpClient http, Duration requestTimeout) throws TrackerException {
+    /** @param requestTimeout the whole announce, redirects and body included (tests shorten it) */
+    HttpTracker(String url, Duration requestTimeout) throws TrackerException {
         this.url = url;
+        URI uri;
         try {
-            this.uri = URI.create(url);
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
             throw TrackerException.hard(url + ": not a valid URL");
         }
         if (uri.getHost() == null) {
             throw TrackerException.hard(url + ": URL has no host");
         }
-        this.http = http;
         this.requestTimeout = requestTimeout;
     }
 
@@ -107,18 +99,18 @@ final class HttpTracker implements TrackerClient {
             throw TrackerException.hard(url + ": not a valid URL");
         }
         long deadline = System.nanoTime() + requestTimeout.toNanos();
-        HttpResponse<byte[]> response = fetch(target, deadline);
-        for (int redirects = 0; isRedirect(response.statusCode()); redirects++) {
+        HttpGet.Reply response = fetch(target, deadline);
+        for (int redirects = 0; isRedirect(response.status()); redirects++) {
             if (redirects == MAX_REDIRECTS) {
                 throw new TrackerException(url + ": more than " + MAX_REDIRECTS + " redirects");
             }
             target = redirectTarget(response);
             response = fetch(target, deadline);
         }
-        int status = response.statusCode();
+        int status = response.status();
         byte[] body;
         try {
-            body = ContentCodings.decode(response.body(), response.headers().allValues("Content-Encoding"), MAX_BODY);
+            body = ContentCodings.decode(response.body(), response.values("Content-Encoding"), MAX_BODY);
         } catch (TrackerException e) {
             throw e.at(url);
         }
@@ -132,7 +124,7 @@ final class HttpTracker implements TrackerClient {
         try {
             parsed = HttpAnnounceParser.parse(body);
         } catch (TrackerException e) {
-            String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            String type = response.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             if (!e.isHard() && type.startsWith("text/html")) {
                 throw new TrackerException(url + ": reply is a web page (text/html), not bencode: " + e.getMessage(),
                         e);
@@ -156,10 +148,10 @@ final class HttpTracker implements TrackerClient {
     }
 
     /** The Location of a redirect, resolved against the URL that sent it (RFC 9110 section 10.2.2). */
-    private URI redirectTarget(HttpResponse<byte[]> response) throws TrackerException {
-        Optional<String> location = response.headers().firstValue("Location");
+    private URI redirectTarget(HttpGet.Reply response) throws TrackerException {
+        Optional<String> location = response.first("Location");
         if (location.isEmpty()) {
-            throw new TrackerException(url + ": HTTP status " + response.statusCode() + " without a Location");
+            throw new TrackerException(url + ": HTTP status " + response.status() + " without a Location");
         }
         URI next;
         try {
@@ -177,73 +169,43 @@ final class HttpTracker implements TrackerClient {
     }
 
     /** One request and its whole body, within what is left of the announce's time. */
-    private HttpResponse<byte[]> fetch(URI target, long deadline) throws TrackerException {
-        long leftNanos = deadline - System.nanoTime();
-        if (leftNanos <= 0) {
-            throw new TrackerException(url + ": no reply within " + seconds(requestTimeout));
-        }
-        HttpRequest httpRequest;
+    private HttpGet.Reply fetch(URI target, long deadline) throws TrackerException {
         try {
-            httpRequest = HttpRequest.newBuilder(target).timeout(Duration.ofNanos(leftNanos))
-                    .header("User-Agent", "btget")
-                    .header("Accept-Encoding", ContentCodings.ACCEPT_ENCODING)
-                    .GET().build();
-        } catch (IllegalArgumentException e) {
+            return HTTP.fetch(target, deadline);
+        } catch (MalformedURLException e) {
             throw TrackerException.hard(url + ": not a valid URL");
-        }
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, info -> new BoundedBody(MAX_BODY));
-        try {
-            return future.get(leftNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true); // e.g. a body trickling in byte by byte: the request timeout only covers headers
-            throw new TrackerException(url + ": no reply within " + seconds(requestTimeout), e);
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
             throw new TrackerException(url + ": interrupted", e);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause());
+        } catch (IOException e) {
+            throw failure(e);
         }
     }
 
-    private TrackerException failure(Throwable cause) {
+    private TrackerException failure(IOException cause) {
         if (cause instanceof BoundedBody.TooLarge) {
             return new TrackerException(url + ": " + cause.getMessage(), cause);
         }
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof HttpGet.ConnectTimedOut) {
             return new TrackerException(url + ": no connection within " + seconds(CONNECT_TIMEOUT), cause);
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpGet.TimedOut) {
             return new TrackerException(url + ": no reply within " + seconds(requestTimeout), cause);
         }
-        if (cause instanceof IOException io) {
-            String reason = describe(io);
-            // Nothing listens there, or the name does not exist: asking again soon will not help.
-            boolean hard = reason.startsWith("unknown host") || reason.startsWith("connection refused");
-            return hard ? TrackerException.hard(url + ": " + reason, io) : new TrackerException(url + ": " + reason, io);
+        // Nothing listens there, or the name does not exist: asking again soon will not help.
+        if (cause instanceof UnknownHostException) {
+            return TrackerException.hard(url + ": unknown host", cause);
         }
-        return new TrackerException(url + ": " + cause, cause);
-    }
-
-    private static String describe(IOException e) {
-        String msg = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        if (e instanceof java.net.ConnectException) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
-                    return "unknown host";
-                }
+        String msg = cause.getMessage();
+        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+            if (msg != null && msg.toLowerCase(Locale.ROOT).contains("refused")) {
+                return TrackerException.hard(url + ": connection refused", cause);
             }
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String m = t.getMessage();
-                if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
-                    return "connection refused";
-                }
-            }
-            // The JDK client gives no reason here (a null message over a ClosedChannelException).
-            return "connection refused or unreachable" + (msg != null && !msg.isBlank() ? " (" + msg + ")" : "");
+            return new TrackerException(url + ": connection refused or unreachable"
+                    + (msg != null && !msg.isBlank() ? " (" + msg + ")" : ""), cause);
         }
-        return msg == null || msg.isBlank() ? kind : kind + ": " + msg;
+        String kind = cause.getClass().getSimpleName();
+        return new TrackerException(url + ": " + (msg == null || msg.isBlank() ? kind : kind + ": " + msg), cause);
     }
 
     /** Some trackers send their {@code failure reason} with an error status; show it if there is one. */

@@ -10,10 +10,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -100,13 +102,16 @@ class HttpTrackerRepliesTest {
                 ok(out, "Content-Encoding: deflate\r\n", zlib);
             } else if (target.startsWith("/raw")) {
                 ok(out, "Content-Encoding: deflate\r\n", raw);
+            } else if (target.startsWith("/stacked-lines")) {
+                ok(out, "Content-Encoding: deflate\r\nX-Between: 1\r\nContent-Encoding: gzip\r\n", gzip(zlib));
             } else if (target.startsWith("/stacked")) {
                 ok(out, "Content-Encoding: deflate, gzip\r\n", gzip(zlib));
             } else {
                 ok(out, "", gz); // gzip without saying so, as a misconfigured proxy sends it
             }
         });
-        for (String path : new String[] {"/gzip", "/x-gzip", "/zlib", "/raw", "/stacked", "/unlabelled"}) {
+        for (String path : new String[] {"/gzip", "/x-gzip", "/zlib", "/raw", "/stacked", "/stacked-lines",
+                "/unlabelled"}) {
             assertThat(announce(url.replace("/announce", path)).peers()).as(path).containsExactly(PEER);
         }
     }
@@ -203,11 +208,124 @@ class HttpTrackerRepliesTest {
                 out.write('8'); // one byte at a time, forever: headers came at once, the body never ends
             }
         });
-        HttpTracker tracker = new HttpTracker(url, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .build(), Duration.ofMillis(1500));
+        HttpTracker tracker = new HttpTracker(url, Duration.ofMillis(1500));
         assertThatThrownBy(() -> tracker.announce(TestData.request(TestData.infoHash(1), TestData.peerId("-BT-", 1),
                 6881, 100, AnnounceEvent.NONE))).isInstanceOf(TrackerException.class)
                 .hasMessage(url + ": no reply within 1.5 s");
+    }
+
+    /**
+     * Writes {@code prefix}, then one byte of {@code filler} every 100 ms until the client hangs up, which counts
+     * {@code hungUp} down.
+     */
+    private static RawHttpServer.Script trickle(String prefix, char filler, CountDownLatch hungUp) {
+        return (head, out) -> {
+            try {
+                out.write(ascii(prefix));
+                while (true) {
+                    out.flush();
+                    Thread.sleep(100);
+                    out.write(filler);
+                }
+            } catch (IOException e) {
+                hungUp.countDown();
+                throw e;
+            }
+        };
+    }
+
+    private static AnnounceRequest plainRequest() {
+        return TestData.request(TestData.infoHash(1), TestData.peerId("-BT-", 1), 6881, 100, AnnounceEvent.NONE);
+    }
+
+    @Test
+    void aTrickledBodyOrHeadEndsAtTheRequestTimeoutAndTheConnectionIsClosed() throws Exception {
+        // A socket read cannot be interrupted: the announce returns at its deadline, and the connection must not be
+        // left reading a trickle behind it (a head trickled a byte at a time never times out on its own). The body
+        // case answers our Connection: close as servers do: without it, the JDK hands a keep-alive connection with
+        // a body of up to 512 KiB left to its cleaner thread to drain (bounded: at most 10 queued, then closed).
+        String[] prefixes = {"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 100000\r\n\r\nd",
+                "HTTP/1.1 200 OK\r\nX-Slow: "};
+        for (String prefix : prefixes) {
+            CountDownLatch hungUp = new CountDownLatch(1);
+            String url = serve(trickle(prefix, '8', hungUp));
+            HttpTracker tracker = new HttpTracker(url, Duration.ofMillis(1500));
+            assertThatThrownBy(() -> tracker.announce(plainRequest())).as(prefix).isInstanceOf(TrackerException.class)
+                    .hasMessage(url + ": no reply within 1.5 s");
+            assertThat(hungUp.await(10, TimeUnit.SECONDS)).as("hung up on " + prefix).isTrue();
+            stop();
+        }
+    }
+
+    @Test
+    void anInterruptEndsAnAnnounceInFlight() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch hungUp = new CountDownLatch(1);
+        String url = serve((head, out) -> {
+            asked.countDown();
+            trickle("HTTP/1.1 200 OK\r\n", 'x', hungUp).reply(head, out);
+        });
+        HttpTracker tracker = new HttpTracker(url, Duration.ofSeconds(25));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread announcer = new Thread(() -> {
+            try {
+                tracker.announce(plainRequest());
+            } catch (TrackerException e) {
+                failure.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        announcer.start();
+        assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+        announcer.interrupt(); // what Announcer.close and abandon do to a tracker that hangs
+        announcer.join(15_000); // far less than the 25 s request timeout
+        assertThat(announcer.isAlive()).as("announce still running after the interrupt").isFalse();
+        assertThat(failure.get()).hasMessage(url + ": interrupted");
+        assertThat(stillInterrupted).isTrue();
+        assertThat(hungUp.await(10, TimeUnit.SECONDS)).as("hung up").isTrue();
+    }
+
+    @Test
+    void readsTheReplyAfterAnEarlyHintsInEveryFraming() throws Exception {
+        // JDK 17's HttpURLConnection returns a 103 as the reply; the real one follows it on the connection
+        String hints = "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n";
+        String url = serve((head, out) -> {
+            String target = RawHttpServer.target(head);
+            out.write(ascii(hints));
+            if (target.startsWith("/chunked")) {
+                out.write(ascii("HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5;ext=1\r\n"));
+                out.write(REPLY, 0, 5);
+                out.write(ascii("\r\n" + Integer.toHexString(REPLY.length - 5) + "\r\n"));
+                out.write(REPLY, 5, REPLY.length - 5);
+                out.write(ascii("\r\n0\r\nX-Trailer: 1\r\n\r\n"));
+            } else if (target.startsWith("/no-length")) {
+                out.write(ascii("HTTP/1.1 200 OK\r\n\r\n"));
+                out.write(REPLY);
+            } else if (target.startsWith("/gzip")) {
+                ok(out, "Content-Encoding: gzip\r\n", gzip(REPLY));
+            } else if (target.startsWith("/redirect")) {
+                out.write(ascii("HTTP/1.1 302 Found\r\nLocation: /final" + target.substring(target.indexOf('?'))
+                        + "\r\nContent-Length: 0\r\n\r\n"));
+            } else if (target.startsWith("/huge")) {
+                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + (HttpTracker.MAX_BODY + 1) + "\r\n\r\n"));
+            } else if (target.startsWith("/endless")) {
+                for (int i = 0; i < 100; i++) {
+                    out.write(ascii(hints));
+                }
+            } else {
+                ok(out, "", REPLY);
+            }
+        });
+        for (String path : new String[] {"/chunked", "/no-length", "/gzip", "/redirect", "/final"}) {
+            assertThat(announce(url.replace("/announce", path)).peers()).as(path).containsExactly(PEER);
+        }
+        assertThatThrownBy(() -> announce(url.replace("/announce", "/huge"))).isInstanceOf(TrackerException.class)
+                .hasMessageContaining("larger than " + HttpTracker.MAX_BODY + " bytes");
+        // JDK 17 stops at FinalReplyParser.MAX_INTERIM; later JDKs skip them all and then meet the end of the stream
+        assertThatThrownBy(() -> announce(url.replace("/announce", "/endless"))).isInstanceOf(TrackerException.class)
+                .hasMessageStartingWith(url.replace("/announce", "/endless") + ": ");
     }
 
     @Test

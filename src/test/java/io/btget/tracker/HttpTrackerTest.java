@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -128,7 +127,7 @@ class HttpTrackerTest {
             }
             return new byte[0];
         });
-        HttpTracker tracker = new HttpTracker(url, HttpClient.newHttpClient(), Duration.ofMillis(300));
+        HttpTracker tracker = new HttpTracker(url, Duration.ofMillis(300));
         assertThatThrownBy(() -> tracker.announce(request(AnnounceEvent.NONE)))
                 .isInstanceOf(TrackerException.class).hasMessage(url + ": no reply within 0.3 s");
     }

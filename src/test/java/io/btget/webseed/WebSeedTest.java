@@ -1,0 +1,318 @@
+package io.btget.webseed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btget.metainfo.Torrent;
+import io.btget.metainfo.TorrentBuilder;
+import io.btget.peer.BlockSource;
+import io.btget.peer.RateLimiter;
+import io.btget.piece.Bitfield;
+import io.btget.piece.BlockRequest;
+import io.btget.piece.PiecePicker;
+import io.btget.storage.FileLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A web seed against a real HTTP server on 127.0.0.1 ({@link TestHttpServer}), with a real picker and a small
+ * stand-in for the session's completion (hash check, verified pieces). Times are shortened through
+ * {@link WebSeedLimits}; no assertion is about speed.
+ */
+@Timeout(60)
+class WebSeedTest {
+    /** Short waits so failures show quickly; the same rules as {@link WebSeedLimits#DEFAULT}. */
+    private static final WebSeedLimits FAST = new WebSeedLimits(Duration.ofSeconds(2), Duration.ofSeconds(2), 4096,
+            Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMillis(40), 3, 1 << 20);
+
+    @TempDir
+    Path dir;
+
+    private Torrent torrent;
+    private byte[] all;
+
+    /** Three files (names that need percent-encoding) of 32 KiB pieces, served from {@code dir/srv}. */
+    private Path multiFile() throws Exception {
+        Path data = dir.resolve("srv").resolve("my data");
+        Files.createDirectories(data.resolve("sub dir"));
+        Random r = new Random(7);
+        byte[] a = new byte[100_000];
+        byte[] b = new byte[70_001];
+        byte[] c = new byte[200_000];
+        r.nextBytes(a);
+        r.nextBytes(b);
+        r.nextBytes(c);
+        Files.write(data.resolve("a #1.bin"), a);
+        Files.write(data.resolve("sub dir").resolve("b%ü.bin"), b);
+        Files.write(data.resolve("z.bin"), c);
+        all = new byte[a.length + b.length + c.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        System.arraycopy(c, 0, all, a.length + b.length, c.length);
+        return data;
+    }
+
+    private Torrent build(Path data, String seedUrl) throws Exception {
+        return new TorrentBuilder(data).pieceLength(Optional.of(32 << 10)).webSeeds(List.of(seedUrl))
+                .build((done, total) -> { }).torrent();
+    }
+
+    @Test
+    void downloadsAMultiFileTorrentFromAServerThatHonoursRange() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            torrent = build(data, server.url());
+            Host host = run(WebSeedLimits.DEFAULT);
+            assertThat(host.result()).isEqualTo(all);
+            assertThat(host.events).isEmpty();
+            // Contiguous runs of pieces: about one request per file and run of 1 MiB, not one per piece (12).
+            assertThat(server.requests()).isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void readsAServerThatIgnoresRangeThroughAboutOnce() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.IGNORE_RANGE)) {
+            torrent = build(data, server.url());
+            Host host = run(FAST);
+            assertThat(host.result()).isEqualTo(all);
+            assertThat(server.bytesServed()).isLessThan(2L * all.length);
+        }
+    }
+
+    @Test
+    void singleFileUrlEndingInSlashGetsTheNameAppended() throws Exception {
+        Path file = dir.resolve("srv").resolve("one file.bin");
+        Files.createDirectories(file.getParent());
+        all = new byte[150_000];
+        new Random(3).nextBytes(all);
+        Files.write(file, all);
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            torrent = build(file, server.url());
+            assertThat(run(FAST).result()).isEqualTo(all);
+        }
+    }
+
+    @Test
+    void followsRedirects() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.REDIRECT)) {
+            torrent = build(data, server.url());
+            assertThat(run(FAST).result()).isEqualTo(all);
+        }
+    }
+
+    @Test
+    void aTricklingWebSeedDoesNotHoldThePiecesItTookAnHonestOneDuplicatesThemInEndgame() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer slow = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.TRICKLE);
+                TestHttpServer good = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            Torrent t = new TorrentBuilder(data).pieceLength(Optional.of(32 << 10))
+                    .webSeeds(List.of(slow.url(), good.url())).build((done, total) -> { }).torrent();
+            Host host = new Host(t);
+            // The default limits: the trickle is judged too slow only after 20 s of reading, but each block must come
+            // within 5 s, so the pieces it took go back to the honest web seed long before.
+            try (WebSeeds seeds = new WebSeeds(t, new FileLayout(t), host, WebSeedLimits.DEFAULT)) {
+                seeds.start();
+                while (!host.isComplete()) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(host.result()).isEqualTo(all);
+            assertThat(slow.requests()).isPositive(); // it did take pieces, and gave them back:
+            assertThat(host.events).anyMatch(e -> e.startsWith("webseed_error: web seed " + slow.url() + ": no block within"));
+        }
+    }
+
+    @Test
+    void notFoundIsRetriedWithBackOffThenGivenUp() throws Exception {
+        assertGivenUp(TestHttpServer.Mode.NOT_FOUND, "HTTP 404");
+    }
+
+    @Test
+    void aTrickleIsCutOffAsTooSlow() throws Exception {
+        assertGivenUp(TestHttpServer.Mode.TRICKLE, "too slow");
+    }
+
+    @Test
+    void aHugeContentLengthIsRefusedNotAllocated() throws Exception {
+        assertGivenUp(TestHttpServer.Mode.HUGE_LENGTH, "1099511627776 bytes on the server");
+    }
+
+    @Test
+    void aContentRangeOtherThanTheOneAskedForIsRefused() throws Exception {
+        assertGivenUp(TestHttpServer.Mode.WRONG_RANGE, "got Content-Range bytes 1-");
+    }
+
+    @Test
+    void redirectsAreBounded() throws Exception {
+        assertGivenUp(TestHttpServer.Mode.REDIRECT_LOOP, "more than 5 redirects");
+    }
+
+    @Test
+    void dataThatFailsTheHashIsChargedAndTheWebSeedBanned() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.CORRUPT)) {
+            torrent = build(data, server.url());
+            Host host = new Host(torrent);
+            try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, FAST)) {
+                seeds.start();
+                awaitEvent(host, "webseed_banned");
+                assertThat(host.verified.cardinality()).isZero();
+                awaitEnd(seeds);
+                // It is out of the picker: its pieces are free for others.
+                assertThat(host.picker.peerCount()).isZero();
+                assertThat(host.picker.piecesInFlight()).isZero();
+            }
+        }
+    }
+
+    private void assertGivenUp(TestHttpServer.Mode mode, String reason) throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), mode)) {
+            torrent = build(data, server.url());
+            Host host = new Host(torrent);
+            try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, FAST)) {
+                seeds.start();
+                String line = awaitEvent(host, "webseed_failed");
+                assertThat(line).contains("given up after 3 failures").contains(reason);
+                assertThat(host.events.stream().filter(e -> e.startsWith("webseed_error")).count()).isEqualTo(2);
+                awaitEnd(seeds);
+                assertThat(host.picker.peerCount()).isZero();
+                assertThat(host.picker.piecesInFlight()).isZero();
+                assertThat(seeds.anyUsable()).isFalse();
+            }
+        }
+    }
+
+    private Host run(WebSeedLimits limits) throws Exception {
+        Host host = new Host(torrent);
+        try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, limits)) {
+            seeds.start();
+            while (!host.isComplete()) {
+                assertThat(host.events).noneMatch(e -> e.startsWith("webseed_failed") || e.startsWith("webseed_banned"));
+                Thread.sleep(20);
+            }
+        }
+        return host;
+    }
+
+    private static String awaitEvent(Host host, String type) throws InterruptedException {
+        while (true) {
+            for (String e : host.events) {
+                if (e.startsWith(type + ": ")) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitEnd(WebSeeds seeds) throws InterruptedException {
+        while (seeds.activeCount() > 0) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** The session's part, reduced: buffers, hash check, charging a source for a bad piece as the session does. */
+    private static final class Host implements WebSeedHost {
+        final Torrent torrent;
+        final PiecePicker<BlockSource> picker;
+        final Bitfield verified;
+        final byte[] disk;
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final Map<Integer, byte[]> buffers = new ConcurrentHashMap<>();
+        final Map<Integer, Integer> blocks = new ConcurrentHashMap<>();
+
+        Host(Torrent torrent) {
+            this.torrent = torrent;
+            this.picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, new Bitfield(torrent.pieceCount()),
+                    new Random(1), 8);
+            this.verified = new Bitfield(torrent.pieceCount());
+            this.disk = new byte[(int) torrent.totalLength()];
+        }
+
+        byte[] result() {
+            return disk;
+        }
+
+        @Override
+        public PiecePicker<BlockSource> picker() {
+            return picker;
+        }
+
+        @Override
+        public byte[] pieceBuffer(int piece) {
+            return buffers.computeIfAbsent(piece, p -> new byte[torrent.pieceSize(p)]);
+        }
+
+        @Override
+        public synchronized void blockStored(BlockSource from, BlockRequest block, byte[] buffer) {
+            int size = torrent.pieceSize(block.piece());
+            int count = blocks.merge(block.piece(), 1, Integer::sum);
+            if (count < (size + BlockRequest.BLOCK_SIZE - 1) / BlockRequest.BLOCK_SIZE) {
+                return;
+            }
+            blocks.remove(block.piece());
+            buffers.remove(block.piece());
+            byte[] want = Arrays.copyOfRange(torrent.pieceHashes(), block.piece() * 20, block.piece() * 20 + 20);
+            byte[] got;
+            try {
+                got = MessageDigest.getInstance("SHA-1").digest(Arrays.copyOf(buffer, size));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new AssertionError(e);
+            }
+            if (Arrays.equals(want, got)) {
+                System.arraycopy(buffer, 0, disk, (int) ((long) block.piece() * torrent.pieceLength()), size);
+                verified.set(block.piece());
+                picker.pieceVerified(block.piece());
+            } else {
+                picker.pieceFailed(block.piece());
+                from.chargeHashFailure();
+                if (from.chargeHashFailure() >= io.btget.peer.Limits.MAX_HASH_FAILURES) {
+                    from.close("sent data for pieces that failed their hash check", true);
+                }
+            }
+        }
+
+        @Override
+        public void countWasted(int bytes) {
+        }
+
+        @Override
+        public void piecesAbandoned(List<Integer> pieces) {
+            for (int p : pieces) {
+                buffers.remove(p);
+                blocks.remove(p);
+            }
+        }
+
+        @Override
+        public synchronized boolean isComplete() {
+            return verified.isComplete();
+        }
+
+        @Override
+        public RateLimiter downloadLimiter() {
+            return new RateLimiter(0);
+        }
+
+        @Override
+        public void event(String type, String message, Map<String, Object> fields) {
+            events.add(type + ": " + message);
+        }
+    }
+}
