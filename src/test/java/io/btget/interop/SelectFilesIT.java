@@ -133,6 +133,28 @@ class SelectFilesIT extends InteropTestBase {
     }
 
     @Test
+    void aWebSeedServesOnlyTheSelectionWhenItIsTheOnlySource() throws Exception {
+        Path srv = newDir("srv");
+        Path data = Payloads.tree(srv.resolve("tree"), 55);
+        try (io.btget.webseed.TestHttpServer server = new io.btget.webseed.TestHttpServer(srv,
+                io.btget.webseed.TestHttpServer.Mode.RANGE)) {
+            // BEP 19, multi-file form: the URL names the folder that holds the torrent's own folder
+            byte[] bytes = new io.btget.metainfo.TorrentBuilder(data).pieceLength(java.util.Optional.of(32 << 10))
+                    .webSeeds(List.of(server.url())).build((done, total) -> { }).torrentFile();
+            Path torrent = Files.write(dir.resolve("ws.torrent"), bytes);
+            Torrent t = Torrents.parse(torrent);
+            Path out = newDir("out");
+            BtgetProcess btget = btget("btget", "download", torrent.toString(), "--select-file", indexes(t, CHOSEN),
+                    "-d", out.toString(), "-p", Integer.toString(Ports.free()), "--no-dht", "--stall-timeout", "30s");
+            assertThat(btget.awaitExit(RUN)).as("btget exit code%s", logsOf(btget)).isZero();
+            assertSelectedIdentical(data, out.resolve("tree"), CHOSEN);
+            long wanted = BtgetProcess.number(btget.last(), "totalBytes");
+            assertThat(server.bytesServed()).as("bytes the web seed served").isLessThan(t.totalLength() / 2)
+                    .isGreaterThanOrEqualTo(wanted);
+        }
+    }
+
+    @Test
     void aBadSelectionIsAUsageErrorBeforeAnyNetwork() throws Exception {
         Path seedDir = newDir("seed");
         Path payload = Payloads.tree(seedDir.resolve("tree"), 52);
