@@ -104,8 +104,11 @@ public final class InfoCommand implements Runnable {
         m.put("pieceCount", t.pieceCount());
         m.put("private", t.isPrivate());
         m.put("multiFile", t.multiFile());
-        m.put("files", t.userFiles().stream().map(f -> {
+        List<FileEntry> userFiles = t.userFiles();
+        m.put("files", java.util.stream.IntStream.range(0, userFiles.size()).mapToObj(i -> {
+            FileEntry f = userFiles.get(i);
             Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("index", i + 1); // as --select-file counts (aria2c: from 1)
             fm.put("path", f.displayPath());
             fm.put("length", f.length());
             return fm;
@@ -148,7 +151,7 @@ public final class InfoCommand implements Runnable {
         out.println("Files (" + files.size() + "):");
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
-            out.printf(Locale.ROOT, "  %4d  %s  (%s)%n", i, f.displayPath(), Units.bytes(f.length()));
+            out.printf(Locale.ROOT, "  %4d  %s  (%s)%n", i + 1, f.displayPath(), Units.bytes(f.length()));
         }
         out.println("Magnet:       " + t.magnetLink());
         if (!t.warnings().isEmpty()) {

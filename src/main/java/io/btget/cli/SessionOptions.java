@@ -60,6 +60,9 @@ final class SessionOptions {
     @Mixin
     DhtOptions dht = new DhtOptions();
 
+    @Mixin
+    SelectionOptions select = new SelectionOptions();
+
     Config toConfig(Config.SeedPolicy seed) {
         return toConfig(seed, false);
     }

@@ -36,11 +36,12 @@ final class SessionRunner {
     }
 
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out) {
+        io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(options.select.request(), torrent.files());
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
             Signals.onStop(code -> stopper.stop());
-            return runSession(client, view, torrent, config, options, List.of(), null, stopper);
+            return runSession(client, view, torrent, config, options, List.of(), null, stopper, selection);
         }
     }
 
@@ -52,6 +53,8 @@ final class SessionRunner {
      */
     static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent) {
         InfoHash infoHash = MagnetInput.v1Hash(magnet);
+        // BEP 53 so= counts when the user chose nothing; a bad --select-file fails before any network
+        io.btget.metainfo.FileSelection.Request request = options.select.request().withSelectOnly(magnet.selectOnly());
         List<List<String>> tiers = MagnetInput.tiers(magnet);
         MagnetInput.Peers resolved = MagnetInput.resolvePeers(magnet);
         List<InetSocketAddress> magnetPeers = resolved.usable();
@@ -117,7 +120,8 @@ final class SessionRunner {
             if (saveTorrent != null) {
                 MagnetInput.saveTorrent(torrent, saveTorrent);
             }
-            return runSession(client, view, torrent, config, options, peers, handover, stopper);
+            io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(request, torrent.files());
+            return runSession(client, view, torrent, config, options, peers, handover, stopper, selection);
         }
     }
 
@@ -188,11 +192,12 @@ final class SessionRunner {
 
     private static int runSession(io.btget.client.Client client, ProgressView view, Torrent torrent, Config config,
             SessionOptions options, List<InetSocketAddress> initialPeers, MetadataStage.Handover handover,
-            Stopper stopper) {
+            Stopper stopper, io.btget.metainfo.FileSelection selection) {
         {
             Listener listener = new Listener(view, torrent, config.dht().enabled() && !torrent.isPrivate());
             io.btget.session.TorrentSession session =
                     new io.btget.session.TorrentSession(client, torrent, config, listener);
+            session.selectFiles(selection);
             session.addInitialPeers(initialPeers);
             if (handover != null) {
                 session.takeIncomingFrom(handover);
@@ -204,11 +209,20 @@ final class SessionRunner {
             start.put("totalSize", torrent.totalLength());
             start.put("pieceCount", torrent.pieceCount());
             start.put("dir", config.outputDir().toAbsolutePath().toString());
+            if (!selection.isAll()) {
+                start.put("selectedFiles", selection.selectedCount());
+                start.put("fileCount", selection.userFileCount());
+                start.put("selectedSize", selection.selectedLength());
+            }
             if (options.json) {
                 view.event("started", "", start);
             } else {
                 log.info("{}: {} in {} pieces -> {}", torrent.name(), Units.bytes(torrent.totalLength()),
                         torrent.pieceCount(), config.outputDir().toAbsolutePath());
+                if (!selection.isAll()) {
+                    log.info("{} of {} selected: {}", selection.selectedCount(),
+                            Units.count(selection.userFileCount(), "file"), Units.bytes(selection.selectedLength()));
+                }
             }
             Outcome outcome;
             try {

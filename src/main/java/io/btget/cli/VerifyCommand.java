@@ -48,17 +48,29 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "MODE", description = "auto, live, plain or none (default: ${DEFAULT-VALUE}).")
     ProgressViews.Mode progress = ProgressViews.Mode.AUTO;
 
+    @Mixin
+    SelectionOptions select = new SelectionOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         io.btget.metainfo.Sha1.warmUp(); // while the torrent is read and the files are opened (see Sha1)
         SessionOptions.checkThreads("--threads", threads);
+        io.btget.metainfo.FileSelection.Request request = select.request();
         Torrent t = TorrentInput.load(torrent);
+        io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(request, t.files());
+        // with a selection only the pieces of the selected files are checked (whole pieces: boundary ones in full)
+        BitSet wanted = selection.wantedPieces(t.pieceLength(), t.pieceCount());
+        long wantedBytes = 0;
+        for (int p = wanted.nextSetBit(0); p >= 0; p = wanted.nextSetBit(p + 1)) {
+            wantedBytes += t.pieceSize(p);
+        }
+        long total = wantedBytes;
         if (!Files.isDirectory(dir)) {
             throw new UserError(ExitCode.USAGE, "not a directory: " + dir);
         }
         long started = System.nanoTime();
         BitSet good;
-        try (Storage storage = Storage.open(dir, t, false);
+        try (Storage storage = Storage.open(dir, t, false, selection);
                 ProgressView view = ProgressViews.choose(json, progress, LoggingOptions.quiet(), spec.commandLine().getOut())) {
             LongAdder checked = new LongAdder();
             AtomicBoolean done = new AtomicBoolean();
@@ -68,10 +80,10 @@ final class VerifyCommand implements Callable<Integer> {
                     double secs = Math.max(0.001, (System.nanoTime() - started) / 1e9);
                     Map<String, Object> f = new LinkedHashMap<>();
                     f.put("checkedBytes", c);
-                    f.put("totalBytes", t.totalLength());
+                    f.put("totalBytes", total);
                     view.update(String.format(Locale.ROOT, "verifying %5.1f%% %s of %s  %s",
-                            t.totalLength() == 0 ? 100.0 : 100.0 * c / t.totalLength(), Units.bytes(c),
-                            Units.bytes(t.totalLength()), Units.rate(c / secs)), f);
+                            total == 0 ? 100.0 : 100.0 * c / total, Units.bytes(c),
+                            Units.bytes(total), Units.rate(c / secs)), f);
                     try {
                         Thread.sleep(200);
                     } catch (InterruptedException e) {
@@ -82,7 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
             reporter.setDaemon(true);
             reporter.start();
             try {
-                good = new Verifier(t, storage).verify(threads, checked::add);
+                good = new Verifier(t, storage).verify(threads, checked::add, wanted);
             } catch (StorageException e) {
                 throw new UserError(ExitCode.DISK, e.getMessage(), e);
             } finally {
@@ -91,21 +103,31 @@ final class VerifyCommand implements Callable<Integer> {
                 reporter.join();
             }
             BitSet present = new Verifier(t, storage).presentPieces();
-            boolean complete = report(t, storage, good, present, view, (System.nanoTime() - started) / 1e9);
+            boolean complete = report(t, storage, selection, wanted, good, present, view,
+                    (System.nanoTime() - started) / 1e9);
             return complete ? ExitCode.OK.code : ExitCode.INCOMPLETE.code;
         }
     }
 
-    /** Prints the per-file and total report; true when every piece and every file is as the torrent says. */
-    private boolean report(Torrent t, Storage storage, BitSet good, BitSet present, ProgressView view, double seconds) {
+    /**
+     * Prints the per-file and total report (selected files only; {@code index} numbered from 1 as {@code btget info}
+     * shows it); true when every wanted piece and every selected file is as the torrent says.
+     */
+    private boolean report(Torrent t, Storage storage, io.btget.metainfo.FileSelection selection, BitSet wanted,
+            BitSet good, BitSet present, ProgressView view, double seconds) {
         List<FileEntry> files = t.files();
         List<Map<String, Object>> fileReports = new ArrayList<>();
         long onDisk = 0;
         int okFiles = 0;
         int userFiles = 0;
+        int userIndex = 0;
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
             if (f.padding()) {
+                continue;
+            }
+            userIndex++;
+            if (!selection.isSelected(i)) {
                 continue;
             }
             userFiles++;
@@ -119,7 +141,7 @@ final class VerifyCommand implements Callable<Integer> {
                 okFiles++;
             }
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("index", i);
+            r.put("index", userIndex);
             r.put("path", f.displayPath());
             r.put("length", f.length());
             r.put("status", status);
@@ -138,13 +160,19 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         int goodPieces = good.cardinality();
+        int pieceCount = wanted.cardinality();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("event", "verified");
         summary.put("name", t.name());
         summary.put("infoHash", t.infoHash().hex());
-        summary.put("complete", goodPieces == t.pieceCount() && okFiles == userFiles);
+        summary.put("complete", goodPieces == pieceCount && okFiles == userFiles);
         summary.put("piecesGood", goodPieces);
-        summary.put("pieceCount", t.pieceCount());
+        summary.put("pieceCount", pieceCount);
+        if (!selection.isAll()) {
+            summary.put("selectedFiles", userFiles); // pieceCount and fileCount are then those of the selection
+            summary.put("torrentPieceCount", t.pieceCount());
+            summary.put("torrentFileCount", selection.userFileCount());
+        }
         summary.put("filesOk", okFiles);
         summary.put("fileCount", userFiles);
         summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
@@ -154,8 +182,9 @@ final class VerifyCommand implements Callable<Integer> {
         String read = onDisk == 0 ? "no data on disk" : String.format(Locale.ROOT, "%s read in %.2fs, %s",
                 Units.bytes(onDisk), seconds, Units.rate(onDisk / Math.max(0.001, seconds)));
         view.finish(String.format(Locale.ROOT, "%s: %d of %s OK, %d of %s OK (%s)%s",
-                t.name(), goodPieces, Units.count(t.pieceCount(), "piece"), okFiles, Units.count(userFiles, "file"), read,
-                goodPieces == t.pieceCount() && okFiles == userFiles ? "" : " - INCOMPLETE"), summary);
-        return goodPieces == t.pieceCount() && okFiles == userFiles;
+                t.name(), goodPieces, Units.count(pieceCount, "piece"), okFiles,
+                Units.count(userFiles, "file") + (selection.isAll() ? "" : " selected"), read,
+                goodPieces == pieceCount && okFiles == userFiles ? "" : " - INCOMPLETE"), summary);
+        return goodPieces == pieceCount && okFiles == userFiles;
     }
 }

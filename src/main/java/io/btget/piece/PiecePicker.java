@@ -70,6 +70,25 @@ public final class PiecePicker<P> {
      */
     public PiecePicker(int pieceCount, IntUnaryOperator pieceLength, Bitfield have, Random rng,
             int maxPiecesInFlight) {
+        this(pieceCount, pieceLength, have, null, rng, maxPiecesInFlight);
+    }
+
+    /**
+     * A picker for the pieces in {@code wanted} alone (the files the user selected): the others are never picked,
+     * make no peer interesting, and count as done for {@link #isComplete()} and endgame, exactly as verified ones.
+     * Internally {@code have} then means "needs no fetching": verified, or not wanted.
+     *
+     * @param wanted the pieces to fetch, or null for all of them
+     */
+    public PiecePicker(int pieceCount, IntUnaryOperator pieceLength, Bitfield have, Bitfield wanted, Random rng,
+            int maxPiecesInFlight) {
+        if (wanted != null) {
+            checkSize(wanted, pieceCount);
+            have = have.copy();
+            for (int p = wanted.nextClear(0); p >= 0 && p < pieceCount; p = wanted.nextClear(p + 1)) {
+                have.set(p);
+            }
+        }
         if (have.size() != pieceCount) {
             throw new IllegalArgumentException("have bitfield has " + have.size() + " pieces, expected " + pieceCount);
         }
@@ -610,6 +629,12 @@ public final class PiecePicker<P> {
     private void checkPiece(int piece) {
         if (piece < 0 || piece >= pieceCount) {
             throw new IndexOutOfBoundsException("piece " + piece + " outside 0.." + (pieceCount - 1));
+        }
+    }
+
+    private static void checkSize(Bitfield wanted, int pieceCount) {
+        if (wanted.size() != pieceCount) {
+            throw new IllegalArgumentException("wanted bitfield has " + wanted.size() + " pieces, expected " + pieceCount);
         }
     }
 

@@ -4,7 +4,8 @@ package io.btget.session;
  * A snapshot of one torrent's state for the progress views and {@code --json}.
  *
  * @param phase          metadata (a magnet's metadata stage, BEP 9), checking, downloading, seeding, stopping
- * @param totalBytes     size of the torrent
+ * @param totalBytes     size of the torrent; with a file selection, of its wanted pieces (whole pieces: a piece shared
+ *                       with an unselected file counts in full)
  * @param verifiedBytes  bytes of verified pieces on disk
  * @param downloaded     payload bytes received this run (including wasted)
  * @param uploaded       payload bytes sent this run
@@ -14,7 +15,7 @@ package io.btget.session;
  * @param peersKnown     addresses known
  * @param seedsConnected connected peers that have everything
  * @param piecesHave     verified pieces
- * @param pieceCount     pieces in the torrent
+ * @param pieceCount     pieces in the torrent; with a file selection, the wanted ones
  * @param hashFailures   pieces that failed their hash this run
  * @param wasted         payload bytes received but not used
  * @param elapsedMillis  since the session started

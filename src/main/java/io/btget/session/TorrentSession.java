@@ -89,6 +89,15 @@ public final class TorrentSession implements TorrentContext {
     private volatile io.btget.dht.Dht dht;
     /** This torrent's DHT search while the session runs (session thread sets and closes it). */
     private volatile io.btget.dht.Dht.Search dhtSearch;
+    /** The files the user selected; every file unless {@link #selectFiles} said otherwise before {@link #run}. */
+    private volatile io.btget.metainfo.FileSelection selection;
+    /** The pieces overlapping a selected file; null when every file is selected (then every piece is wanted). */
+    private volatile BitSet wanted;
+    /** Bytes of the wanted pieces (whole pieces: a boundary piece counts in full) and their number. */
+    private volatile long wantedBytes;
+    private volatile int wantedCount;
+    /** Set once every wanted piece is verified (checked lazily: see {@link #isComplete}). */
+    private volatile boolean selectionComplete;
     /** Set before {@link #run} by the caller that ran the metadata stage; null for a .torrent. */
     private volatile MetadataStage.Handover handover;
 
@@ -123,6 +132,30 @@ public final class TorrentSession implements TorrentContext {
                     () -> listenPort));
         }
         this.extensions = new io.btget.peer.ext.ExtensionRegistry(exts);
+        selectFiles(io.btget.metainfo.FileSelection.all(torrent.files()));
+    }
+
+    /**
+     * Downloads only the files {@code chosen} selects (before {@link #run}): only pieces overlapping them are checked,
+     * picked and counted; the bytes of unselected files within those pieces go to a part file, never to the user's
+     * tree. Completion (exit 0, the {@code download_complete} event) is every wanted piece verified.
+     */
+    public void selectFiles(io.btget.metainfo.FileSelection chosen) {
+        selection = chosen;
+        if (chosen.isAll()) {
+            wanted = null;
+            wantedBytes = torrent.totalLength();
+            wantedCount = torrent.pieceCount();
+            return;
+        }
+        BitSet w = chosen.wantedPieces(torrent.pieceLength(), torrent.pieceCount());
+        long bytes = 0;
+        for (int p = w.nextSetBit(0); p >= 0; p = w.nextSetBit(p + 1)) {
+            bytes += torrent.pieceSize(p);
+        }
+        wanted = w;
+        wantedBytes = bytes;
+        wantedCount = w.cardinality();
     }
 
     /** Asks a running session to stop (from a signal handler or another thread). */
@@ -268,7 +301,10 @@ public final class TorrentSession implements TorrentContext {
             } catch (IOException e) {
                 throw new SessionException("cannot create output directory " + config.outputDir() + ": " + reason(e), e);
             }
-            storage = Storage.open(config.outputDir(), torrent, true);
+            storage = Storage.open(config.outputDir(), torrent, true, selection);
+            if (selection.isAll()) {
+                deleteStalePartFile();
+            }
             completion.useStorage(storage);
             try {
                 return runWithStorage();
@@ -301,7 +337,8 @@ public final class TorrentSession implements TorrentContext {
             throw new SessionException(e.getMessage(), e);
         }
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
-        picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), new Random(), inFlightPieces);
+        picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), wantedBitfield(), new Random(),
+                inFlightPieces);
         completion.usePicker(picker);
         if (config.seedOnly() && !isComplete()) {
             return Outcome.INCOMPLETE;
@@ -413,11 +450,16 @@ public final class TorrentSession implements TorrentContext {
                     announcedComplete = true;
                     seedingSince = now;
                     phase = config.seed().enabled() ? "seeding" : "complete";
-                    announcer.completed();
-                    listener.event("download_complete", "download complete: all " + torrent.pieceCount()
-                            + " pieces verified", Map.of("pieces", torrent.pieceCount()));
+                    if (completion.isComplete()) {
+                        announcer.completed(); // a partial selection is never a seed to trackers (as libtorrent)
+                    }
+                    listener.event("download_complete", selection.isAll()
+                            ? "download complete: all " + torrent.pieceCount() + " pieces verified"
+                            : "download complete: " + selection.selectedCount() + " of " + selection.userFileCount()
+                                    + " files, all " + wantedCount + " of their pieces verified",
+                            Map.of("pieces", wantedCount));
                 }
-                double ratio = torrent.totalLength() == 0 ? 0 : uploaded.sum() / (double) torrent.totalLength();
+                double ratio = wantedBytes == 0 ? 0 : uploaded.sum() / (double) wantedBytes;
                 if (config.seed().done(ratio, Duration.ofNanos(now - seedingSince))) {
                     return Outcome.COMPLETE;
                 }
@@ -463,7 +505,7 @@ public final class TorrentSession implements TorrentContext {
         reporter.start();
         BitSet good;
         try {
-            good = new Verifier(torrent, storage).verify(config.hashThreads(), checked::add);
+            good = new Verifier(torrent, storage).verify(config.hashThreads(), checked::add, wantedPieces());
         } catch (StorageException e) {
             throw new SessionException(e.getMessage(), e);
         } finally {
@@ -520,9 +562,10 @@ public final class TorrentSession implements TorrentContext {
                 seeds++;
             }
         }
-        Stats s = new Stats(phaseName, torrent.totalLength(), verified, downloaded.sum(), uploaded.sum(),
+        // With a selection the totals are the wanted pieces' (whole pieces: a boundary piece counts in full).
+        Stats s = new Stats(phaseName, wantedBytes, Math.min(verified, wantedBytes), downloaded.sum(), uploaded.sum(),
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
-                completion.haveCount(), torrent.pieceCount(), completion.hashFailures(), wasted.sum(),
+                Math.min(completion.haveCount(), wantedCount), wantedCount, completion.hashFailures(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
         io.btget.dht.Dht d = dht;
         if (d == null) {
@@ -686,7 +729,7 @@ public final class TorrentSession implements TorrentContext {
         List<io.btget.metainfo.FileEntry> files = storage.layout().files();
         for (int i = 0; i < files.size(); i++) {
             io.btget.metainfo.FileEntry f = files.get(i);
-            if (!f.padding() && !storage.intact(i)) {
+            if (!f.padding() && !storage.inPartFile(i) && !storage.intact(i)) {
                 return new StorageException(storage.path(i) + " was deleted or replaced during the download;"
                         + " what was written to it is lost");
             }
@@ -763,9 +806,63 @@ public final class TorrentSession implements TorrentContext {
         }
     }
 
+    /**
+     * Every wanted piece verified: all of them without a selection. With one, {@code have} may also hold pieces that
+     * are not wanted, so the count alone cannot tell; the bitfield is compared once the count allows it, and the
+     * answer kept (verified pieces are never lost).
+     */
     @Override
     public boolean isComplete() {
-        return completion.isComplete();
+        BitSet w = wanted;
+        if (w == null) {
+            return completion.isComplete();
+        }
+        if (selectionComplete) {
+            return true;
+        }
+        if (completion.haveCount() < wantedCount) {
+            return false;
+        }
+        Bitfield have = completion.copyOfHave();
+        for (int p = w.nextSetBit(0); p >= 0; p = w.nextSetBit(p + 1)) {
+            if (!have.get(p)) {
+                return false;
+            }
+        }
+        selectionComplete = true;
+        return true;
+    }
+
+    /** The wanted pieces: those of the selected files, or all. */
+    private BitSet wantedPieces() {
+        BitSet w = wanted;
+        if (w != null) {
+            return (BitSet) w.clone();
+        }
+        BitSet all = new BitSet(torrent.pieceCount());
+        all.set(0, torrent.pieceCount());
+        return all;
+    }
+
+    private Bitfield wantedBitfield() {
+        BitSet w = wanted;
+        if (w == null) {
+            return null;
+        }
+        Bitfield b = new Bitfield(torrent.pieceCount());
+        for (int p = w.nextSetBit(0); p >= 0; p = w.nextSetBit(p + 1)) {
+            b.set(p);
+        }
+        return b;
+    }
+
+    /** With every file selected nothing routes to a part file: one left by an earlier, partial run goes. */
+    private void deleteStalePartFile() {
+        try {
+            io.btget.storage.PartFile.delete(config.outputDir().toAbsolutePath().normalize(), torrent.infoHash().hex());
+        } catch (IOException e) {
+            log.warn("could not remove the part file of an earlier selection: {}", reason(e));
+        }
     }
 
     @Override

@@ -58,8 +58,21 @@ public final class Storage implements Closeable {
      * never closed: a file deleted while closed frees its inode, which a replacement may get again.
      */
     private final FileTime[] closedModified;
+    /**
+     * Files left out of the user's selection (indexed like the layout's files), or null when every file is selected.
+     * Their bytes that share a piece with a selected file live in {@link #parts}; no file of theirs is ever created.
+     */
+    private final boolean[] unselected;
+    /** Where the spans of unselected files go; null when every file is selected. */
+    private final PartFile parts;
 
     private Storage(Path base, Path root, FileLayout layout, boolean writable) {
+        this(base, root, layout, writable, null, null);
+    }
+
+    private Storage(Path base, Path root, FileLayout layout, boolean writable, boolean[] unselected, PartFile parts) {
+        this.unselected = unselected;
+        this.parts = parts;
         this.root = root.toAbsolutePath().normalize();
         this.base = base.toAbsolutePath().normalize();
         this.layout = layout;
@@ -92,6 +105,40 @@ public final class Storage implements Closeable {
         return new Storage(outputDir, root, new FileLayout(torrent), writable);
     }
 
+    /**
+     * As {@link #open(Path, Torrent, boolean)}, holding only the files {@code selection} selects: the bytes of the
+     * others that share a piece with a selected file go to the part file {@link PartFile#pathFor} in
+     * {@code outputDir}. With every file selected this is the plain storage.
+     */
+    public static Storage open(Path outputDir, Torrent torrent, boolean writable,
+            io.btget.metainfo.FileSelection selection) {
+        if (selection.isAll()) {
+            return open(outputDir, torrent, writable);
+        }
+        Path root = torrent.multiFile() ? FileNames.resolve(outputDir, torrent.name()) : outputDir;
+        FileLayout layout = new FileLayout(torrent);
+        boolean[] unselected = new boolean[layout.files().size()];
+        for (int i = 0; i < unselected.length; i++) {
+            unselected[i] = !layout.files().get(i).padding() && !selection.isSelected(i);
+        }
+        PartFile parts = new PartFile(PartFile.pathFor(outputDir.toAbsolutePath().normalize(),
+                torrent.infoHash().hex()), layout, writable);
+        return new Storage(outputDir, root, layout, writable, unselected, parts);
+    }
+
+    /**
+     * Whether a file is left out of the selection: its bytes (those that share a piece with a selected file) are in
+     * the part file, and nothing of it is created, checked, cut or compared in the user's tree.
+     */
+    public boolean inPartFile(int fileIndex) {
+        return unselected != null && unselected[fileIndex];
+    }
+
+    /** The part file of this storage, or null when every file is selected. */
+    public Path partFile() {
+        return parts == null ? null : parts.path();
+    }
+
     /** Storage of {@code layout} directly under {@code root}, which is the user's folder (it may be a link). */
     public static Storage open(Path root, FileLayout layout, boolean writable) {
         return new Storage(root, root, layout, writable);
@@ -121,7 +168,7 @@ public final class Storage implements Closeable {
         boolean[] linked = new boolean[spans.size()];
         for (int k = 0; k < spans.size(); k++) {
             FileSpan span = spans.get(k);
-            if (layout.files().get(span.fileIndex()).padding()) {
+            if (layout.files().get(span.fileIndex()).padding() || inPartFile(span.fileIndex())) {
                 continue;
             }
             Path link = linkOf(span.fileIndex());
@@ -140,6 +187,14 @@ public final class Storage implements Closeable {
         for (int k = 0; k < spans.size(); k++) {
             FileSpan span = spans.get(k);
             if (linked[k] || layout.files().get(span.fileIndex()).padding()) {
+                continue;
+            }
+            if (inPartFile(span.fileIndex())) {
+                try {
+                    parts.write(offset + span.rangeOffset(), data, dataOffset + span.rangeOffset(), span.length());
+                } catch (IOException e) {
+                    throw new StorageException("cannot write " + parts.path() + ": " + IoReason.of(e), e);
+                }
                 continue;
             }
             ByteBuffer buf = ByteBuffer.wrap(data, dataOffset + span.rangeOffset(), span.length());
@@ -175,11 +230,31 @@ public final class Storage implements Closeable {
                 Arrays.fill(dst, dstOffset + span.rangeOffset(), dstOffset + span.rangeOffset() + span.length(), (byte) 0);
                 continue;
             }
+            if (inPartFile(span.fileIndex())) {
+                // The part file first; else the user's own copy of the file, if any (a tree downloaded whole, then
+                // checked or seeded with a selection): a read is safe, as only bytes that match the hash are used.
+                if (!readPart(offset + span.rangeOffset(), dst, dstOffset + span.rangeOffset(), span.length())
+                        && !readSpan(span, dst, dstOffset + span.rangeOffset())) {
+                    return false;
+                }
+                continue;
+            }
             if (!readSpan(span, dst, dstOffset + span.rangeOffset())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Reads an unselected file's span from the part file; false when it is not there. */
+    private boolean readPart(long offset, byte[] dst, int at, int length) {
+        try {
+            return parts.read(offset, dst, at, length);
+        } catch (IllegalArgumentException notShared) {
+            return false; // a piece of unselected files alone: never kept in the part file
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + parts.path() + ": " + IoReason.of(e), e);
+        }
     }
 
     /** Reads one span into {@code dst[at..]}; false when the file is missing or too short. */
@@ -230,7 +305,7 @@ public final class Storage implements Closeable {
     public void createEmptyFiles() {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
-            if (files.get(i).length() == 0 && !files.get(i).padding()) {
+            if (files.get(i).length() == 0 && !files.get(i).padding() && !inPartFile(i)) {
                 if (Files.isRegularFile(paths[i])) {
                     continue; // already there, perhaps through the user's link: nothing to create
                 }
@@ -252,7 +327,7 @@ public final class Storage implements Closeable {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
-            if (f.padding() || sizeOnDisk(i) <= f.length() || linkOf(i) != null) {
+            if (f.padding() || inPartFile(i) || sizeOnDisk(i) <= f.length() || linkOf(i) != null) {
                 continue; // a file reached through a link is the user's: never cut
             }
             try {
@@ -273,7 +348,7 @@ public final class Storage implements Closeable {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
             Path p = paths[i];
-            if (files.get(i).padding() || !Files.exists(p)) {
+            if (files.get(i).padding() || inPartFile(i) || !Files.exists(p)) {
                 continue;
             }
             if (!Files.isRegularFile(p)) {
@@ -315,7 +390,7 @@ public final class Storage implements Closeable {
         List<FileEntry> files = layout.files();
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);
-            if (f.padding()) {
+            if (f.padding() || inPartFile(i)) {
                 continue;
             }
             Path link = linkOf(i);
@@ -342,7 +417,7 @@ public final class Storage implements Closeable {
         long offset = layout.pieceOffset(piece);
         int size = (int) Math.min(layout.pieceLength(), layout.totalLength() - offset);
         for (FileSpan s : layout.spans(offset, size)) {
-            if (!layout.files().get(s.fileIndex()).padding() && linkOf(s.fileIndex()) == null) {
+            if (!layout.files().get(s.fileIndex()).padding() && !inPartFile(s.fileIndex()) && linkOf(s.fileIndex()) == null) {
                 return false;
             }
         }
@@ -499,6 +574,9 @@ public final class Storage implements Closeable {
                 }
             }
             open.clear();
+        }
+        if (parts != null) {
+            parts.close();
         }
     }
 }

@@ -48,6 +48,7 @@ class InfoCommandTest {
         assertThat(out.toString())
                 .contains("Info hash v2: 4df22331ee864559b59828d3e3bfd758c7475f23a048b1d60fd88cf8451bb007")
                 .contains("Files (4):")
+                .contains("     1  a.txt", "     4  sub/deeper/c.bin") // numbered from 1, as --select-file counts
                 .doesNotContain(".pad");
     }
 
@@ -59,8 +60,10 @@ class InfoCommandTest {
         assertThat(json).startsWith("{\"name\":\"multi\",\"infoHash\":\"58c1226bf9cb5ae70f3fc294256f1a7efbd3d0d3\","
                 + "\"infoHashV2\":\"4df22331ee864559b59828d3e3bfd758c7475f23a048b1d60fd88cf8451bb007\","
                 + "\"totalSize\":114688,\"pieceLength\":16384,\"pieceCount\":7,\"private\":false")
-                .contains("\"files\":[{\"path\":\"a.txt\",\"length\":37},{\"path\":\"empty.txt\",\"length\":0},"
-                        + "{\"path\":\"sub/b.bin\",\"length\":50000},{\"path\":\"sub/deeper/c.bin\",\"length\":20000}]")
+                .contains("\"files\":[{\"index\":1,\"path\":\"a.txt\",\"length\":37},"
+                        + "{\"index\":2,\"path\":\"empty.txt\",\"length\":0},"
+                        + "{\"index\":3,\"path\":\"sub/b.bin\",\"length\":50000},"
+                        + "{\"index\":4,\"path\":\"sub/deeper/c.bin\",\"length\":20000}]")
                 .contains("\"trackers\":[[\"http://127.0.0.1:6969/announce\"]]")
                 .contains("\"webSeeds\":[]")
                 .contains("\"magnet\":\"magnet:?xt=urn:btih:58c1226bf9cb5ae70f3fc294256f1a7efbd3d0d3")
