@@ -247,7 +247,9 @@ class AnnouncerTest {
         announcer.completed();
         await(() -> calls.size() == 2);
         announcer.close();
-        await(() -> interrupted.size() == 1);
+        // At least the loop's announce was cut off. (At load 10 a farewell's `completed` was cut off in the same
+        // poll once, so "exactly one" timed out: what this test is about is that no cut-off is reported.)
+        await(() -> !interrupted.isEmpty());
         Thread.sleep(300); // room for the interrupted announce to be (wrongly) reported
         assertThat(failures).isEmpty();
     }
