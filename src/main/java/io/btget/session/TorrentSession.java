@@ -69,6 +69,10 @@ public final class TorrentSession implements TorrentContext {
 
     // Set by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
+    /** This torrent's resume file, or null when the config keeps none. */
+    private io.btget.storage.ResumeFileKeeper resumeFile;
+    /** Whether the start-up check ended (what {@code completion} holds is then worth a resume file). */
+    private boolean checkDone;
     private PiecePicker<PeerConnection> picker;
     private PeerPool pool;
     private Announcer announcer;
@@ -266,10 +270,19 @@ public final class TorrentSession implements TorrentContext {
             }
             storage = Storage.open(config.outputDir(), torrent, true);
             completion.useStorage(storage);
+            if (config.resume().dir() != null) {
+                resumeFile = new io.btget.storage.ResumeFileKeeper(config.resume().dir(), torrent, storage);
+            }
             try {
                 return runWithStorage();
             } finally {
-                storage.close();
+                try {
+                    if (resumeFile != null && checkDone && !Thread.currentThread().isInterrupted()) {
+                        resumeFile.saveNow(completion, false); // pieces verified since the last save, if any
+                    }
+                } finally {
+                    storage.close();
+                }
             }
         } finally {
             host.unregister(torrent.infoHash(), incoming);
@@ -392,6 +405,9 @@ public final class TorrentSession implements TorrentContext {
             }
             choking.rechoke(pool.connections(), isComplete(), fullRechoke);
             emitStats();
+            if (resumeFile != null) {
+                resumeFile.saveSoon(completion, completion.haveCount());
+            }
             if (isComplete()) {
                 if (!announcedComplete) {
                     StorageException lost = filesLost();
@@ -400,6 +416,9 @@ public final class TorrentSession implements TorrentContext {
                         throw new SessionException(lost.getMessage(), lost);
                     }
                     announcedComplete = true;
+                    if (resumeFile != null) {
+                        resumeFile.saveNow(completion, true); // a restart of the complete torrent seeds without hashing
+                    }
                     seedingSince = now;
                     phase = config.seed().enabled() ? "seeding" : "complete";
                     announcer.completed();
@@ -428,7 +447,11 @@ public final class TorrentSession implements TorrentContext {
         }
     }
 
-    /** Hash-checks what is already on disk, so a rerun only fetches what is missing. */
+    /**
+     * Finds what is already on disk, so a rerun only fetches what is missing: the pieces the resume file proves are
+     * taken as they are, the rest is hash-checked ({@link io.btget.storage.RecheckPlan}); without a usable resume file
+     * (or with {@code --recheck}) every piece is hashed, and a resume file is saved for the next start.
+     */
     private void checkExisting() throws InterruptedException {
         phase = "checking";
         LongAdder checked = new LongAdder();
@@ -444,9 +467,13 @@ public final class TorrentSession implements TorrentContext {
         }, "check-progress");
         reporter.setDaemon(true);
         reporter.start();
+        io.btget.storage.RecheckPlan plan = resumeFile == null ? io.btget.storage.RecheckPlan.full(torrent.pieceCount())
+                : resumeFile.plan(config.resume().recheck());
         BitSet good;
         try {
-            good = new Verifier(torrent, storage).verify(config.hashThreads(), checked::add);
+            good = plan.toHash().isEmpty() ? new BitSet()
+                    : new Verifier(torrent, storage).verify(config.hashThreads(), checked::add, plan.toHash());
+            good.or(plan.trusted());
         } catch (StorageException e) {
             throw new SessionException(e.getMessage(), e);
         } finally {
@@ -454,9 +481,20 @@ public final class TorrentSession implements TorrentContext {
             reporter.join();
         }
         completion.checked(good);
+        checkDone = true;
+        if (resumeFile != null) {
+            if (plan.toHash().isEmpty()) {
+                resumeFile.alreadySaved(completion.copyOfHave()); // nothing changed on disk: the file says it all
+            } else {
+                resumeFile.saveNow(completion, true); // what the hashing found replaces what the file said
+            }
+        }
         if (completion.verifiedBytes() > 0) {
+            int hashed = plan.toHash().cardinality();
             listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
-                    + " pieces already on disk", Map.of("pieces", good.cardinality()));
+                    + " pieces already on disk (" + (hashed == 0 ? "none" : hashed) + " hashed, "
+                    + plan.trusted().cardinality() + " proved by the resume file)",
+                    Map.of("pieces", good.cardinality(), "hashed", hashed, "trusted", plan.trusted().cardinality()));
         }
     }
 

@@ -46,6 +46,17 @@ public final class Verifier {
      * @return the set of pieces whose data on disk matches their hash
      */
     public BitSet verify(int threads, LongConsumer progress) throws InterruptedException {
+        BitSet all = new BitSet(torrent.pieceCount());
+        all.set(0, torrent.pieceCount());
+        return verify(threads, progress, all);
+    }
+
+    /**
+     * Checks the pieces in {@code only} (the others are neither read nor counted in {@code progress}).
+     *
+     * @return the pieces of {@code only} whose data on disk matches their hash
+     */
+    public BitSet verify(int threads, LongConsumer progress, BitSet only) throws InterruptedException {
         int pieces = torrent.pieceCount();
         BitSet present = presentPieces();
         BitSet good = new BitSet(pieces);
@@ -59,7 +70,7 @@ public final class Verifier {
         try {
             List<Future<BitSet>> results = new ArrayList<>();
             for (int w = 0; w < Math.max(1, threads); w++) {
-                results.add(pool.submit(() -> work(next, batch, present, progress)));
+                results.add(pool.submit(() -> work(next, batch, present, only, progress)));
             }
             for (Future<BitSet> f : results) {
                 good.or(f.get());
@@ -76,7 +87,8 @@ public final class Verifier {
         return good;
     }
 
-    private BitSet work(AtomicInteger next, int batch, BitSet present, LongConsumer progress) throws InterruptedException {
+    private BitSet work(AtomicInteger next, int batch, BitSet present, BitSet only, LongConsumer progress)
+            throws InterruptedException {
         int pieces = torrent.pieceCount();
         BitSet good = new BitSet(pieces);
         byte[] buf = new byte[Math.min(torrent.pieceLength(), READ_BYTES)];
@@ -90,6 +102,9 @@ public final class Verifier {
             for (int p = first; p < Math.min(pieces, first + batch); p++) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
+                }
+                if (!only.get(p)) {
+                    continue;
                 }
                 int size = torrent.pieceSize(p);
                 if (present.get(p) && pieceMatches(p, size, sha1, buf, got)) {

@@ -1,0 +1,196 @@
+package io.btget.storage;
+
+import io.btget.metainfo.FileEntry;
+import io.btget.metainfo.Torrent;
+import io.btget.piece.Bitfield;
+import io.btget.storage.ResumeFile.FileStamp;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one torrent's {@link ResumeFile}: reads it at start (what the check may trust) and saves it while the torrent
+ * runs, claiming only pieces whose data is on disk for good.
+ *
+ * <p>A save, so that {@code kill -9} (or a power cut) at any moment never leaves a claim on data that is not
+ * there: (1) flush the files of the pieces verified since the last save, with writes going on; (2) with piece writes
+ * held back ({@link Claims#whileNoWrites}), take the verified set, flush those files again (quick: little is left
+ * dirty) and stamp every file; (3) write the resume file atomically. A file's recorded mtime is thus taken after the
+ * last write of every piece claimed and before any later write; a later write changes the mtime (or the size), so
+ * on restart that file's pieces are hashed again. (A write in the same tick of the file system's clock as the stamp
+ * may leave the mtime as it was: its piece is not claimed, so it is fetched again; never trusted.)
+ *
+ * <p>Threads: {@link #saveSoon} starts a save on a thread of its own (a flush may take seconds); saves never run two
+ * at once. Failures to save are logged (once as a warning, then at debug) and never stop the torrent: the next start
+ * then hashes more.
+ */
+public final class ResumeFileKeeper {
+    private static final Logger log = LoggerFactory.getLogger(ResumeFileKeeper.class);
+    /**
+     * Saves at most this often while pieces complete: each save flushes the data it claims to disk (its cost is that
+     * data's, paid anyway, but in one go), and a run killed between two saves hashes again only the files written
+     * since, so a few seconds of download is all a crash costs.
+     */
+    public static final long SAVE_INTERVAL_NANOS = 5_000_000_000L;
+
+    /** The piece completion's side of a save. */
+    public interface Claims {
+        /** Our verified pieces now (each written; not necessarily flushed). */
+        Bitfield verified();
+
+        /** Runs {@code action} on our verified pieces while no piece is being written, and returns its result. */
+        <T> T whileNoWrites(Function<Bitfield, T> action);
+    }
+
+    private final Path file;
+    private final Torrent torrent;
+    private final Storage storage;
+    private final String root;
+    private final Object saving = new Object();
+    /** The pieces the file on disk claims (guarded by {@link #saving}). */
+    private Bitfield saved;
+    private volatile int savedCount;
+    private volatile long lastSaveAt = System.nanoTime();
+    private volatile Thread background;
+    private boolean warned;
+
+    /**
+     * @param dir where resume files are kept (created on the first save)
+     */
+    public ResumeFileKeeper(Path dir, Torrent torrent, Storage storage) {
+        this.file = ResumeFile.pathIn(dir, torrent);
+        this.torrent = torrent;
+        this.storage = storage;
+        this.root = storage.root().toString();
+        this.saved = new Bitfield(torrent.pieceCount());
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * What the start-up check must hash: everything with {@code recheck} or without a usable resume file (the reason
+     * logged), else what {@link RecheckPlan} says from the resume file and the files' stamps now.
+     */
+    public RecheckPlan plan(boolean recheck) {
+        if (recheck) {
+            log.info("--recheck: hashing every piece, the resume file is not used");
+            return RecheckPlan.full(torrent.pieceCount());
+        }
+        ResumeFile.Data data;
+        try {
+            data = ResumeFile.load(file, torrent, root);
+        } catch (ResumeFile.Invalid e) {
+            log.info("resume file {} ignored: {}; hashing every piece", file, e.getMessage());
+            return RecheckPlan.full(torrent.pieceCount());
+        }
+        if (data == null) {
+            log.debug("no resume file {}; hashing every piece", file);
+            return RecheckPlan.full(torrent.pieceCount());
+        }
+        RecheckPlan plan = RecheckPlan.of(storage.layout(), data.pieces(), data.files(), stampsNow());
+        for (int i : plan.changedFiles()) {
+            log.info("{} changed since the resume file was saved: its pieces are hashed", storage.path(i));
+        }
+        return plan;
+    }
+
+    /** After the check: the pieces {@code known} are what the resume file on disk already claims (nothing to save). */
+    public void alreadySaved(Bitfield known) {
+        synchronized (saving) {
+            saved = known.copy();
+            savedCount = saved.cardinality();
+        }
+    }
+
+    /**
+     * Starts a save on a thread of its own when pieces were verified since the last one, at most every
+     * {@link #SAVE_INTERVAL_NANOS}, and none is running. Called from the session's loop.
+     */
+    public void saveSoon(Claims claims, int verifiedCount) {
+        long now = System.nanoTime();
+        Thread t = background;
+        if (verifiedCount == savedCount || now - lastSaveAt < SAVE_INTERVAL_NANOS || (t != null && t.isAlive())) {
+            return;
+        }
+        lastSaveAt = now;
+        t = new Thread(() -> save(claims), "resume-file");
+        t.setDaemon(true);
+        background = t;
+        t.start();
+    }
+
+    /**
+     * Saves now, on this thread, after any save running in the background (after a check that hashed, on
+     * completion, on stop).
+     *
+     * @param always false: nothing when no piece was verified since the last save (on stop)
+     */
+    public void saveNow(Claims claims, boolean always) throws InterruptedException {
+        Thread t = background;
+        if (t != null) {
+            t.join();
+        }
+        if (!always && claims.verified().cardinality() == savedCount) {
+            return;
+        }
+        lastSaveAt = System.nanoTime();
+        save(claims);
+    }
+
+    private void save(Claims claims) {
+        synchronized (saving) {
+            try {
+                Bitfield before = claims.verified();
+                flushFilesOf(before, saved);
+                ResumeFile.Data data = claims.whileNoWrites(have -> {
+                    flushFilesOf(have, saved);
+                    return new ResumeFile.Data(torrent.infoHash().bytes(), torrent.pieceCount(), torrent.pieceLength(),
+                            root, have.copy(), stampsNow());
+                });
+                ResumeFile.save(file, data);
+                saved = data.pieces();
+                savedCount = saved.cardinality();
+                log.debug("resume file {} saved: {} of {} pieces", file, savedCount, torrent.pieceCount());
+            } catch (IOException | StorageException e) {
+                String why = e instanceof IOException io ? IoReason.of(io) : e.getMessage();
+                if (!warned) {
+                    warned = true;
+                    log.warn("cannot save the resume file {}: {} (the next start hashes the data again)", file, why);
+                } else {
+                    log.debug("cannot save the resume file {}: {}", file, why);
+                }
+            }
+        }
+    }
+
+    /** Flushes every file touched by a piece of {@code have} that is not in {@code already}. */
+    private void flushFilesOf(Bitfield have, Bitfield already) {
+        List<FileEntry> files = storage.layout().files();
+        BitSet touched = new BitSet(files.size());
+        long pieceLength = torrent.pieceLength();
+        for (int p = have.nextSetAndClearIn(already, 0); p >= 0; p = have.nextSetAndClearIn(already, p + 1)) {
+            for (FileSpan s : storage.layout().spans(pieceLength * p, torrent.pieceSize(p))) {
+                touched.set(s.fileIndex());
+            }
+        }
+        for (int i = touched.nextSetBit(0); i >= 0; i = touched.nextSetBit(i + 1)) {
+            storage.flush(i);
+        }
+    }
+
+    private List<FileStamp> stampsNow() {
+        List<FileEntry> files = storage.layout().files();
+        List<FileStamp> out = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            out.add(files.get(i).padding() ? FileStamp.MISSING : FileStamp.of(storage.path(i)));
+        }
+        return out;
+    }
+}
