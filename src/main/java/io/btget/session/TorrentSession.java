@@ -494,8 +494,17 @@ public final class TorrentSession implements TorrentContext {
             listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
                     + " pieces already on disk (" + (hashed == 0 ? "none" : hashed) + " hashed, "
                     + plan.trusted().cardinality() + " proved by the resume file)",
-                    Map.of("pieces", good.cardinality(), "hashed", hashed, "trusted", plan.trusted().cardinality()));
+                    orderedFields("pieces", good.cardinality(), "hashed", hashed, "trusted", plan.trusted().cardinality()));
         }
+    }
+
+    /** Event fields in the order given (JSON lines keep it). */
+    private static Map<String, Object> orderedFields(Object... keysAndValues) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            f.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return f;
     }
 
     private AnnouncerListener trackerEvents() {

@@ -169,7 +169,7 @@ public final class ResumeFile {
         try {
             top = Bencode.decode(bytes, new BencodeLimits((int) max, 4, FIXED_ELEMENTS + 4 * files));
         } catch (BencodeException e) {
-            throw new Invalid("not bencode: " + e.getMessage());
+            throw new Invalid(e.getMessage());
         }
         if (!(top instanceof BDict d)) {
             throw new Invalid("not a dictionary");
