@@ -151,8 +151,10 @@ public final class ResumeFileKeeper {
                 flushFilesOf(before, saved);
                 ResumeFile.Data data = claims.whileNoWrites(have -> {
                     flushFilesOf(have, saved);
+                    List<FileStamp> stamps = stampsNow();
+                    waitForTheClockToPass(stamps);
                     return new ResumeFile.Data(torrent.infoHash().bytes(), torrent.pieceCount(), torrent.pieceLength(),
-                            root, have.copy(), stampsNow());
+                            root, have.copy(), stamps);
                 });
                 ResumeFile.save(file, data);
                 saved = data.pieces();
@@ -166,6 +168,32 @@ public final class ResumeFileKeeper {
                 } else {
                     log.debug("cannot save the resume file {}: {}", file, why);
                 }
+            }
+        }
+    }
+
+    /**
+     * How far the clock must be past the newest stamp before writes go on. A file system sets a written file's mtime
+     * from a coarse clock (Linux: the timer tick, 1-10 ms), so a write just after the stamps could leave the mtime
+     * as stamped; its piece would then not be found at the next start (not claimed, file "unchanged") and be
+     * fetched again. Holding writes until the clock has moved on makes every later write show.
+     */
+    private static final long CLOCK_GRANULARITY_NANOS = 10_000_000L;
+
+    /** Sleeps (writes held back) until the wall clock is {@link #CLOCK_GRANULARITY_NANOS} past the newest stamp. */
+    private static void waitForTheClockToPass(List<FileStamp> stamps) {
+        long newest = Long.MIN_VALUE;
+        for (FileStamp s : stamps) {
+            newest = Math.max(newest, s.mtimeNanos());
+        }
+        java.time.Instant now = java.time.Instant.now();
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long wait = newest + CLOCK_GRANULARITY_NANOS - nowNanos;
+        if (wait > 0) {
+            try {
+                Thread.sleep(Math.min(wait, CLOCK_GRANULARITY_NANOS * 2) / 1_000_000 + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
