@@ -491,9 +491,10 @@ public final class TorrentSession implements TorrentContext {
         }
         if (completion.verifiedBytes() > 0) {
             int hashed = plan.toHash().cardinality();
+            int trusted = plan.trusted().cardinality();
             listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
-                    + " pieces already on disk (" + (hashed == 0 ? "none" : hashed) + " hashed, "
-                    + plan.trusted().cardinality() + " proved by the resume file)",
+                    + " pieces already on disk" + (trusted == 0 ? "" : " (" + trusted + " proved by the resume file, "
+                    + (hashed == 0 ? "none" : hashed) + " hashed)"),
                     orderedFields("pieces", good.cardinality(), "hashed", hashed, "trusted", plan.trusted().cardinality()));
         }
     }
