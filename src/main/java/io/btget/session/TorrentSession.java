@@ -417,7 +417,7 @@ public final class TorrentSession implements TorrentContext {
                     }
                     announcedComplete = true;
                     if (resumeFile != null) {
-                        resumeFile.saveNow(completion, true); // a restart of the complete torrent seeds without hashing
+                        resumeFile.saveInBackground(completion); // a restart of the complete torrent seeds without hashing
                     }
                     seedingSince = now;
                     phase = config.seed().enabled() ? "seeding" : "complete";
@@ -486,7 +486,7 @@ public final class TorrentSession implements TorrentContext {
             if (plan.toHash().isEmpty()) {
                 resumeFile.alreadySaved(completion.copyOfHave()); // nothing changed on disk: the file says it all
             } else {
-                resumeFile.saveNow(completion, true); // what the hashing found replaces what the file said
+                resumeFile.saveInBackground(completion); // what the hashing found replaces what the file said
             }
         }
         if (completion.verifiedBytes() > 0) {

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * (size, modification time) right after the last write those pieces needed. A restart trusts a claimed piece only
  * while every file it touches still looks exactly so ({@link RecheckPlan}); anything else is hashed again.
  *
- * <p>One file per info hash, {@code <state dir>/resume/<infohash-hex>.resume} ({@link StateDir}, next to the
- * magnet metadata and the DHT state), a bencoded dictionary:
+ * <p>One file per torrent and data folder, {@code <state dir>/resume/<infohash-hex>-<folder key>.resume}
+ * ({@link StateDir}, next to the magnet metadata and the DHT state; {@link #pathIn}), a bencoded dictionary:
  * <pre>
  *   version       1
  *   info-hash     the 20-byte v1 info hash
@@ -135,9 +135,15 @@ public final class ResumeFile {
     private ResumeFile() {
     }
 
-    /** Where the resume file of {@code torrent} lives in {@code dir} (the name is 40 hex digits: nothing injected). */
-    public static Path pathIn(Path dir, Torrent torrent) {
-        return dir.resolve(torrent.infoHash().hex() + ".resume");
+    /**
+     * Where the resume file of {@code torrent} with its data in the folder {@code root} lives in {@code dir}:
+     * {@code <infohash-hex>-<16 hex digits of the SHA-1 of root>.resume} (hex only: nothing injected). One per torrent
+     * and folder, so seeding a torrent from one folder while downloading it to another (or a test swarm on one
+     * machine) does not make them overwrite each other's file.
+     */
+    public static Path pathIn(Path dir, Torrent torrent, String root) {
+        byte[] folder = io.btget.metainfo.Sha1.newDigest().digest(root.getBytes(StandardCharsets.UTF_8));
+        return dir.resolve(torrent.infoHash().hex() + "-" + java.util.HexFormat.of().formatHex(folder, 0, 8) + ".resume");
     }
 
     /**

@@ -53,7 +53,8 @@ class ResumeFileIT {
     /** The resume file's claims on {@code out} (null when there is none yet), checked as any reader would. */
     private static ResumeFile.Data resumeFile(Path state, Torrent torrent, Path out) throws Exception {
         try (Storage s = Storage.open(out, torrent, false)) {
-            return ResumeFile.load(ResumeFile.pathIn(state.resolve("resume"), torrent), torrent, s.root().toString());
+            String root = s.root().toString();
+            return ResumeFile.load(ResumeFile.pathIn(state.resolve("resume"), torrent, root), torrent, root);
         }
     }
 

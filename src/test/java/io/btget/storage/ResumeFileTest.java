@@ -90,7 +90,7 @@ class ResumeFileTest {
 
     @Test
     void aSavedFileLoadsBackAndLeavesNoTemporaryFileBehind() throws Exception {
-        Path file = ResumeFile.pathIn(dir.resolve("state"), torrent);
+        Path file = ResumeFile.pathIn(dir.resolve("state"), torrent, ROOT);
         assertThat(ResumeFile.load(file, torrent, ROOT)).isNull();
         ResumeFile.save(file, data);
         ResumeFile.Data other = new ResumeFile.Data(data.infoHash(), data.pieceCount(), data.pieceLength(), ROOT,
@@ -100,7 +100,8 @@ class ResumeFileTest {
         try (Stream<Path> files = Files.list(file.getParent())) {
             assertThat(files).containsExactly(file);
         }
-        assertThat(file.getFileName().toString()).isEqualTo(torrent.infoHash().hex() + ".resume");
+        assertThat(file.getFileName().toString()).matches(torrent.infoHash().hex() + "-[0-9a-f]{16}\\.resume");
+        assertThat(ResumeFile.pathIn(dir, torrent, "/data/other")).isNotEqualTo(ResumeFile.pathIn(dir, torrent, ROOT));
     }
 
     @Test
@@ -116,7 +117,7 @@ class ResumeFileTest {
     void aFileLongerThanAnyForThisTorrentIsRefusedBeforeParsing() throws Exception {
         byte[] huge = new byte[(int) ResumeFile.maxBytes(torrent) + 1];
         assertRefused(huge, "more than the " + ResumeFile.maxBytes(torrent));
-        Path file = ResumeFile.pathIn(dir, torrent);
+        Path file = ResumeFile.pathIn(dir, torrent, ROOT);
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(1L << 32); // 4 GiB, sparse: only maxBytes + 1 of it may be read
         }
