@@ -278,7 +278,7 @@ public final class TorrentSession implements TorrentContext {
             } finally {
                 try {
                     if (resumeFile != null && checkDone && !Thread.currentThread().isInterrupted()) {
-                        resumeFile.saveNow(completion, false); // pieces verified since the last save, if any
+                        resumeFile.saveAtExit(completion); // pieces verified since the last save, if any
                     }
                 } finally {
                     storage.close();

@@ -44,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  *   pieces        the claimed pieces, a BEP 3 bitfield (MSB first, spare bits zero)
  *   files         one list per torrent file, in torrent order: [index, size, mtime]; size -1 and mtime 0 for a
  *                 file that did not exist; mtime in nanoseconds since the epoch, as precise as the file system
+ *   boot-id       the system's boot id when saved (Linux /proc/sys/kernel/random/boot_id; empty when unknown)
+ *   flushed       1 when the data of every claimed piece was flushed (fdatasync) before the save; 0 when it was
+ *                 only written (a save at exit): such claims hold across kill -9 (the page cache outlives the
+ *                 process) but not across a crash of the system, so they are trusted only within the same boot
  * </pre>
  * Like libtorrent's {@code file sizes} list of [size, mtime] pairs and Transmission's per-file mtimes, with the
  * time kept at the file system's own precision (both keep whole seconds, so they miss a change within the same
@@ -106,9 +110,11 @@ public final class ResumeFile {
      *
      * @param pieces the claimed pieces ({@code pieceCount} bits)
      * @param files  one stamp per torrent file, in torrent order (padding files included, as {@link FileStamp#MISSING})
+     * @param bootId  the system's boot id when saved, empty when unknown
+     * @param flushed whether every claimed piece was flushed to disk before the save
      */
     public record Data(byte[] infoHash, int pieceCount, int pieceLength, String root, Bitfield pieces,
-            List<FileStamp> files) {
+            List<FileStamp> files, String bootId, boolean flushed) {
         public Data {
             infoHash = infoHash.clone();
             files = List.copyOf(files);
@@ -162,7 +168,9 @@ public final class ResumeFile {
             files.add(new BList(List.of(new BInt(i), new BInt(s.size()), new BInt(s.mtimeNanos()))));
         }
         // keys in sorted order: canonical bencode
+        d.put("boot-id", BString.of(data.bootId()));
         d.put("files", new BList(files));
+        d.put("flushed", new BInt(data.flushed() ? 1 : 0));
         d.put("info-hash", new BString(data.infoHash()));
         d.put("piece-count", new BInt(data.pieceCount()));
         d.put("piece-length", new BInt(data.pieceLength()));
@@ -243,7 +251,12 @@ public final class ResumeFile {
             }
             stamps.add(size.value() == -1 ? FileStamp.MISSING : new FileStamp(size.value(), mtime.value()));
         }
-        return new Data(hash, (int) pieceCount, (int) pieceLength, savedRoot, pieces, stamps);
+        String bootId = new String(string(d, "boot-id"), StandardCharsets.UTF_8);
+        long flushed = integer(d, "flushed");
+        if (flushed != 0 && flushed != 1) {
+            throw new Invalid("flushed is " + flushed + ", not 0 or 1");
+        }
+        return new Data(hash, (int) pieceCount, (int) pieceLength, savedRoot, pieces, stamps, bootId, flushed == 1);
     }
 
     private static long integer(BDict d, String key) throws Invalid {

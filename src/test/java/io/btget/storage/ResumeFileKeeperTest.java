@@ -131,4 +131,25 @@ class ResumeFileKeeperTest {
         keeper.saveNow(claims(all(), all()), true); // logs, never throws
         assertThat(keeper.plan(false).toHash()).isEqualTo(set(0, 1, 2, 3, 4));
     }
+
+    @Test
+    void claimsSavedAtExitWithoutFlushingHoldWithinTheBootAndAreDroppedAfterARestartOfTheSystem() throws Exception {
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").saveAtExit(claims(all(), all()));
+        ResumeFile.Data saved = ResumeFile.load(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1")
+                .file(), torrent, storage.root().toString());
+        assertThat(saved.flushed()).isFalse();
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").plan(false).trusted())
+                .isEqualTo(set(0, 1, 2, 3, 4));
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-2").plan(false).trusted())
+                .isEqualTo(set());
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "").plan(false).trusted())
+                .as("boot unknown").isEqualTo(set());
+    }
+
+    @Test
+    void flushedClaimsHoldAcrossARestartOfTheSystem() throws Exception {
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").saveNow(claims(all(), all()), true);
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-2").plan(false).trusted())
+                .isEqualTo(set(0, 1, 2, 3, 4));
+    }
 }

@@ -54,7 +54,7 @@ class ResumeFileTest {
         pieces.set(torrent.pieceCount() - 1);
         data = new ResumeFile.Data(torrent.infoHash().bytes(), torrent.pieceCount(), torrent.pieceLength(), ROOT,
                 pieces, List.of(new FileStamp(60_000, 1_700_000_000_123_456_789L), FileStamp.MISSING,
-                        new FileStamp(12, 5)));
+                        new FileStamp(12, 5)), "boot-1", true);
     }
 
     private ResumeFile.Data decode(byte[] bytes) throws ResumeFile.Invalid {
@@ -86,6 +86,8 @@ class ResumeFileTest {
         assertThat(back.root()).isEqualTo(ROOT);
         assertThat(back.pieces()).isEqualTo(data.pieces());
         assertThat(back.files()).isEqualTo(data.files());
+        assertThat(back.bootId()).isEqualTo("boot-1");
+        assertThat(back.flushed()).isTrue();
     }
 
     @Test
@@ -94,7 +96,7 @@ class ResumeFileTest {
         assertThat(ResumeFile.load(file, torrent, ROOT)).isNull();
         ResumeFile.save(file, data);
         ResumeFile.Data other = new ResumeFile.Data(data.infoHash(), data.pieceCount(), data.pieceLength(), ROOT,
-                new Bitfield(torrent.pieceCount()), data.files());
+                new Bitfield(torrent.pieceCount()), data.files(), "boot-1", false);
         ResumeFile.save(file, other); // replaces the first
         assertThat(ResumeFile.load(file, torrent, ROOT).pieces().cardinality()).isZero();
         try (Stream<Path> files = Files.list(file.getParent())) {
@@ -142,6 +144,7 @@ class ResumeFileTest {
         assertRefused(with("pieces", new BInt(0)), "pieces");
         assertRefused(with("root", new BList(List.of())), "root");
         assertRefused(with("files", BString.of("x")), "files");
+        assertRefused(with("flushed", new BInt(2)), "flushed");
         assertRefused(with("files", new BList(List.of(new BInt(0), new BInt(1), new BInt(2)))), "file entry 0");
         assertRefused(with("files", new BList(List.of(entry(0, 60_000, 1), entry(1, -1, 0),
                 new BList(List.of(new BInt(2), BString.of("12"), new BInt(5)))))), "file entry 2");
@@ -151,7 +154,8 @@ class ResumeFileTest {
 
     @Test
     void missingKeysAreRefused() {
-        for (String key : List.of("version", "info-hash", "piece-count", "piece-length", "root", "pieces", "files")) {
+        for (String key : List.of("version", "info-hash", "piece-count", "piece-length", "root", "pieces", "files",
+                "boot-id", "flushed")) {
             assertRefused(with(key, null), key);
         }
     }
