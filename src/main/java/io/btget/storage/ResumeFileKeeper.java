@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * on restart that file's pieces are hashed again. (A write in the same tick of the file system's clock as the stamp
  * may leave the mtime as it was: its piece is not claimed, so it is fetched again; never trusted.)
  *
+ * <p>The last save, as the session ends ({@link #saveAtExit}), claims what was verified since without flushing it and
+ * says so in the file with the system's boot id: those claims hold across kill -9 (the page cache outlives the
+ * process) and are dropped after a restart of the system, when unflushed data may be gone.
+ *
  * <p>Threads: {@link #saveSoon} starts a save on a thread of its own (a flush may take seconds); saves never run two
- * at once. Failures to save are logged (once as a warning, then at debug) and never stop the torrent: the next start
+ * at once (but the one at exit does not wait for one still flushing). Failures to save are logged (once as a warning, then at debug) and never stop the torrent: the next start
  * then hashes more.
  */
 public final class ResumeFileKeeper {
