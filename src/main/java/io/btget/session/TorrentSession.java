@@ -175,6 +175,11 @@ public final class TorrentSession implements TorrentContext {
         return priorities;
     }
 
+    /** The torrent this session downloads. */
+    public Torrent torrent() {
+        return torrent;
+    }
+
     /** Asks a running session to stop (from a signal handler or another thread). */
     public void requestStop(Outcome why) {
         stopRequested = why;
