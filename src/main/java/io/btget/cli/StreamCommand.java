@@ -46,6 +46,15 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--peer-port", paramLabel = "PORT", description = "Port to listen on for peers (default: 6881, or the next free one when taken; 0 for any).")
     Integer peerPort;
 
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on for peers (default: all interfaces); the HTTP server is always on 127.0.0.1.")
+    String bind = "0.0.0.0";
+
+    @Option(names = "--download-limit", paramLabel = "RATE", description = "Bytes per second over all peers: 500K, 2M (default: no limit).")
+    String downloadLimit = "0";
+
+    @Option(names = "--upload-limit", paramLabel = "RATE", description = "Bytes per second over all peers: 500K, 2M (default: no limit).")
+    String uploadLimit = "0";
+
     @Option(names = {"-t", "--tracker"}, paramLabel = "URL", description = "An extra tracker (repeatable).")
     List<String> trackers = new ArrayList<>();
 
@@ -72,6 +81,9 @@ final class StreamCommand implements Callable<Integer> {
         SessionOptions options = new SessionOptions();
         options.dir = dir;
         options.port = peerPort;
+        options.bind = bind;
+        options.downloadLimit = downloadLimit;
+        options.uploadLimit = uploadLimit;
         options.trackers = trackers;
         options.peers = peers;
         options.json = json;

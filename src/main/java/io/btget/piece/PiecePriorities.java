@@ -84,6 +84,11 @@ public final class PiecePriorities {
         return windows;
     }
 
+    /** The open windows now, oldest first (for tests and diagnostics). */
+    public java.util.List<Window> windows() {
+        return java.util.List.of(windows);
+    }
+
     public boolean isEmpty() {
         return windows.length == 0;
     }
