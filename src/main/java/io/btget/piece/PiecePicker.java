@@ -366,7 +366,7 @@ public final class PiecePicker<P> {
                 }
                 PieceProgress<P> progress = progressOf[piece];
                 if (progress == null) {
-                    if (started.size() >= startLimit) {
+                    if (started.size() >= startLimit + urgentExtra(startLimit)) {
                         continue;
                     }
                     progress = new PieceProgress<>(piece, lengthOf(piece));
@@ -378,6 +378,14 @@ public final class PiecePicker<P> {
                 }
             }
         }
+    }
+
+    /**
+     * Pieces a reader waits for may start beyond the in-flight cap by this many (an eighth of it, at least one):
+     * otherwise a seek waits until pieces started for read-ahead complete. Bounded, so memory stays bounded.
+     */
+    private static int urgentExtra(int startLimit) {
+        return Math.max(1, startLimit / 8);
     }
 
     /** How many missing pieces sequential mode weighs at once: about 1% of the torrent, within the bounds. */

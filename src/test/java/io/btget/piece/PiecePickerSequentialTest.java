@@ -162,6 +162,20 @@ class PiecePickerSequentialTest {
     }
 
     @Test
+    void aPriorityWindowMayStartAPieceBeyondAFullInFlightCapButOnlyABoundedFew() {
+        PiecePicker<Object> picker = picker(100, 8); // extra: max(1, 8 / 8) = 1
+        PiecePriorities windows = new PiecePriorities();
+        picker.usePriorities(windows);
+        picker.setSequential(true);
+        picker.addPeer(a, all(100));
+        assertThat(pieces(picker.pick(a, 8))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(picker.pick(a, 1)).as("the cap is full").isEmpty();
+        windows.add(60, 62);
+        assertThat(pieces(picker.pick(a, 10))).as("one piece of the window starts anyway").containsExactly(60);
+        assertThat(picker.piecesInFlight()).isEqualTo(9);
+    }
+
+    @Test
     void aWindowBeyondTheLastPieceIsClippedAndBadWindowsAreRefused() {
         PiecePicker<Object> picker = picker(5, 8);
         PiecePriorities windows = new PiecePriorities();
