@@ -25,10 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stream", mixinStandardHelpOptions = true,
-        description = {"Download one file of a torrent in order and serve it over HTTP on 127.0.0.1 while it downloads,",
-            "with byte ranges, so a player starts at once: mpv http://127.0.0.1:PORT/ (the URL is printed on stdout).",
-            "Only verified data is served; a read ahead of the download fetches the pieces there first.",
-            "Keeps seeding and serving after the download completes, until Ctrl-C."})
+        description = {"Download one file of a torrent in order and serve it over HTTP on 127.0.0.1 while it downloads, with byte ranges, so a player starts at once: mpv http://127.0.0.1:PORT/ (the URL is printed on stdout).",
+            "Only verified data is served; a read ahead of the download fetches the pieces there first. Keeps seeding and serving after the download completes, until Ctrl-C."})
 final class StreamCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "TORRENT", description = "The .torrent file, an http(s) URL of one, or a magnet link.")
