@@ -48,6 +48,9 @@ final class SessionOptions {
     @Option(names = "--hash-threads", paramLabel = "N", description = "Threads that check existing data (default: all cores).")
     int hashThreads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--recheck", description = "Hash every piece on disk at start, ignoring the resume file (kept in the state directory, see README).")
+    boolean recheck;
+
     @Option(names = "--json", description = "One JSON object per line on stdout (progress and events).")
     boolean json;
 
@@ -92,7 +95,8 @@ final class SessionOptions {
         Config config = new Config(dir, bindAddress, port == null ? 6881 : port, maxPeers, maxUploads, trackers, peerAddresses,
                 stallTimeout(stallTimeout), size("--download-limit", downloadLimit),
                 size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
-        config = config.withDht(dht.settings(!noDht));
+        config = config.withDht(dht.settings(!noDht))
+                .withResume(new Config.Resume(io.btget.storage.StateDir.resumeDir(), recheck));
         return port == null ? config : config.withExplicitPort();
     }
 

@@ -26,6 +26,8 @@ import java.util.List;
  * @param seedOnly      refuse to download: after the check, stop with {@link Outcome#INCOMPLETE} unless complete
  * @param portExplicit  the user chose {@code port} ({@code -p}): it must be free; otherwise a taken one falls forward
  * @param dht           the process's DHT node (BEP 5); {@link DhtSettings#OFF} unless the CLI turned it on
+ * @param resume        where resume files are kept, and whether to ignore them ({@code --recheck});
+ *                      {@link Resume#OFF} unless the CLI turned them on
  */
 public record Config(
         Path outputDir,
@@ -42,10 +44,12 @@ public record Config(
         int hashThreads,
         boolean seedOnly,
         boolean portExplicit,
-        DhtSettings dht) {
+        DhtSettings dht,
+        Resume resume) {
 
     public Config {
         java.util.Objects.requireNonNull(dht, "dht");
+        java.util.Objects.requireNonNull(resume, "resume");
         extraTrackers = List.copyOf(extraTrackers);
         extraPeers = List.copyOf(extraPeers);
         if (stallTimeout.isNegative() || stallTimeout.compareTo(MAX_TIMEOUT) > 0) {
@@ -66,7 +70,7 @@ public record Config(
             List<InetSocketAddress> extraPeers, Duration stallTimeout, long downloadLimit, long uploadLimit,
             SeedPolicy seed, int hashThreads, boolean seedOnly, boolean portExplicit) {
         this(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout, downloadLimit,
-                uploadLimit, seed, hashThreads, seedOnly, portExplicit, DhtSettings.OFF);
+                uploadLimit, seed, hashThreads, seedOnly, portExplicit, DhtSettings.OFF, Resume.OFF);
     }
 
     /** As the canonical constructor, with the port a default that may fall forward when taken, and no DHT. */
@@ -80,13 +84,28 @@ public record Config(
     /** This config with {@code port} chosen by the user (it must be free). */
     public Config withExplicitPort() {
         return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
-                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true, dht);
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true, dht, resume);
     }
 
     /** This config with the DHT settings {@code settings}. */
     public Config withDht(DhtSettings settings) {
         return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
-                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, settings);
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, settings, resume);
+    }
+
+    /** This config with the resume-file settings {@code settings}. */
+    public Config withResume(Resume settings) {
+        return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, dht, settings);
+    }
+
+    /**
+     * Resume files ({@code io.btget.storage.ResumeFile}): kept in {@code dir} when it is not null; {@code recheck}
+     * hashes every piece at start whatever the resume file says ({@code --recheck}), and saves a new one.
+     */
+    public record Resume(Path dir, boolean recheck) {
+        /** No resume file: every start hashes what is on disk (the library default; tests that build sessions). */
+        public static final Resume OFF = new Resume(null, false);
     }
 
     /**

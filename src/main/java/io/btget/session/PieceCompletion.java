@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * (check, abandon, stop). {@code have} is guarded by itself; the assemblies map is thread-safe, entries removed with
  * {@code remove(key, value)} by whoever owns them.
  */
-final class PieceCompletion {
+final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims {
     /** One digest per thread that completes pieces (the connections' reader threads). */
     private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(Verifier::sha1);
 
@@ -54,6 +54,13 @@ final class PieceCompletion {
     private final AtomicLong verifiedBytes = new AtomicLong();
     private final AtomicInteger hashFailures = new AtomicInteger();
     private volatile long lastProgressAt = System.nanoTime();
+    /**
+     * Held (shared) from a verified piece's write until it is in {@code have}; held exclusively by a resume-file
+     * save while it takes our pieces and stamps the files, so every piece it claims was fully written before the
+     * stamps and no write lands between the two.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock writes =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     // Set once by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
     private PiecePicker<BlockSource> picker;
@@ -109,6 +116,21 @@ final class PieceCompletion {
     Bitfield copyOfHave() {
         synchronized (have) {
             return have.copy();
+        }
+    }
+
+    @Override
+    public Bitfield verified() {
+        return copyOfHave();
+    }
+
+    @Override
+    public <T> T whileNoWrites(java.util.function.Function<Bitfield, T> action) {
+        writes.writeLock().lock();
+        try {
+            return action.apply(copyOfHave());
+        } finally {
+            writes.writeLock().unlock();
         }
     }
 
@@ -202,27 +224,36 @@ final class PieceCompletion {
             }
             return;
         }
+        StorageException failure = null; // reported once the lock is released (stopping the session joins threads)
+        writes.readLock().lock();
         try {
-            storage.write((long) a.piece * torrent.pieceLength(), a.buffer, 0, a.size);
-        } catch (StorageException e) {
-            picker.pieceFailed(a.piece);
-            buffers.give(a.buffer);
-            wasted.add(a.size);
-            events.storageFailed(e);
-            return;
-        }
-        buffers.give(a.buffer);
-        synchronized (have) {
-            have.set(a.piece);
-            haveCount = have.cardinality();
-        }
-        picker.pieceVerified(a.piece);
-        verifiedBytes.addAndGet(a.size);
-        if (isComplete()) {
             try {
-                storage.trimToTorrentLengths(); // a longer file found on disk was checked as data; now it must end
+                storage.write((long) a.piece * torrent.pieceLength(), a.buffer, 0, a.size);
             } catch (StorageException e) {
-                events.storageFailed(e);
+                picker.pieceFailed(a.piece);
+                buffers.give(a.buffer);
+                wasted.add(a.size);
+                failure = e;
+                return;
+            }
+            buffers.give(a.buffer);
+            synchronized (have) {
+                have.set(a.piece);
+                haveCount = have.cardinality();
+            }
+            picker.pieceVerified(a.piece);
+            verifiedBytes.addAndGet(a.size);
+            if (isComplete()) {
+                try {
+                    storage.trimToTorrentLengths(); // a longer file found on disk was checked as data; now it must end
+                } catch (StorageException e) {
+                    failure = e;
+                }
+            }
+        } finally {
+            writes.readLock().unlock();
+            if (failure != null) {
+                events.storageFailed(failure);
             }
         }
         lastProgressAt = System.nanoTime();

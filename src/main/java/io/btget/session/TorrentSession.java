@@ -69,6 +69,10 @@ public final class TorrentSession implements TorrentContext {
 
     // Set by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
+    /** This torrent's resume file, or null when the config keeps none. */
+    private io.btget.storage.ResumeFileKeeper resumeFile;
+    /** Whether the start-up check ended (what {@code completion} holds is then worth a resume file). */
+    private boolean checkDone;
     private PiecePicker<io.btget.peer.BlockSource> picker;
     private PeerPool pool;
     private Announcer announcer;
@@ -328,10 +332,19 @@ public final class TorrentSession implements TorrentContext {
                 deleteStalePartFile();
             }
             completion.useStorage(storage);
+            if (config.resume().dir() != null) {
+                resumeFile = new io.btget.storage.ResumeFileKeeper(config.resume().dir(), torrent, storage);
+            }
             try {
                 return runWithStorage();
             } finally {
-                storage.close();
+                try {
+                    if (resumeFile != null && checkDone && !Thread.currentThread().isInterrupted()) {
+                        resumeFile.saveAtExit(completion); // pieces verified since the last save, if any
+                    }
+                } finally {
+                    storage.close();
+                }
             }
         } finally {
             host.unregister(torrent.infoHash(), incoming);
@@ -464,6 +477,9 @@ public final class TorrentSession implements TorrentContext {
             }
             choking.rechoke(pool.connections(), isComplete(), fullRechoke);
             emitStats();
+            if (resumeFile != null) {
+                resumeFile.saveSoon(completion, completion.haveCount());
+            }
             if (isComplete()) {
                 if (!announcedComplete) {
                     StorageException lost = filesLost();
@@ -472,6 +488,9 @@ public final class TorrentSession implements TorrentContext {
                         throw new SessionException(lost.getMessage(), lost);
                     }
                     announcedComplete = true;
+                    if (resumeFile != null) {
+                        resumeFile.saveInBackground(completion); // a restart of the complete torrent seeds without hashing
+                    }
                     seedingSince = now;
                     phase = config.seed().enabled() ? "seeding" : "complete";
                     if (completion.isComplete()) {
@@ -511,7 +530,11 @@ public final class TorrentSession implements TorrentContext {
         }
     }
 
-    /** Hash-checks what is already on disk, so a rerun only fetches what is missing. */
+    /**
+     * Finds what is already on disk, so a rerun only fetches what is missing: the pieces the resume file proves are
+     * taken as they are, the rest is hash-checked ({@link io.btget.storage.RecheckPlan}); without a usable resume file
+     * (or with {@code --recheck}) every piece is hashed, and a resume file is saved for the next start.
+     */
     private void checkExisting() throws InterruptedException {
         phase = "checking";
         LongAdder checked = new LongAdder();
@@ -527,9 +550,28 @@ public final class TorrentSession implements TorrentContext {
         }, "check-progress");
         reporter.setDaemon(true);
         reporter.start();
+        io.btget.storage.RecheckPlan plan = resumeFile == null ? io.btget.storage.RecheckPlan.full(torrent.pieceCount())
+                : resumeFile.plan(config.resume().recheck());
         BitSet good;
+        BitSet toHash = (BitSet) plan.toHash().clone();
+        BitSet trusted = (BitSet) plan.trusted().clone();
         try {
-            good = new Verifier(torrent, storage).verify(config.hashThreads(), checked::add, wantedPieces());
+            if (!selection.isAll()) {
+                // Only wanted pieces are checked. A piece shared with an unselected file has bytes in the part file,
+                // which the resume file does not stamp: such pieces are hashed, never trusted.
+                BitSet wanted = wantedPieces();
+                toHash.and(wanted);
+                trusted.and(wanted);
+                for (int piece : io.btget.storage.PartFile.boundaryPieces(torrent.files(), torrent.pieceLength())) {
+                    if (wanted.get(piece) && trusted.get(piece)) {
+                        trusted.clear(piece);
+                        toHash.set(piece);
+                    }
+                }
+            }
+            good = toHash.isEmpty() ? new BitSet()
+                    : new Verifier(torrent, storage).verify(config.hashThreads(), checked::add, toHash);
+            good.or(trusted);
         } catch (StorageException e) {
             throw new SessionException(e.getMessage(), e);
         } finally {
@@ -537,10 +579,31 @@ public final class TorrentSession implements TorrentContext {
             reporter.join();
         }
         completion.checked(good);
-        if (completion.verifiedBytes() > 0) {
-            listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
-                    + " pieces already on disk", Map.of("pieces", good.cardinality()));
+        checkDone = true;
+        if (resumeFile != null) {
+            if (toHash.isEmpty()) {
+                resumeFile.alreadySaved(completion.copyOfHave()); // nothing changed on disk: the file says it all
+            } else {
+                resumeFile.saveInBackground(completion); // what the hashing found replaces what the file said
+            }
         }
+        if (completion.verifiedBytes() > 0) {
+            int hashed = toHash.cardinality();
+            int trustedCount = trusted.cardinality();
+            listener.event("resumed", "found " + good.cardinality() + " of " + torrent.pieceCount()
+                    + " pieces already on disk" + (trustedCount == 0 ? "" : " (" + trustedCount + " proved by the resume file, "
+                    + (hashed == 0 ? "none" : hashed) + " hashed)"),
+                    orderedFields("pieces", good.cardinality(), "hashed", hashed, "trusted", trustedCount));
+        }
+    }
+
+    /** Event fields in the order given (JSON lines keep it). */
+    private static Map<String, Object> orderedFields(Object... keysAndValues) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            f.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return f;
     }
 
     private AnnouncerListener trackerEvents() {

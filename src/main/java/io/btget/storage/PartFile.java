@@ -52,7 +52,7 @@ public final class PartFile implements Closeable {
     }
 
     /** The pieces that touch two or more non-padding, non-empty files, ascending. */
-    static int[] boundaryPieces(List<FileEntry> files, int pieceLength) {
+    public static int[] boundaryPieces(List<FileEntry> files, int pieceLength) {
         // Every file that touches a piece has it as its first or last piece: counting those finds all shared ones.
         long[] ends = new long[2 * files.size()];
         int n = 0;

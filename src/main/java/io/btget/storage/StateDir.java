@@ -7,7 +7,7 @@ import java.util.Map;
  * Where btget keeps state that should survive a restart but is not worth a backup (the XDG Base Directory
  * Specification's "state" kind): {@code $BTGET_STATE_DIR} when set, else {@code $XDG_STATE_HOME/btget}, else
  * {@code <home>/.local/state/btget}. Inside it: {@code metadata/} (magnet metadata, {@link MetadataStore}) and
- * {@code dht.dat} (the DHT routing table, BEP 5). Nothing is created here; each user creates what it writes.
+ * {@code dht.dat} (the DHT routing table, BEP 5) and {@code resume/} (resume files, {@link ResumeFile}). Nothing is created here; each user creates what it writes.
  */
 public final class StateDir {
     /** The DHT routing table file inside the state directory. */
@@ -36,6 +36,11 @@ public final class StateDir {
         Path state = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
                 : Path.of(home, ".local", "state");
         return state.resolve("btget");
+    }
+
+    /** The folder of resume files ({@link ResumeFile}) of this process's environment: {@code <state dir>/resume}. */
+    public static Path resumeDir() {
+        return forCurrentUser().resolve(ResumeFile.DIRECTORY);
     }
 
     /** The DHT state file of this process's environment: {@code <state dir>/dht.dat}. */

@@ -287,6 +287,34 @@ public final class Storage implements Closeable {
     }
 
     /**
+     * Makes what was written to a file durable ({@code fdatasync}), so that a resume file may claim it. Nothing for
+     * a padding file or a file that is not there.
+     *
+     * @throws StorageException when the flush fails (the data may not be on disk)
+     */
+    public void flush(int fileIndex) {
+        if (layout.files().get(fileIndex).padding()) {
+            return;
+        }
+        int attempts = 0;
+        while (true) {
+            try {
+                FileChannel ch = channel(fileIndex, false);
+                if (ch != null) {
+                    ch.force(false);
+                }
+                return;
+            } catch (ClosedChannelException e) {
+                if (++attempts > 3) { // evicted by another thread between lookup and use: open again
+                    throw failure("flush", fileIndex, e);
+                }
+            } catch (IOException e) {
+                throw failure("flush", fileIndex, e);
+            }
+        }
+    }
+
+    /**
      * The size of a file on disk, following the user's links, or -1 when no regular file is there (no file, a
      * directory, a device, a dangling link or a link loop).
      */

@@ -1,0 +1,155 @@
+package io.btget.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btget.metainfo.Torrent;
+import io.btget.metainfo.TorrentBuilder;
+import io.btget.piece.Bitfield;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saving and planning with real files: what was saved is trusted while the files are as they were, and only then. */
+class ResumeFileKeeperTest {
+    @TempDir
+    Path dir;
+
+    private Torrent torrent;
+    private Storage storage;
+
+    /** Files a (40 000 bytes) and b (40 000 bytes), pieces of 16 KiB: 0-1 in a, 2 in a and b, 3-4 in b. */
+    @BeforeEach
+    void data() throws Exception {
+        Path t = dir.resolve("data").resolve("t");
+        Files.createDirectories(t);
+        Random r = new Random(3);
+        for (String name : List.of("a", "b")) {
+            byte[] b = new byte[40_000];
+            r.nextBytes(b);
+            Files.write(t.resolve(name), b);
+        }
+        torrent = new TorrentBuilder(t).pieceLength(Optional.of(16 << 10)).threads(1).build((d, n) -> { }).torrent();
+        storage = Storage.open(dir.resolve("data"), torrent, true);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void close() {
+        storage.close();
+    }
+
+    /** Claims that say {@code outside} to a glance and {@code inside} while writes are held back. */
+    private static ResumeFileKeeper.Claims claims(Bitfield outside, Bitfield inside) {
+        return new ResumeFileKeeper.Claims() {
+            @Override
+            public Bitfield verified() {
+                return outside.copy();
+            }
+
+            @Override
+            public <T> T whileNoWrites(Function<Bitfield, T> action) {
+                return action.apply(inside.copy());
+            }
+        };
+    }
+
+    private Bitfield all() {
+        Bitfield b = new Bitfield(torrent.pieceCount());
+        b.setAll();
+        return b;
+    }
+
+    private static BitSet set(int... pieces) {
+        BitSet b = new BitSet();
+        for (int p : pieces) {
+            b.set(p);
+        }
+        return b;
+    }
+
+    @Test
+    void withoutAResumeFileOrWithRecheckEveryPieceIsHashed() throws Exception {
+        ResumeFileKeeper keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        assertThat(keeper.plan(false).toHash()).isEqualTo(set(0, 1, 2, 3, 4));
+        keeper.saveNow(claims(all(), all()), true);
+        assertThat(keeper.plan(true).toHash()).isEqualTo(set(0, 1, 2, 3, 4));
+        assertThat(keeper.plan(true).trusted()).isEqualTo(set());
+    }
+
+    @Test
+    void unchangedFilesAreTrustedAndAWrittenFileHasOnlyItsPiecesHashed() throws Exception {
+        ResumeFileKeeper keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        keeper.saveNow(claims(all(), all()), true);
+        RecheckPlan plan = new ResumeFileKeeper(dir.resolve("state"), torrent, storage).plan(false);
+        assertThat(plan.trusted()).isEqualTo(set(0, 1, 2, 3, 4));
+        assertThat(plan.toHash()).isEqualTo(set());
+
+        Path b = storage.path(1);
+        byte[] bytes = Files.readAllBytes(b);
+        bytes[30_000] ^= 1; // same size: only the mtime tells
+        FileTime before = Files.getLastModifiedTime(b);
+        Files.write(b, bytes);
+        Files.setLastModifiedTime(b, FileTime.fromMillis(before.toMillis() + 1)); // as a later write would
+        plan = new ResumeFileKeeper(dir.resolve("state"), torrent, storage).plan(false);
+        assertThat(plan.toHash()).isEqualTo(set(2, 3, 4));
+        assertThat(plan.trusted()).isEqualTo(set(0, 1));
+    }
+
+    @Test
+    void aSaveClaimsWhatIsVerifiedWhileWritesAreHeldBackNotWhatAGlanceBeforeSaw() throws Exception {
+        Bitfield glance = all();
+        Bitfield held = new Bitfield(torrent.pieceCount());
+        held.set(0);
+        ResumeFileKeeper keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        keeper.saveNow(claims(glance, held), true);
+        assertThat(ResumeFile.load(keeper.file(), torrent, storage.root().toString()).pieces()).isEqualTo(held);
+    }
+
+    @Test
+    void aResumeFileForTheSameTorrentInAnotherFolderIsNotTrusted() throws Exception {
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage).saveNow(claims(all(), all()), true);
+        RecheckPlan plan;
+        try (Storage elsewhere = Storage.open(dir.resolve("other"), torrent, false)) {
+            plan = new ResumeFileKeeper(dir.resolve("state"), torrent, elsewhere).plan(false);
+        }
+        assertThat(plan.trusted()).isEqualTo(set());
+        assertThat(plan.toHash()).isEqualTo(set(0, 1, 2, 3, 4));
+    }
+
+    @Test
+    void aStateFolderThatCannotBeWrittenCostsOnlyTheResumeFile() throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.write(blocked, new byte[0]); // a file where the folder should be
+        ResumeFileKeeper keeper = new ResumeFileKeeper(blocked, torrent, storage);
+        keeper.saveNow(claims(all(), all()), true); // logs, never throws
+        assertThat(keeper.plan(false).toHash()).isEqualTo(set(0, 1, 2, 3, 4));
+    }
+
+    @Test
+    void claimsSavedAtExitWithoutFlushingHoldWithinTheBootAndAreDroppedAfterARestartOfTheSystem() throws Exception {
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").saveAtExit(claims(all(), all()));
+        ResumeFile.Data saved = ResumeFile.load(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1")
+                .file(), torrent, storage.root().toString());
+        assertThat(saved.flushed()).isFalse();
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").plan(false).trusted())
+                .isEqualTo(set(0, 1, 2, 3, 4));
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-2").plan(false).trusted())
+                .isEqualTo(set());
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "").plan(false).trusted())
+                .as("boot unknown").isEqualTo(set());
+    }
+
+    @Test
+    void flushedClaimsHoldAcrossARestartOfTheSystem() throws Exception {
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").saveNow(claims(all(), all()), true);
+        assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-2").plan(false).trusted())
+                .isEqualTo(set(0, 1, 2, 3, 4));
+    }
+}
