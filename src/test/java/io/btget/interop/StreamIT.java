@@ -93,4 +93,46 @@ class StreamIT extends InteropTestBase {
         List<Map<String, Object>> errors = btget.events("error");
         assertThat(errors).as("no error while stopping").isEmpty();
     }
+
+    @Test
+    void downloadSequentialWritesPiecesNearlyInOrder() throws Exception {
+        Path seedDir = newDir("seed");
+        Path file = Payloads.randomFile(seedDir.resolve("film.mkv"), MOVIE, 4);
+        Path torrent = Torrents.mktorrent(dir, file, "film.mkv", PIECE_LOG2);
+        Torrent t = Torrents.parse(torrent);
+        int aria2Port = Ports.free();
+        ManagedProcess aria2 = aria2Seed(torrent, seedDir, aria2Port);
+        aria2.awaitOutput("listening on TCP port", Duration.ofSeconds(30));
+        Path out = newDir("out");
+        BtgetProcess btget = btget("btget", "download", torrent.toString(), "--sequential", "-d", out.toString(), "-p",
+                Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + aria2Port, "--no-dht", "--download-limit", "2M");
+        btget.awaitEvent(e -> "progress".equals(e.get("event")) && e.get("pieces") instanceof Double d && d >= 8,
+                Duration.ofSeconds(60), "8 pieces verified");
+        btget.process().signal("TERM");
+        assertThat(btget.awaitExit(Duration.ofSeconds(30))).as("exit after a signal%s", logsOf(btget)).isNotZero();
+
+        // Without --sequential the same run leaves pieces spread over the file, e.g. [15, 16, 24, 26, 30, ..., 95].
+        byte[] source = Files.readAllBytes(file);
+        byte[] got = Files.readAllBytes(out.resolve("film.mkv"));
+        int pieceLength = t.pieceLength();
+        List<Integer> onDisk = new java.util.ArrayList<>();
+        for (int p = 0; p < t.pieceCount(); p++) {
+            int from = p * pieceLength;
+            int to = (int) Math.min(source.length, (long) from + pieceLength);
+            if (to <= got.length && Arrays.equals(source, from, to, got, from, to)) {
+                onDisk.add(p);
+            }
+        }
+        int prefix = 0;
+        while (onDisk.contains(prefix)) {
+            prefix++;
+        }
+        // While aria2c chokes us, BEP 6 lets us fetch its allowed fast set (random pieces, 10 at most by its
+        // default): those may lie anywhere. Everything else comes from the front of the file.
+        int front = prefix;
+        long elsewhere = onDisk.stream().filter(p -> p >= front + 8).count();
+        assertThat(prefix).as("pieces on disk %s of %d: a run from the start", onDisk, t.pieceCount())
+                .isGreaterThanOrEqualTo(6);
+        assertThat(elsewhere).as("pieces on disk %s far from the front", onDisk).isLessThanOrEqualTo(10);
+    }
 }
