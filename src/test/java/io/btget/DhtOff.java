@@ -11,7 +11,7 @@ import java.util.Set;
  */
 public final class DhtOff {
     /** Subcommands that take {@code --no-dht}. */
-    private static final Set<String> RUNS_A_TORRENT = Set.of("download", "seed", "info");
+    private static final Set<String> RUNS_A_TORRENT = Set.of("download", "seed", "info", "stream");
     /** Subcommands that do not. */
     private static final Set<String> OTHER_COMMANDS = Set.of("create", "verify", "tracker", "dht",
             "generate-completion", "help");

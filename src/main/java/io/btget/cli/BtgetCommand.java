@@ -33,6 +33,7 @@ public final class BtgetCommand implements Runnable {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
         m.put("download", DownloadCommand::new);
         m.put("seed", SeedCommand::new);
+        m.put("stream", StreamCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("info", InfoCommand::new);
         m.put("create", CreateCommand::new);

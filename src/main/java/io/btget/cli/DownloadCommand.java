@@ -31,17 +31,25 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--seed-time", paramLabel = "DURATION", description = "Seed for this long at most, or inf (implies --seed); 0: do not seed.")
     String seedTime;
 
+    @Option(names = "--sequential", description = "Fetch pieces nearly in order (the rarest of the next few missing), so the start of each file is usable early.")
+    boolean sequential;
+
     @Override
     public Integer call() {
+        java.util.function.Consumer<io.btget.session.TorrentSession> attach = s -> {
+            if (sequential) {
+                s.downloadSequentially();
+            }
+        };
         Config config = session.toConfig(SessionOptions.seedPolicy(seed, seedRatio, seedTime, false));
         if (MagnetInput.isMagnet(torrent)) {
             return SessionRunner.runMagnet(MagnetInput.parse(torrent), config, session,
-                    new java.io.PrintWriter(System.out), saveTorrent);
+                    new java.io.PrintWriter(System.out), saveTorrent, attach);
         }
         if (saveTorrent != null) {
             throw new UserError(ExitCode.USAGE, "--save-torrent is for magnet links (" + torrent + " is a .torrent already)");
         }
         Torrent t = TorrentInput.load(torrent);
-        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
+        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out), attach);
     }
 }

@@ -36,12 +36,18 @@ final class SessionRunner {
     }
 
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out) {
+        return run(torrent, config, options, out, session -> { });
+    }
+
+    /** As {@link #run(Torrent, Config, SessionOptions, PrintWriter)}, with {@code attach} given the session before it runs. */
+    static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
         io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(options.select.request(), torrent.files());
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
             Signals.onStop(code -> stopper.stop());
-            return runSession(client, view, torrent, config, options, List.of(), null, stopper, selection);
+            return runSession(client, view, torrent, config, options, List.of(), null, stopper, selection, attach);
         }
     }
 
@@ -52,6 +58,12 @@ final class SessionRunner {
      * @param saveTorrent where to write the fetched metadata as a .torrent ({@code --save-torrent}), or null
      */
     static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent) {
+        return runMagnet(magnet, config, options, out, saveTorrent, session -> { });
+    }
+
+    /** As {@link #runMagnet(MagnetLink, Config, SessionOptions, PrintWriter, Path)}, with {@code attach} as in {@link #run}. */
+    static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
         InfoHash infoHash = MagnetInput.v1Hash(magnet);
         // BEP 53 so= counts when the user chose nothing; a bad --select-file fails before any network
         io.btget.metainfo.FileSelection.Request request = options.select.request().withSelectOnly(magnet.selectOnly());
@@ -121,7 +133,7 @@ final class SessionRunner {
                 MagnetInput.saveTorrent(torrent, saveTorrent);
             }
             io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(request, torrent.files());
-            return runSession(client, view, torrent, config, options, peers, handover, stopper, selection);
+            return runSession(client, view, torrent, config, options, peers, handover, stopper, selection, attach);
         }
     }
 
@@ -192,12 +204,14 @@ final class SessionRunner {
 
     private static int runSession(io.btget.client.Client client, ProgressView view, Torrent torrent, Config config,
             SessionOptions options, List<InetSocketAddress> initialPeers, MetadataStage.Handover handover,
-            Stopper stopper, io.btget.metainfo.FileSelection selection) {
+            Stopper stopper, io.btget.metainfo.FileSelection selection,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
         {
             Listener listener = new Listener(view, torrent, config.dht().enabled() && !torrent.isPrivate());
             io.btget.session.TorrentSession session =
                     new io.btget.session.TorrentSession(client, torrent, config, listener);
             session.selectFiles(selection);
+            attach.accept(session);
             session.addInitialPeers(initialPeers);
             if (handover != null) {
                 session.takeIncomingFrom(handover);

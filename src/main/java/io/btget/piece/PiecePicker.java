@@ -38,6 +38,15 @@ public final class PiecePicker<P> {
      */
     public static final int MAX_REQUESTERS_IN_ENDGAME = 3;
 
+    /**
+     * Sequential mode picks the rarest among the first this-many missing pieces a peer has (at least; see
+     * {@link #sequentialWindow()}): nearly in order for a player, yet a piece only one peer holds still goes early, so
+     * a sequential downloader keeps passing on pieces the swarm lacks instead of only the ones everyone has.
+     */
+    static final int SEQUENTIAL_WINDOW_MIN = 4;
+    /** ...and at most this many, whatever the torrent's size: a wider window is no longer "in order" for a player. */
+    static final int SEQUENTIAL_WINDOW_MAX = 32;
+
     private final int pieceCount;
     private final IntUnaryOperator pieceLength;
     private final Bitfield have;
@@ -50,6 +59,10 @@ public final class PiecePicker<P> {
     private final PieceProgress<P>[] progressOf;
     /** Set once by {@link #stop()}: no more picking, every block refused. */
     private boolean stopped;
+    /** New pieces nearly in index order (see {@link #setSequential}) instead of rarest first. */
+    private boolean sequential;
+    /** Windows of pieces picked before all others (streaming readers); none by default. */
+    private PiecePriorities priorities = new PiecePriorities();
 
     private static final class PeerState {
         Bitfield has;
@@ -211,6 +224,22 @@ public final class PiecePicker<P> {
         return stopped;
     }
 
+    // ---- policy ----
+
+    /**
+     * Sequential download ({@code --sequential}): new pieces in index order among the wanted ones, the rarest within
+     * a small window of the first missing pieces the peer has (see {@link #SEQUENTIAL_WINDOW_MIN}). Started pieces are
+     * still completed first, endgame is unchanged, and web seeds keep their contiguous runs.
+     */
+    public synchronized void setSequential(boolean on) {
+        sequential = on;
+    }
+
+    /** The windows of pieces to serve before all others (a streaming reader's position); read on every pick. */
+    public synchronized void usePriorities(PiecePriorities windows) {
+        priorities = java.util.Objects.requireNonNull(windows);
+    }
+
     // ---- picking ----
 
     /**
@@ -249,8 +278,17 @@ public final class PiecePicker<P> {
         if (state == null || stopped || max <= 0 || state.interesting == 0) {
             return picked;
         }
-        // 0. from a seed: new pieces rarer than every started piece it could complete instead
-        if (state.has.isComplete()) {
+        // 0. pieces a streaming reader waits for, in index order: before anything else
+        PiecePriorities.Window[] windows = priorities.snapshot();
+        if (windows.length > 0) {
+            takeUrgent(windows, state, peer, max, only, startLimit, picked);
+            if (picked.size() >= max) {
+                return picked;
+            }
+        }
+        // 0b. from a seed: new pieces rarer than every started piece it could complete instead (not in sequential
+        // mode, where order matters more than spreading rare pieces)
+        if (state.has.isComplete() && !sequential) {
             startRarerPiecesFromSeed(state, peer, max, only, startLimit, picked);
         }
         // 1. unrequested blocks of started pieces
@@ -258,9 +296,9 @@ public final class PiecePicker<P> {
         if (picked.size() >= max) {
             return picked;
         }
-        // 2. new pieces, rarest first
+        // 2. new pieces, rarest first (or nearly in order)
         while (picked.size() < max && started.size() < startLimit) {
-            int piece = rarestUnstartedPieceOf(state, only);
+            int piece = sequential ? sequentialPieceOf(state, only) : rarestUnstartedPieceOf(state, only);
             if (piece < 0) {
                 break;
             }
@@ -311,6 +349,72 @@ public final class PiecePicker<P> {
         takeUnassignedOfStarted(state, peer, max, piece -> true, picked);
         takeEndgameDuplicates(state, peer, max, lagging, piece -> true, picked);
         return picked;
+    }
+
+    /**
+     * Blocks of the pieces in the priority windows, oldest window first, each in index order: unrequested blocks of
+     * started ones, then new ones (within the in-flight cap). The windows are short (a few pieces each), so this
+     * costs little per pick.
+     */
+    private void takeUrgent(PiecePriorities.Window[] windows, PeerState state, P peer, int max,
+            java.util.function.IntPredicate only, int startLimit, List<BlockRequest> picked) {
+        for (PiecePriorities.Window w : windows) {
+            int last = Math.min(w.last, pieceCount - 1);
+            for (int piece = w.first; piece <= last && picked.size() < max; piece++) {
+                if (have.get(piece) || !state.has.get(piece) || !only.test(piece)) {
+                    continue;
+                }
+                PieceProgress<P> progress = progressOf[piece];
+                if (progress == null) {
+                    if (started.size() >= startLimit + urgentExtra(startLimit)) {
+                        continue;
+                    }
+                    progress = new PieceProgress<>(piece, lengthOf(piece));
+                    progressOf[piece] = progress;
+                    started.add(progress);
+                }
+                if (progress.hasUnassignedBlocks()) {
+                    takeUnassigned(progress, peer, max, picked);
+                }
+            }
+        }
+    }
+
+    /**
+     * Pieces a reader waits for may start beyond the in-flight cap by this many (an eighth of it, at least one):
+     * otherwise a seek waits until pieces started for read-ahead complete. Bounded, so memory stays bounded.
+     */
+    private static int urgentExtra(int startLimit) {
+        return Math.max(1, startLimit / 8);
+    }
+
+    /** How many missing pieces sequential mode weighs at once: about 1% of the torrent, within the bounds. */
+    private int sequentialWindow() {
+        return Math.max(SEQUENTIAL_WINDOW_MIN, Math.min(SEQUENTIAL_WINDOW_MAX, pieceCount / 100));
+    }
+
+    /**
+     * Sequential mode: among the first {@link #sequentialWindow()} wanted, unstarted pieces the peer has (in index
+     * order), the rarest (ties to the lower index); -1 if none.
+     */
+    private int sequentialPieceOf(PeerState state, java.util.function.IntPredicate only) {
+        int window = sequentialWindow();
+        int best = -1;
+        int bestAvailability = Integer.MAX_VALUE;
+        int seen = 0;
+        for (int piece = state.has.nextSetAndClearIn(have, 0); piece >= 0 && seen < window;
+                piece = state.has.nextSetAndClearIn(have, piece + 1)) {
+            if (progressOf[piece] != null || !only.test(piece)) {
+                continue;
+            }
+            seen++;
+            int availability = rarity.availability(piece);
+            if (availability < bestAvailability) {
+                best = piece;
+                bestAvailability = availability;
+            }
+        }
+        return best;
     }
 
     /** The first piece at or after {@code from} that the peer has, we lack, and nobody started; -1 if none. */

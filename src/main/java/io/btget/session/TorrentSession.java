@@ -102,6 +102,10 @@ public final class TorrentSession implements TorrentContext {
     private volatile int wantedCount;
     /** Set once every wanted piece is verified (checked lazily: see {@link #isComplete}). */
     private volatile boolean selectionComplete;
+    /** {@code --sequential}: the picker takes new pieces nearly in index order; set before {@link #run}. */
+    private volatile boolean sequential;
+    /** Pieces streaming readers need now, served before all others (see {@link #priorities()}). */
+    private final io.btget.piece.PiecePriorities priorities = new io.btget.piece.PiecePriorities();
     /** Set before {@link #run} by the caller that ran the metadata stage; null for a .torrent. */
     private volatile MetadataStage.Handover handover;
 
@@ -160,6 +164,24 @@ public final class TorrentSession implements TorrentContext {
         wanted = w;
         wantedBytes = bytes;
         wantedCount = w.cardinality();
+    }
+
+    /** Pick new pieces nearly in index order ({@code --sequential}, see {@link PiecePicker#setSequential}); before {@link #run}. */
+    public void downloadSequentially() {
+        sequential = true;
+    }
+
+    /**
+     * The windows of pieces to fetch before any other (a stream reader's position); usable at any time, before or
+     * during {@link #run}. Whether a piece is there yet: {@link #havePiece}; its bytes: {@link #readBlock}.
+     */
+    public io.btget.piece.PiecePriorities priorities() {
+        return priorities;
+    }
+
+    /** The torrent this session downloads. */
+    public Torrent torrent() {
+        return torrent;
     }
 
     /** Asks a running session to stop (from a signal handler or another thread). */
@@ -352,6 +374,8 @@ public final class TorrentSession implements TorrentContext {
         int inFlightPieces = (int) Math.max(4, Limits.PIECE_BYTES_IN_FLIGHT / Math.max(1, torrent.pieceLength()));
         picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, copyOfHave(), wantedBitfield(), new Random(),
                 inFlightPieces);
+        picker.setSequential(sequential);
+        picker.usePriorities(priorities);
         completion.usePicker(picker);
         if (config.seedOnly() && !isComplete()) {
             return Outcome.INCOMPLETE;

@@ -8,7 +8,7 @@ class CommandTreeTest {
     @Test
     void fullTreeHasEveryCommandInHelpOrder() {
         assertThat(Main.commandLine().getSubcommands().keySet()).containsExactly(
-                "download", "seed", "verify", "info", "create", "generate-completion", "tracker", "dht");
+                "download", "seed", "stream", "verify", "info", "create", "generate-completion", "tracker", "dht");
     }
 
     @Test
