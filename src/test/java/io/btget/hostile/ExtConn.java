@@ -127,7 +127,7 @@ final class ExtConn {
         c.out.write("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII));
         c.out.write(reserved);
         c.out.write(infoHash);
-        c.out.write(Arrays.copyOf(("-FX0001-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII), 20));
+        c.out.write(FakePeer.uniquePeerId("-FX0001-"));
         c.out.flush();
     }
 

@@ -22,6 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * test can tell whether btget dialled it again after dropping it.
  */
 final class FakePeer implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicLong PEER_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A 20-byte peer id that no other fake peer of this JVM shares: {@code prefix} (8 bytes) and a 12-digit counter.
+     * Time-based ids were not: cut to 20 bytes they kept the first 12 digits of {@code System.nanoTime()}, so two
+     * handshakes sent within 100 ns to 10 us of each other (depending on uptime) carried the same id, and btget
+     * rightly refused the second connection as a peer it already had.
+     */
+    static byte[] uniquePeerId(String prefix) {
+        String id = prefix + String.format(java.util.Locale.ROOT, "%012d", PEER_IDS.incrementAndGet());
+        return java.util.Arrays.copyOf(id.getBytes(StandardCharsets.US_ASCII), 20);
+    }
+
     /** What the peer does on one connection. */
     @FunctionalInterface
     interface Script {
@@ -132,8 +145,7 @@ final class FakePeer implements AutoCloseable {
             out.write("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[8]);
             out.write(infoHash);
-            byte[] peerId = ("-FK0001-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
-            out.write(java.util.Arrays.copyOf(peerId, 20));
+            out.write(uniquePeerId("-FK0001-"));
             out.flush();
         }
 
