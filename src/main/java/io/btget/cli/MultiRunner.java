@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * Several torrents in one process ({@code btget download A.torrent B.torrent MAGNET}): one {@link
  * io.btget.client.Client} for all (one peer id, one listen port routing incoming peers by info hash, one DHT node,
- * the global rate limits shared), each torrent on a thread of its own, at most {@code --max-active} at once.
+ * the global rate limits shared), each torrent on a thread of its own, at most {@code --max-active} at once, each
+ * with its own rate limits under the global ones if asked ({@link TorrentHost}).
  *
  * <p>Every input is read first: one that cannot be (unreadable, not a torrent, a magnet with no source, the same
  * torrent twice, the same name as an earlier one) is reported at once and the others still run, as aria2c does. A
@@ -93,7 +94,7 @@ final class MultiRunner {
      * @return the worst exit code among them
      */
     static int run(List<String> inputs, boolean magnets, Config config, SessionOptions options, PrintWriter out,
-            Consumer<TorrentSession> attach, int maxActive) {
+            Consumer<TorrentSession> attach, int maxActive, TorrentHost.Limits limits) {
         Result[] results = new Result[inputs.size()];
         try (ProgressBoard board = ProgressViews.board(options.json, options.progress, LoggingOptions.quiet(), out)) {
             Claims claims = new Claims();
@@ -120,7 +121,7 @@ final class MultiRunner {
                 job.view = new Recorded(job.slot, job);
             }
             if (!jobs.isEmpty()) {
-                runJobs(jobs, config, options, attach, maxActive, claims, results);
+                runJobs(jobs, config, options, attach, maxActive, limits, claims, results);
             }
             return summary(board, results);
         }
@@ -150,13 +151,13 @@ final class MultiRunner {
     }
 
     private static void runJobs(List<Job> jobs, Config config, SessionOptions options, Consumer<TorrentSession> attach,
-            int maxActive, Claims claims, Result[] results) {
+            int maxActive, TorrentHost.Limits limits, Claims claims, Result[] results) {
         try (io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Set<SessionRunner.Stopper> stoppers = ConcurrentHashMap.newKeySet();
             Signals.onStop(code -> stoppers.forEach(SessionRunner.Stopper::stop));
             List<Runnable> tasks = new ArrayList<>();
             for (Job job : jobs) {
-                tasks.add(() -> results[job.index] = runOne(client, job, config, options, attach, claims, stoppers));
+                tasks.add(() -> results[job.index] = runOne(TorrentHost.of(client, limits), job, config, options, attach, claims, stoppers));
             }
             List<Integer> notStarted;
             try {
@@ -185,7 +186,7 @@ final class MultiRunner {
         }
     }
 
-    private static Result runOne(io.btget.client.Client client, Job job, Config config, SessionOptions options,
+    private static Result runOne(io.btget.session.SessionHost client, Job job, Config config, SessionOptions options,
             Consumer<TorrentSession> attach, Claims claims, Set<SessionRunner.Stopper> stoppers) {
         SessionRunner.Stopper stopper = new SessionRunner.Stopper();
         stoppers.add(stopper);
@@ -246,6 +247,9 @@ final class MultiRunner {
             each.add(t);
             lines.append(System.lineSeparator()).append("  ").append(r.name()).append(": ").append(r.status())
                     .append(" (exit ").append(r.code().code).append(')');
+            if (r.code() != ExitCode.OK && r.message() != null) {
+                lines.append(": ").append(r.message());
+            }
         }
         ExitCode worst = WorstExit.of(codes);
         Map<String, Object> f = new LinkedHashMap<>();

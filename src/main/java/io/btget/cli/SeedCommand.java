@@ -20,6 +20,9 @@ final class SeedCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TORRENT", arity = "1..*", description = "The .torrent file, or an http(s) URL of one; several for several torrents.")
     java.util.List<String> torrents;
 
+    @Option(names = "--torrent-upload-limit", paramLabel = "RATE", description = "Bytes per second for each torrent on its own, within --upload-limit (default: no limit).")
+    String torrentUploadLimit = "0";
+
     @Option(names = "--seed-ratio", paramLabel = "R", description = "Stop when uploaded/size reaches R (default: inf, never).")
     String seedRatio;
 
@@ -28,12 +31,13 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TorrentHost.Limits limits = new TorrentHost.Limits(0, SessionOptions.size("--torrent-upload-limit", torrentUploadLimit));
         Config config = session.toConfig(SessionOptions.seedPolicy(true, seedRatio, seedTime, true), true);
         if (torrents.size() > 1) {
             return MultiRunner.run(torrents, false, config, session, new java.io.PrintWriter(System.out), s -> { },
-                    Integer.MAX_VALUE);
+                    Integer.MAX_VALUE, limits);
         }
         Torrent t = TorrentInput.load(torrents.get(0));
-        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
+        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out), s -> { }, limits);
     }
 }

@@ -42,12 +42,19 @@ final class SessionRunner {
     /** As {@link #run(Torrent, Config, SessionOptions, PrintWriter)}, with {@code attach} given the session before it runs. */
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out,
             java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
+        return run(torrent, config, options, out, attach, TorrentHost.Limits.NONE);
+    }
+
+    /** As above, with the torrent's own rate limits under the global ones. */
+    static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach, TorrentHost.Limits limits) {
         io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(options.select.request(), torrent.files());
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
             Signals.onStop(code -> stopper.stop());
-            return runSession(client, view, torrent, config, options, List.of(), null, stopper, selection, attach, t -> null);
+            return runSession(TorrentHost.of(client, limits), view, torrent, config, options, List.of(), null, stopper,
+                    selection, attach, t -> null);
         }
     }
 
@@ -64,12 +71,19 @@ final class SessionRunner {
     /** As {@link #runMagnet(MagnetLink, Config, SessionOptions, PrintWriter, Path)}, with {@code attach} as in {@link #run}. */
     static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent,
             java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
+        return runMagnet(magnet, config, options, out, saveTorrent, attach, TorrentHost.Limits.NONE);
+    }
+
+    /** As above, with the torrent's own rate limits under the global ones. */
+    static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach, TorrentHost.Limits limits) {
         MagnetPlan plan = prepareMagnet(magnet, config, options, saveTorrent);
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
             Signals.onStop(code -> stopper.stop());
-            return runMagnet(client, view, plan, config, options, saveTorrent, stopper, attach, t -> null);
+            return runMagnet(TorrentHost.of(client, limits), view, plan, config, options, saveTorrent, stopper, attach,
+                    t -> null);
         }
     }
 
@@ -109,7 +123,7 @@ final class SessionRunner {
      * @param claim given the torrent once its metadata is known: null to go on, or why it must not run (its name
      *              is taken by another torrent of this process)
      */
-    static int runMagnet(io.btget.client.Client client, ProgressView view, MagnetPlan plan, Config config,
+    static int runMagnet(io.btget.session.SessionHost client, ProgressView view, MagnetPlan plan, Config config,
             SessionOptions options, Path saveTorrent, Stopper stopper,
             java.util.function.Consumer<io.btget.session.TorrentSession> attach,
             java.util.function.Function<Torrent, String> claim) {
@@ -237,11 +251,11 @@ final class SessionRunner {
     /**
      * One torrent's session on {@code client}, reported through {@code view}; returns its exit code.
      *
-     * @param claim null to go on, or why this torrent must not run (see {@link #runMagnet(io.btget.client.Client,
+     * @param claim null to go on, or why this torrent must not run (see {@link #runMagnet(io.btget.session.SessionHost,
      *              ProgressView, MagnetPlan, Config, SessionOptions, Path, Stopper, java.util.function.Consumer,
      *              java.util.function.Function)})
      */
-    static int runSession(io.btget.client.Client client, ProgressView view, Torrent torrent, Config config,
+    static int runSession(io.btget.session.SessionHost client, ProgressView view, Torrent torrent, Config config,
             SessionOptions options, List<InetSocketAddress> initialPeers, MetadataStage.Handover handover,
             Stopper stopper, io.btget.metainfo.FileSelection selection,
             java.util.function.Consumer<io.btget.session.TorrentSession> attach,

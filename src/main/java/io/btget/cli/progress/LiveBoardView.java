@@ -190,9 +190,14 @@ final class LiveBoardView implements ProgressBoard, LiveArea {
         public void notice(String type, String text, Map<String, Object> f) {
         }
 
+        /** Above the board, starting with the torrent's name ("beta: download complete: ...") unless it has it. */
         @Override
         public void event(String type, String text, Map<String, Object> f) {
-            LiveBoardView.this.event(type, text, f);
+            String name;
+            synchronized (LiveBoardView.this) {
+                name = label;
+            }
+            LiveBoardView.this.event(type, text.isEmpty() || text.startsWith(name) ? text : name + ": " + text, f);
         }
 
         @Override
