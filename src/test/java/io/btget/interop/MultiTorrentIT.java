@@ -74,7 +74,8 @@ class MultiTorrentIT extends InteropTestBase {
         Path bad = Files.writeString(dir.resolve("bad.torrent"), "not bencode at all");
         Path out = newDir("out");
         List<Path> inputs = List.of(s.torrents().get(0), bad, s.torrents().get(1), s.torrents().get(2));
-        BtgetProcess dl = downloadAll("btget-multi", out, inputs);
+        // --seed-time: each torrent seeds for 2 s after completing; the process ends when all are done
+        BtgetProcess dl = downloadAll("btget-multi", out, inputs, "--seed-time", "2s");
         int code = dl.awaitExit(Duration.ofSeconds(120));
         assertThat(code).as("exit code: the worst, a bad torrent (3)%s", logsOf(dl, s.seeder())).isEqualTo(3);
         for (String n : s.names()) {
@@ -89,6 +90,8 @@ class MultiTorrentIT extends InteropTestBase {
         assertThat(dl.events("listening")).extracting(e -> of(e, "infoHash")).containsExactlyInAnyOrderElementsOf(s.hashes());
         for (String h : s.hashes()) {
             assertThat(dl.events("complete")).as("complete events").anyMatch(e -> h.equals(e.get("infoHash")));
+            assertThat(dl.events("progress")).as("%s seeded after completing", h)
+                    .anyMatch(e -> h.equals(e.get("infoHash")) && "seeding".equals(e.get("phase")));
         }
         for (Map<String, Object> e : events) {
             if (!"all_done".equals(e.get("event")) && !"error".equals(e.get("event"))) {
@@ -111,6 +114,29 @@ class MultiTorrentIT extends InteropTestBase {
                 "--bt-tracker-interval=2"));
         assertThat(aria.awaitExit(Duration.ofSeconds(90))).as("aria2c exit%s", logsOf(aria, s.seeder())).isZero();
         Payloads.assertSameTree(s.seedDir().resolve("beta.bin"), ariaOut.resolve("beta.bin"));
+    }
+
+    @Test
+    void aMagnetRunsAlongsideTorrentsAndASecondTorrentOfTheSameNameIsRefused() throws Exception {
+        Swarm s = swarm(512 * 1024);
+        Path other = Payloads.randomFile(newDir("other").resolve("alpha.bin"), 100_000, 9);
+        Path otherTorrent = dir.resolve("other-alpha.torrent");
+        assertThat(BtgetProcess.run(logs(), dir, Duration.ofSeconds(60), "create", other.toString(), "-o",
+                otherTorrent.toString())).isZero();
+        String magnet = "magnet:?xt=urn:btih:" + s.hashes().get(1) + "&x.pe=127.0.0.1:" + s.seederPort();
+        Path out = newDir("out");
+        BtgetProcess dl = btget("btget-magnet", "download", s.torrents().get(0).toString(), otherTorrent.toString(),
+                magnet, "-d", out.toString(), "-p", "0", "--stall-timeout", "60s");
+        assertThat(dl.awaitExit(Duration.ofSeconds(120))).as("exit: usage (2) for the refused one%s", logsOf(dl))
+                .isEqualTo(2);
+        Payloads.assertSameTree(s.seedDir().resolve("alpha.bin"), out.resolve("alpha.bin"));
+        Payloads.assertSameTree(s.seedDir().resolve("beta.bin"), out.resolve("beta.bin"));
+        Map<String, Object> refused = dl.firstEvent("error").orElseThrow();
+        assertThat(refused.get("input")).isEqualTo(otherTorrent.toString());
+        assertThat(String.valueOf(refused.get("message"))).contains("alpha.bin");
+        assertThat(dl.events("fetching_metadata")).extracting(e -> of(e, "infoHash")).containsExactly(s.hashes().get(1));
+        assertThat(dl.events("complete")).extracting(e -> of(e, "infoHash"))
+                .containsExactlyInAnyOrder(s.hashes().get(0), s.hashes().get(1));
     }
 
     @Test
@@ -144,12 +170,12 @@ class MultiTorrentIT extends InteropTestBase {
     }
 
     @Test
-    void sigtermStopsEveryTorrentAndARerunResumes() throws Exception {
-        // a slow seeder so that the signal comes in the middle of all three downloads
+    void sigtermStopsEveryTorrentRunningOrQueuedAndARerunResumes() throws Exception {
+        // a slow seeder so that the signal comes in the middle of the first two downloads; the third waits its turn
         Swarm s = swarm(2 * 1024 * 1024, "--upload-limit", "100K");
         Path out = newDir("out");
-        BtgetProcess dl = downloadAll("btget-term", out, s.torrents());
-        for (String h : s.hashes()) {
+        BtgetProcess dl = downloadAll("btget-term", out, s.torrents(), "--max-active", "2");
+        for (String h : s.hashes().subList(0, 2)) {
             dl.awaitEvent(e -> "progress".equals(e.get("event")) && h.equals(e.get("infoHash"))
                     && e.get("verifiedBytes") instanceof Double d && d > 0, Duration.ofSeconds(60), "progress of " + h);
         }
@@ -158,6 +184,9 @@ class MultiTorrentIT extends InteropTestBase {
         for (String h : s.hashes()) {
             assertThat(dl.events("stopped")).as("stopped event of %s", h).anyMatch(e -> h.equals(e.get("infoHash")));
         }
+        assertThat(dl.events("started")).as("the queued third never started")
+                .noneMatch(e -> s.hashes().get(2).equals(e.get("infoHash")));
+        assertThat(BtgetProcess.number(dl.last(), "exitCode")).isEqualTo(143);
         s.seeder().close();
         // the rerun finds what the stopped run verified (resume files saved on the stop)
         BtgetProcess seeder2 = btget("btget-seed-again", "seed", s.torrents().get(0).toString(),
