@@ -142,7 +142,7 @@ final class LiveBoardView implements ProgressBoard, LiveArea {
             }
             String label = s.label.length() > LABEL_WIDTH ? s.label.substring(0, LABEL_WIDTH - 1) + "~" : s.label;
             StatusLine line = s.line == null ? StatusLine.of("queued") : s.line;
-            lines.add(line.withFirst(label + ":", 95).fit(columns));
+            lines.add(line.withFirst(label + ":", 110).fit(columns)); // the name stays longest
         }
         String pct = total == 0 ? "" : String.format(Locale.ROOT, "%5.1f%%", have * 100.0 / total);
         StatusLine t = StatusLine.builder().add("total:", 100)
