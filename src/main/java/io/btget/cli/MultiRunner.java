@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 /**
  * Several torrents in one process ({@code btget download A.torrent B.torrent MAGNET}): one {@link
  * io.btget.client.Client} for all (one peer id, one listen port routing incoming peers by info hash, one DHT node,
- * the global rate limits shared), each torrent on a thread of its own, at most {@code --max-active} at once, each
+ * the global rate limits shared), each torrent on a (platform) thread of its own, at most {@code --max-active} at once, each
  * with its own rate limits under the global ones if asked ({@link TorrentHost}).
  *
  * <p>Every input is read first: one that cannot be (unreadable, not a torrent, a magnet with no source, the same
@@ -161,7 +161,9 @@ final class MultiRunner {
             }
             List<Integer> notStarted;
             try {
-                notStarted = TorrentQueue.run(tasks, maxActive, () -> Signals.received() != null, Threads::start);
+                // a platform thread per torrent, as the main thread of a single download: the session's loop waits
+                // on a monitor (Object.wait), which would pin a virtual thread's carrier on JDK 21-23
+                notStarted = TorrentQueue.run(tasks, maxActive, () -> Signals.received() != null, Threads::startPlatform);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 notStarted = List.of();
