@@ -140,6 +140,23 @@ class MultiTorrentIT extends InteropTestBase {
     }
 
     @Test
+    void eachTorrentKeepsToItsOwnDownloadLimit() throws Exception {
+        Swarm s = swarm(512 * 1024);
+        Path out = newDir("out");
+        // 200 KiB/s each: alpha (512 KiB) needs 2.5 s or more, beta (341 KiB) 1.7 s; unlimited, both take well under 1 s
+        BtgetProcess dl = downloadAll("btget-limits", out, s.torrents().subList(0, 2), "--torrent-download-limit", "200K");
+        assertThat(dl.awaitExit(Duration.ofSeconds(120))).as("exit%s", logsOf(dl)).isZero();
+        Payloads.assertSameTree(s.seedDir().resolve("alpha.bin"), out.resolve("alpha.bin"));
+        Payloads.assertSameTree(s.seedDir().resolve("beta.bin"), out.resolve("beta.bin"));
+        Map<String, Object> alpha = dl.events("complete").stream()
+                .filter(e -> s.hashes().get(0).equals(e.get("infoHash"))).findFirst().orElseThrow();
+        Map<String, Object> beta = dl.events("complete").stream()
+                .filter(e -> s.hashes().get(1).equals(e.get("infoHash"))).findFirst().orElseThrow();
+        assertThat(BtgetProcess.number(alpha, "elapsedMs")).as("alpha's time at 200 KiB/s").isGreaterThanOrEqualTo(2_000);
+        assertThat(BtgetProcess.number(beta, "elapsedMs")).as("beta's time at 200 KiB/s").isGreaterThanOrEqualTo(1_300);
+    }
+
+    @Test
     void maxActiveOneRunsThemOneAfterAnother() throws Exception {
         Swarm s = swarm(512 * 1024);
         Path out = newDir("out");
