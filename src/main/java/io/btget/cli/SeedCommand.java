@@ -10,14 +10,18 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "seed", mixinStandardHelpOptions = true,
         description = {"Verify the data on disk, then seed it until a limit or a signal.",
-            "Exits 6 without seeding when the data is incomplete."})
+            "Exits 6 without seeding when the data is incomplete.",
+            "Several torrents are seeded by one process on one listen port. " + WorstExit.HELP})
 final class SeedCommand implements Callable<Integer> {
 
     @Mixin
     SessionOptions session;
 
-    @Parameters(paramLabel = "TORRENT", description = "The .torrent file, or an http(s) URL of one.")
-    String torrent;
+    @Parameters(paramLabel = "TORRENT", arity = "1..*", description = "The .torrent file, or an http(s) URL of one; several for several torrents.")
+    java.util.List<String> torrents;
+
+    @Option(names = "--torrent-upload-limit", paramLabel = "RATE", description = "Bytes per second for each torrent on its own, within --upload-limit (default: no limit).")
+    String torrentUploadLimit = "0";
 
     @Option(names = "--seed-ratio", paramLabel = "R", description = "Stop when uploaded/size reaches R (default: inf, never).")
     String seedRatio;
@@ -27,8 +31,13 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TorrentHost.Limits limits = new TorrentHost.Limits(0, SessionOptions.size("--torrent-upload-limit", torrentUploadLimit));
         Config config = session.toConfig(SessionOptions.seedPolicy(true, seedRatio, seedTime, true), true);
-        Torrent t = TorrentInput.load(torrent);
-        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out));
+        if (torrents.size() > 1) {
+            return MultiRunner.run(torrents, false, config, session, new java.io.PrintWriter(System.out), s -> { },
+                    Integer.MAX_VALUE, limits);
+        }
+        Torrent t = TorrentInput.load(torrents.get(0));
+        return SessionRunner.run(t, config, session, new java.io.PrintWriter(System.out), s -> { }, limits);
     }
 }

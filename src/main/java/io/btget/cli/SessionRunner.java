@@ -42,12 +42,19 @@ final class SessionRunner {
     /** As {@link #run(Torrent, Config, SessionOptions, PrintWriter)}, with {@code attach} given the session before it runs. */
     static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out,
             java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
+        return run(torrent, config, options, out, attach, TorrentHost.Limits.NONE);
+    }
+
+    /** As above, with the torrent's own rate limits under the global ones. */
+    static int run(Torrent torrent, Config config, SessionOptions options, PrintWriter out,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach, TorrentHost.Limits limits) {
         io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(options.select.request(), torrent.files());
         try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
                 io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Stopper stopper = new Stopper();
             Signals.onStop(code -> stopper.stop());
-            return runSession(client, view, torrent, config, options, List.of(), null, stopper, selection, attach);
+            return runSession(TorrentHost.of(client, limits), view, torrent, config, options, List.of(), null, stopper,
+                    selection, attach, t -> null);
         }
     }
 
@@ -64,6 +71,34 @@ final class SessionRunner {
     /** As {@link #runMagnet(MagnetLink, Config, SessionOptions, PrintWriter, Path)}, with {@code attach} as in {@link #run}. */
     static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent,
             java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
+        return runMagnet(magnet, config, options, out, saveTorrent, attach, TorrentHost.Limits.NONE);
+    }
+
+    /** As above, with the torrent's own rate limits under the global ones. */
+    static int runMagnet(MagnetLink magnet, Config config, SessionOptions options, PrintWriter out, Path saveTorrent,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach, TorrentHost.Limits limits) {
+        MagnetPlan plan = prepareMagnet(magnet, config, options, saveTorrent);
+        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
+                io.btget.client.Client client = io.btget.client.Client.of(config)) {
+            Stopper stopper = new Stopper();
+            Signals.onStop(code -> stopper.stop());
+            return runMagnet(TorrentHost.of(client, limits), view, plan, config, options, saveTorrent, stopper, attach,
+                    t -> null);
+        }
+    }
+
+    /** What a magnet needs before any network: checked up front, so a bad magnet fails before the others start. */
+    record MagnetPlan(MagnetLink magnet, InfoHash infoHash, io.btget.metainfo.FileSelection.Request request,
+            List<List<String>> tiers, List<InetSocketAddress> magnetPeers, MetadataStore store, Optional<Torrent> cached) {
+    }
+
+    /**
+     * The checks of a magnet that need no network: its peers and trackers, the --save-torrent file, the stored
+     * metadata of a rerun.
+     *
+     * @throws UserError when the magnet has nowhere to get the metadata from, or --save-torrent is unusable
+     */
+    static MagnetPlan prepareMagnet(MagnetLink magnet, Config config, SessionOptions options, Path saveTorrent) {
         InfoHash infoHash = MagnetInput.v1Hash(magnet);
         // BEP 53 so= counts when the user chose nothing; a bad --select-file fails before any network
         io.btget.metainfo.FileSelection.Request request = options.select.request().withSelectOnly(magnet.selectOnly());
@@ -79,62 +114,73 @@ final class SessionRunner {
             throw new UserError(ExitCode.NETWORK, MagnetInput.nowhere(resolved.unusable()));
         }
         MagnetInput.warnUnusable(resolved);
-        try (ProgressView view = ProgressViews.choose(options.json, options.progress, LoggingOptions.quiet(), out);
-                io.btget.client.Client client = io.btget.client.Client.of(config)) {
-            Stopper stopper = new Stopper();
-            Signals.onStop(code -> stopper.stop());
-            Torrent torrent;
-            List<InetSocketAddress> peers = magnetPeers;
-            MetadataStage.Handover handover = null;
-            if (cached.isPresent()) {
-                torrent = cached.get();
-                cachedEvent(view, torrent, store.pathOf(infoHash));
+        return new MagnetPlan(magnet, infoHash, request, tiers, magnetPeers, store, cached);
+    }
+
+    /**
+     * A prepared magnet on {@code client}: the metadata stage (unless stored), then the session.
+     *
+     * @param claim given the torrent once its metadata is known: null to go on, or why it must not run (its name
+     *              is taken by another torrent of this process)
+     */
+    static int runMagnet(io.btget.session.SessionHost client, ProgressView view, MagnetPlan plan, Config config,
+            SessionOptions options, Path saveTorrent, Stopper stopper,
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach,
+            java.util.function.Function<Torrent, String> claim) {
+        MagnetLink magnet = plan.magnet();
+        InfoHash infoHash = plan.infoHash();
+        MetadataStore store = plan.store();
+        Torrent torrent;
+        List<InetSocketAddress> peers = plan.magnetPeers();
+        MetadataStage.Handover handover = null;
+        if (plan.cached().isPresent()) {
+            torrent = plan.cached().get();
+            cachedEvent(view, torrent, store.pathOf(infoHash));
+        } else {
+            MetadataStage.Result r;
+            MetadataStage stage = new MetadataStage(client, infoHash, plan.tiers(), magnet.webSeeds(), plan.magnetPeers(),
+                    config, new Listener(view, null, config.dht().enabled()));
+            stopper.set(stage::requestStop);
+            if (options.json) {
+                Map<String, Object> start = new LinkedHashMap<>();
+                start.put("infoHash", infoHash.hex());
+                magnet.displayName().ifPresent(n -> start.put("name", n));
+                view.event("fetching_metadata", "", start);
             } else {
-                MetadataStage.Result r;
-                MetadataStage stage = new MetadataStage(client, infoHash, tiers, magnet.webSeeds(), magnetPeers, config,
-                        new Listener(view, null, config.dht().enabled()));
-                stopper.set(stage::requestStop);
-                if (options.json) {
-                    Map<String, Object> start = new LinkedHashMap<>();
-                    start.put("infoHash", infoHash.hex());
-                    magnet.displayName().ifPresent(n -> start.put("name", n));
-                    view.event("fetching_metadata", "", start);
-                } else {
-                    log.info("fetching the metadata of {} from peers", infoHash.hex());
-                }
-                try {
-                    r = stage.run();
-                } catch (io.btget.net.Listener.ListenException e) {
-                    fail(view, options.json, "btget: " + e.getMessage(), Map.of("event", "error", "message", e.getMessage(),
-                            "infoHash", infoHash.hex()));
-                    return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
-                } catch (InvalidTorrentException e) {
-                    String msg = "metadata from peers refused: " + Main.oneLine(e);
-                    fail(view, options.json, "btget: " + msg, Map.of("event", "error", "message", msg,
-                            "infoHash", infoHash.hex()));
-                    return ExitCode.BAD_TORRENT.code;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    r = new MetadataStage.Result(Optional.empty(), Outcome.INTERRUPTED, List.of(), Optional.empty());
-                }
-                if (r.torrent().isEmpty()) {
-                    return metadataFailed(view, options.json, r, config, infoHash, stage.stats(), stage.dhtSearched());
-                }
-                torrent = r.torrent().get();
-                peers = r.peers();
-                handover = r.handover();
-                try {
-                    store.save(torrent);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("could not keep the metadata in {}: {}", store.directory(), Main.oneLine(e));
-                }
+                log.info("fetching the metadata of {} from peers", infoHash.hex());
             }
-            if (saveTorrent != null) {
-                MagnetInput.saveTorrent(torrent, saveTorrent);
+            try {
+                r = stage.run();
+            } catch (io.btget.net.Listener.ListenException e) {
+                fail(view, options.json, "btget: " + e.getMessage(), Map.of("event", "error", "message", e.getMessage(),
+                        "infoHash", infoHash.hex()));
+                return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
+            } catch (InvalidTorrentException e) {
+                String msg = "metadata from peers refused: " + Main.oneLine(e);
+                fail(view, options.json, "btget: " + msg, Map.of("event", "error", "message", msg,
+                        "infoHash", infoHash.hex()));
+                return ExitCode.BAD_TORRENT.code;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r = new MetadataStage.Result(Optional.empty(), Outcome.INTERRUPTED, List.of(), Optional.empty());
             }
-            io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(request, torrent.files());
-            return runSession(client, view, torrent, config, options, peers, handover, stopper, selection, attach);
+            if (r.torrent().isEmpty()) {
+                return metadataFailed(view, options.json, r, config, infoHash, stage.stats(), stage.dhtSearched());
+            }
+            torrent = r.torrent().get();
+            peers = r.peers();
+            handover = r.handover();
+            try {
+                store.save(torrent);
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not keep the metadata in {}: {}", store.directory(), Main.oneLine(e));
+            }
         }
+        if (saveTorrent != null) {
+            MagnetInput.saveTorrent(torrent, saveTorrent);
+        }
+        io.btget.metainfo.FileSelection selection = SelectionOptions.resolve(plan.request(), torrent.files());
+        return runSession(client, view, torrent, config, options, peers, handover, stopper, selection, attach, claim);
     }
 
     /**
@@ -202,11 +248,29 @@ final class SessionRunner {
         }
     }
 
-    private static int runSession(io.btget.client.Client client, ProgressView view, Torrent torrent, Config config,
+    /**
+     * One torrent's session on {@code client}, reported through {@code view}; returns its exit code.
+     *
+     * @param claim null to go on, or why this torrent must not run (see {@link #runMagnet(io.btget.session.SessionHost,
+     *              ProgressView, MagnetPlan, Config, SessionOptions, Path, Stopper, java.util.function.Consumer,
+     *              java.util.function.Function)})
+     */
+    static int runSession(io.btget.session.SessionHost client, ProgressView view, Torrent torrent, Config config,
             SessionOptions options, List<InetSocketAddress> initialPeers, MetadataStage.Handover handover,
             Stopper stopper, io.btget.metainfo.FileSelection selection,
-            java.util.function.Consumer<io.btget.session.TorrentSession> attach) {
+            java.util.function.Consumer<io.btget.session.TorrentSession> attach,
+            java.util.function.Function<Torrent, String> claim) {
         {
+            String refused = claim.apply(torrent);
+            if (refused != null) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("event", "error");
+                f.put("infoHash", torrent.infoHash().hex());
+                f.put("name", torrent.name());
+                f.put("message", refused);
+                fail(view, options.json, "btget: " + refused, f);
+                return ExitCode.USAGE.code;
+            }
             Listener listener = new Listener(view, torrent, config.dht().enabled() && !torrent.isPrivate());
             io.btget.session.TorrentSession session =
                     new io.btget.session.TorrentSession(client, torrent, config, listener);
@@ -295,8 +359,7 @@ final class SessionRunner {
         if (json) {
             view.finish(line, fields);
         } else {
-            view.close();
-            System.err.println(line);
+            view.fail(line, fields);
         }
     }
 

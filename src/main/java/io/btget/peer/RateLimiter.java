@@ -16,6 +16,8 @@ public final class RateLimiter {
     private final long bytesPerSecond;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    /** A wider budget this one also draws from (the process's, under a torrent's own limit), or null. */
+    private final RateLimiter parent;
     /** Guarded by {@code this}; never held while sleeping, so one slow caller does not block the others' turns. */
     private double tokens;
     /** Guarded by {@code this}. */
@@ -27,6 +29,20 @@ public final class RateLimiter {
     }
 
     public RateLimiter(long bytesPerSecond, LongSupplier clock, Sleeper sleeper) {
+        this(bytesPerSecond, clock, sleeper, null);
+    }
+
+    /**
+     * A bucket of its own that also takes every byte from {@code parent}: one torrent's limit within the process's.
+     *
+     * @param bytesPerSecond 0 for no limit of its own
+     */
+    public RateLimiter(long bytesPerSecond, RateLimiter parent) {
+        this(bytesPerSecond, parent.clock, parent.sleeper, parent);
+    }
+
+    private RateLimiter(long bytesPerSecond, LongSupplier clock, Sleeper sleeper, RateLimiter parent) {
+        this.parent = parent;
         this.bytesPerSecond = bytesPerSecond;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -34,15 +50,18 @@ public final class RateLimiter {
     }
 
     public boolean unlimited() {
-        return bytesPerSecond <= 0;
+        return bytesPerSecond <= 0 && (parent == null || parent.unlimited());
     }
 
     public long bytesPerSecond() {
         return bytesPerSecond;
     }
 
-    /** Takes {@code bytes} from the bucket, sleeping as long as the rate requires. */
+    /** Takes {@code bytes} from the bucket (and from the parent's, if any), sleeping as long as the rates require. */
     public void acquire(int bytes) throws InterruptedException {
+        if (parent != null) {
+            parent.acquire(bytes);
+        }
         if (bytesPerSecond <= 0) {
             return;
         }

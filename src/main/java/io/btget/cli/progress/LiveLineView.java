@@ -10,12 +10,12 @@ import java.util.function.IntSupplier;
  * terminal's current width (never wrapped). Log lines are printed above it: {@link #printAbove} clears the line,
  * lets the log line through, and redraws it.
  */
-final class LiveLineView implements ProgressView {
+final class LiveLineView implements ProgressView, LiveArea {
     /**
      * The live line being shown, if any. Static because Logback builds its appenders from logback.xml and they
      * have no other way to find the view; set while a view is open, cleared when it closes.
      */
-    private static final AtomicReference<LiveLineView> ACTIVE = new AtomicReference<>();
+    static final AtomicReference<LiveArea> ACTIVE = new AtomicReference<>();
 
     private final PrintWriter out;
     private final IntSupplier width;
@@ -36,8 +36,8 @@ final class LiveLineView implements ProgressView {
         ACTIVE.set(this);
     }
 
-    /** The live line currently on screen, or null. */
-    static LiveLineView active() {
+    /** The live line (or lines, {@link LiveBoardView}) currently on screen, or null. */
+    static LiveArea active() {
         return ACTIVE.get();
     }
 
@@ -78,7 +78,8 @@ final class LiveLineView implements ProgressView {
      * Runs {@code print} (which writes whole lines, to stdout or stderr) with the live line cleared, then draws the
      * line again, so neither is glued to the other.
      */
-    synchronized void printAbove(Runnable print) {
+    @Override
+    public synchronized void printAbove(Runnable print) {
         boolean wasOpen = lineOpen;
         endLine();
         out.flush();

@@ -10,7 +10,7 @@ import ch.qos.logback.core.ConsoleAppender;
 public final class LogAboveLiveLineAppender<E> extends ConsoleAppender<E> {
     @Override
     protected void append(E event) {
-        LiveLineView live = LiveLineView.active();
+        LiveArea live = LiveLineView.active();
         if (live == null) {
             super.append(event);
         } else {

@@ -40,6 +40,15 @@ public interface ProgressView extends AutoCloseable {
     /** The closing one-line summary; the view ends its live line first. */
     void finish(String line, Map<String, Object> fields);
 
+    /**
+     * A failure in human form (the JSON form goes to {@link #finish}): the view ends, its live line cleared, and
+     * the line goes to stderr. A view that shows several torrents keeps going and prints it above them.
+     */
+    default void fail(String line, Map<String, Object> fields) {
+        close();
+        System.err.println(line);
+    }
+
     @Override
     void close();
 }

@@ -35,6 +35,28 @@ public final class ProgressViews {
     }
 
     /**
+     * The view of several torrents in one process ({@link ProgressBoard}), chosen as {@link #choose} chooses: JSON
+     * lines, nothing ({@code quiet}), a live board on a terminal, or plain lines.
+     */
+    public static ProgressBoard board(boolean json, Mode mode, boolean quiet, PrintWriter out) {
+        if (json) {
+            return new LinesBoard(out, true, () -> new JsonLinesView(out));
+        }
+        if (quiet) {
+            return new LinesBoard(out, false, () -> new QuietView(out));
+        }
+        Mode m = mode == Mode.AUTO ? (stdoutIsTerminal() ? Mode.LIVE : Mode.PLAIN) : mode;
+        return switch (m) {
+            case LIVE -> {
+                TerminalWidth width = TerminalWidth.open();
+                yield new LiveBoardView(out, width, width);
+            }
+            case PLAIN -> new LinesBoard(out, false, () -> new PlainLinesView(out, 5_000));
+            case NONE, AUTO -> new LinesBoard(out, false, () -> new PlainLinesView(out, Long.MAX_VALUE));
+        };
+    }
+
+    /**
      * Whether stdout is a terminal. On JDK 17-21 {@code System.console()} is non-null only for a terminal; from
      * JDK 22 it may exist when piped, and {@code Console.isTerminal()} (looked up reflectively, since we compile
      * for 17) tells the truth.

@@ -28,6 +28,14 @@ public final class StatusLine {
         return new Builder();
     }
 
+    /** This line with {@code text} in front (a torrent's name on a board of several). */
+    public StatusLine withFirst(String text, int priority) {
+        List<Part> all = new ArrayList<>();
+        all.add(new Part(Builder.sanitise(text), priority));
+        all.addAll(parts);
+        return new StatusLine(all);
+    }
+
     /** Every part, separated by one space. */
     public String full() {
         return join(parts);
