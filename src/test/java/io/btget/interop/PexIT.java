@@ -44,7 +44,7 @@ class PexIT extends InteropTestBase {
         // B forgets btget's numbers once it disconnects: sample them while btget runs
         while (btget.process().isAlive() && System.nanoTime() < deadline) {
             fromB = Math.max(fromB, b.uploadedTo(BTGET_PEER_ID));
-            Thread.sleep(200);
+            Thread.sleep(50); // B writes its status every 100 ms; a short transfer fits between slow polls
         }
         assertThat(btget.process().isAlive()).as("btget still running after 100 s (A alone would need ~100 s for its"
                 + " half and has not the other; B uploaded %d bytes to btget)%s", fromB, logsOf(btget, a, b)).isFalse();
