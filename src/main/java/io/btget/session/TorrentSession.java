@@ -661,6 +661,10 @@ public final class TorrentSession implements TorrentContext {
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
                 Math.min(completion.haveCount(), wantedCount), wantedCount, completion.hashFailures(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
+        io.btget.webseed.WebSeeds w = webSeeds;
+        if (w != null) {
+            s = s.withWebSeeds(w.activeCount());
+        }
         io.btget.dht.Dht d = dht;
         if (d == null) {
             return s;

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * 200 whose range is not the one asked for ({@code invalid_range}); aria2c downloads such a file with one
  * connection from its start. Redirects are followed ({@link WebSeedLimits#MAX_REDIRECTS}). Errors (connection,
  * 404, 5xx, a wrong range, a server too slow) give the pieces back and retry after an exponential back-off; after
- * {@link WebSeedLimits#maxFailures} in a row the web seed is given up. Pieces that fail their hash are charged to it
+ * {@link WebSeedLimits#maxFailures} in a row the web seed is given up. A 503 or 429 with {@code Retry-After} waits at
+ * least as long as the server asks ({@link RetryAfter}, capped). A file answered 404/410
+ * {@link WebSeedLimits#MAX_NOT_FOUND} times in a row is given up on this web seed alone: its pieces are no longer
+ * asked of it, the other files still are. Pieces that fail their hash are charged to it
  * as to a peer: a web seed that alone sent two bad pieces (or shared three) is banned
  * ({@link Limits#MAX_HASH_FAILURES}), its data is never trusted again in this run.
  *
@@ -63,6 +66,10 @@ final class WebSeed implements BlockSource {
     private final byte[] block = new byte[BlockRequest.BLOCK_SIZE];
     /** Resolved (redirected) URL per file index; this thread only. */
     private final Map<Integer, URL> resolved = new HashMap<>();
+    /** 404/410 replies in a row per file index; this thread only. */
+    private final Map<Integer, Integer> missing = new HashMap<>();
+    /** The pieces this web seed is still asked for: all, less those of files it was given up for; this thread only. */
+    private Bitfield has;
     private volatile String closeReason;
     /** The reply being read, for {@link #close} from another thread to cut. */
     private volatile HttpURLConnection current;
@@ -94,9 +101,9 @@ final class WebSeed implements BlockSource {
     }
 
     void start() {
-        Bitfield all = new Bitfield(torrent.pieceCount());
-        all.setAll();
-        picker.addPeer(this, all); // BEP 19: a web seed has every piece
+        has = new Bitfield(torrent.pieceCount());
+        has.setAll();
+        picker.addPeer(this, has.copy()); // BEP 19: a web seed has every piece
         thread.start();
     }
 
@@ -174,6 +181,14 @@ final class WebSeed implements BlockSource {
                         break;
                     }
                     failures++;
+                    if (e.notFound() && missing.merge(e.file, 1, Integer::sum) >= WebSeedLimits.MAX_NOT_FOUND) {
+                        dropFile(e.file, e.getMessage());
+                        if (has.isEmpty()) {
+                            host.event("webseed_failed", "web seed " + url + " given up: it has none of the files",
+                                    fields("reason", e.getMessage()));
+                            return;
+                        }
+                    }
                     if (failures >= limits.maxFailures()) {
                         host.event("webseed_failed", "web seed " + url + " given up after " + failures
                                 + " failures in a row: " + e.getMessage(), fields("reason", e.getMessage()));
@@ -181,8 +196,11 @@ final class WebSeed implements BlockSource {
                     }
                     long wait = Math.min(limits.maxBackoff().toMillis(),
                             limits.firstBackoff().toMillis() << Math.min(20, failures - 1));
+                    boolean asked = e.retryAfterMillis > wait; // the server's Retry-After, already capped
+                    wait = Math.max(wait, e.retryAfterMillis);
                     host.event("webseed_error", "web seed " + url + ": " + e.getMessage() + " (retry in "
-                            + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms") + ")", fields("reason", e.getMessage()));
+                            + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms") + (asked ? ", as the server asked" : "")
+                            + ")", fields("reason", e.getMessage()));
                     backingOff = true;
                     try {
                         pause(wait);
@@ -208,6 +226,25 @@ final class WebSeed implements BlockSource {
                 log.debug("web seed {} closed: {}", url, reason);
             }
         }
+    }
+
+    /**
+     * Stops asking this web seed for the pieces of file {@code file}, which it kept answering 404/410 for: the picker
+     * no longer counts it as having them (a piece shared with another file goes too: it cannot be fetched whole).
+     */
+    private void dropFile(int file, String reason) {
+        FileEntry f = torrent.files().get(file);
+        if (f.length() > 0) {
+            int first = (int) (f.offset() / torrent.pieceLength());
+            int last = (int) ((f.end() - 1) / torrent.pieceLength());
+            for (int p = first; p <= last; p++) {
+                has.clear(p);
+            }
+        }
+        host.piecesAbandoned(picker.peerBitfieldReplaced(this, has.copy()));
+        String where = WebSeedUrls.display(f.path());
+        host.event("webseed_file_missing", "web seed " + url + " given up for " + where + " after "
+                + WebSeedLimits.MAX_NOT_FOUND + " tries: " + reason, fields("file", where));
     }
 
     /** Waits {@code millis}, or less if closed meanwhile. */
@@ -355,8 +392,12 @@ final class WebSeed implements BlockSource {
                     log.debug("web seed {} ignores Range: reading {} from its start", url, where);
                 }
             } else {
-                throw new WebSeedException("HTTP " + code + " " + clip(c.getResponseMessage()) + " for " + where);
+                long retryAfter = code == 503 || code == 429
+                        ? RetryAfter.millis(c.getHeaderField("Retry-After"), java.time.Instant.now()) : -1;
+                throw new WebSeedException("HTTP " + code + " " + clip(c.getResponseMessage()) + " for " + where,
+                        code, file, retryAfter);
             }
+            missing.remove(file);
             streamFile = file;
             readNanos = 0;
             readBytes = 0;
@@ -459,8 +500,27 @@ final class WebSeed implements BlockSource {
 
     /** A failed request: the message is one line for the user. */
     static final class WebSeedException extends Exception {
+        /** The HTTP status of a refused request, else 0. */
+        final int status;
+        /** The file asked for when {@code status} came, else -1. */
+        final int file;
+        /** How long the server asked us to wait (503/429 {@code Retry-After}, capped), else -1. */
+        final long retryAfterMillis;
+
         WebSeedException(String message) {
+            this(message, 0, -1, -1);
+        }
+
+        WebSeedException(String message, int status, int file, long retryAfterMillis) {
             super(message, null, false, false);
+            this.status = status;
+            this.file = file;
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        /** A 404 or 410: the server does not have the file (a mirror still syncing, or never). */
+        boolean notFound() {
+            return (status == 404 || status == 410) && file >= 0;
         }
     }
 }
