@@ -552,12 +552,10 @@ public final class TorrentSession implements TorrentContext {
         reporter.start();
         io.btget.storage.RecheckPlan plan = resumeFile == null ? io.btget.storage.RecheckPlan.full(torrent.pieceCount())
                 : resumeFile.plan(config.resume().recheck());
-        if (!selection.isAll()) {
-            // A run with a partial selection reads the resume file but never saves one: it checks only its wanted
-            // pieces, and a file it saved would say nothing of the others, which a later run would then take as
-            // missing (pieces an earlier selection fetched). What it writes changes the files' stamps, so a later
-            // run hashes those files again; files it leaves alone keep their claims.
-            resumeFile = null;
+        if (!selection.isAll() && resumeFile != null) {
+            // A run with a partial selection checks only its wanted pieces: its resume file records which pieces it
+            // knows ("checked"), so a later run hashes the others instead of taking them as missing.
+            resumeFile.partialSelection(plan, selection, wantedPieces());
         }
         BitSet good;
         BitSet toHash = (BitSet) plan.toHash().clone();

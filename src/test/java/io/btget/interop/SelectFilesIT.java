@@ -88,6 +88,10 @@ class SelectFilesIT extends InteropTestBase {
                 "*.txt", "--exclude", "empty.txt", "-d", out.toString(), "-p", Integer.toString(Ports.free()),
                 "--peer", "127.0.0.1:" + aria2Port, "--no-dht", "--stall-timeout", "30s");
         assertThat(second.awaitExit(RUN)).as("second selection%s", logsOf(second, aria2)).isZero();
+        // the first run's resume file (a partial selection's) proves z/last.bin's own pieces: not hashed again
+        Map<String, Object> resumed = second.firstEvent("resumed").orElseThrow();
+        assertThat(BtgetProcess.number(resumed, "trusted")).as("pieces the first selection's resume file proved")
+                .isPositive();
         Set<String> both = new TreeSet<>(CHOSEN);
         both.addAll(List.of("a.txt", "z/big.bin"));
         assertSelectedIdentical(payload, out.resolve("tree"), both);
