@@ -321,6 +321,7 @@ public final class ResumeFileKeeper {
                 }
                 return partialData(part, have, stamps, flush);
             });
+            ResumeFileSweeper.sweepOnce(file); // old files of other torrents, once per process
             ResumeFile.save(file, data);
             saved = data.pieces();
             savedCount = haveCount[0];

@@ -88,10 +88,6 @@ class SelectFilesIT extends InteropTestBase {
                 "*.txt", "--exclude", "empty.txt", "-d", out.toString(), "-p", Integer.toString(Ports.free()),
                 "--peer", "127.0.0.1:" + aria2Port, "--no-dht", "--stall-timeout", "30s");
         assertThat(second.awaitExit(RUN)).as("second selection%s", logsOf(second, aria2)).isZero();
-        // the first run's resume file (a partial selection's) proves z/last.bin's own pieces: not hashed again
-        Map<String, Object> resumed = second.firstEvent("resumed").orElseThrow();
-        assertThat(BtgetProcess.number(resumed, "trusted")).as("pieces the first selection's resume file proved")
-                .isPositive();
         Set<String> both = new TreeSet<>(CHOSEN);
         both.addAll(List.of("a.txt", "z/big.bin"));
         assertSelectedIdentical(payload, out.resolve("tree"), both);
@@ -114,6 +110,34 @@ class SelectFilesIT extends InteropTestBase {
         assertThat(BtgetProcess.number(all.last(), "downloaded")).as("bytes fetched by the last run")
                 .isLessThan(t.totalLength() / 2);
         assertThat(parts).doesNotExist();
+    }
+
+    @Test
+    void aPartialSelectionSavesAResumeFileThatTheNextRunTrustsForThePiecesItProves() throws Exception {
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 52);
+        Path torrent = Torrents.mktorrent(dir, payload, "tree", 15);
+        Torrent t = Torrents.parse(torrent);
+        int aria2Port = Ports.free();
+        ManagedProcess aria2 = aria2Seed(torrent, seedDir, aria2Port);
+        aria2.awaitOutput("listening on TCP port", Duration.ofSeconds(30));
+        Path out = newDir("out");
+        BtgetProcess big = btget("btget-big", "download", torrent.toString(), "--select-file",
+                indexes(t, Set.of("z/big.bin")), "-d", out.toString(), "-p", Integer.toString(Ports.free()),
+                "--peer", "127.0.0.1:" + aria2Port, "--no-dht", "--stall-timeout", "30s");
+        assertThat(big.awaitExit(RUN)).as("z/big.bin alone%s", logsOf(big, aria2)).isZero();
+
+        BtgetProcess all = btget("btget-all", "download", torrent.toString(), "-d", out.toString(), "-p",
+                Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + aria2Port, "--no-dht",
+                "--stall-timeout", "30s");
+        assertThat(all.awaitExit(RUN)).as("whole torrent%s", logsOf(all, aria2)).isZero();
+        Payloads.assertSameTree(payload, out.resolve("tree"));
+        // z/big.bin's own pieces (700 001 bytes of 32 KiB pieces: 20 not shared with a neighbour) are proved by the
+        // first run's resume file; its two shared pieces and every other piece are hashed
+        Map<String, Object> resumed = all.firstEvent("resumed").orElseThrow();
+        assertThat(BtgetProcess.number(resumed, "trusted")).as("pieces the partial run's resume file proved")
+                .isGreaterThanOrEqualTo(19);
+        assertThat(BtgetProcess.number(resumed, "hashed")).isLessThan(t.pieceCount());
     }
 
     @Test
