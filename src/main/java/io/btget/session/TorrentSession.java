@@ -390,7 +390,7 @@ public final class TorrentSession implements TorrentContext {
             tiers.add(List.of(t));
         }
         if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty() && dht == null
-                && torrent.webSeeds().isEmpty() && !(isComplete() && config.seed().enabled())) {
+                && !torrent.hasWebSeeds() && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }
@@ -510,14 +510,14 @@ public final class TorrentSession implements TorrentContext {
             }
             if (config.stalledAfter(now - completion.lastProgressAt())) {
                 boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0
-                        || !torrent.webSeeds().isEmpty();
+                        || torrent.hasWebSeeds();
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
             // Every tracker failed hard (README "Trackers") and there is no other source of peers: waiting for the
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
             // The same when the web seeds were the only source (no trackers) and every one was given up or banned.
-            boolean webSeedsFailed = !torrent.webSeeds().isEmpty() && !webSeeds.anyUsable();
+            boolean webSeedsFailed = torrent.hasWebSeeds() && !webSeeds.anyUsable();
             if ((announcer.everyTrackerFailedHard() || (webSeedsFailed && trackerless))
                     && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
                     && initialPeers.isEmpty() && dhtSearch == null

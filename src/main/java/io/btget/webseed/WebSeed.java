@@ -54,6 +54,8 @@ final class WebSeed implements BlockSource {
     private static final long IDLE_MILLIS = 100;
 
     private final String url;
+    /** A BEP 17 http seed: asked for pieces ({@code ?info_hash=&piece=&ranges=}), not for files by Range. */
+    private final boolean httpSeed;
     private final Torrent torrent;
     private final FileLayout layout;
     private final WebSeedHost host;
@@ -88,8 +90,10 @@ final class WebSeed implements BlockSource {
     private long readNanos;
     private long readBytes;
 
-    WebSeed(String url, Torrent torrent, FileLayout layout, WebSeedHost host, WebSeedLimits limits, WebSeeds owner) {
+    WebSeed(String url, boolean httpSeed, Torrent torrent, FileLayout layout, WebSeedHost host, WebSeedLimits limits,
+            WebSeeds owner) {
         this.url = url;
+        this.httpSeed = httpSeed;
         this.torrent = torrent;
         this.layout = layout;
         this.host = host;
@@ -113,7 +117,7 @@ final class WebSeed implements BlockSource {
 
     @Override
     public String toString() {
-        return "web seed " + url;
+        return (httpSeed ? "http seed " : "web seed ") + url;
     }
 
     // ---- BlockSource ----
@@ -136,7 +140,7 @@ final class WebSeed implements BlockSource {
         }
         closeReason = reason;
         if (misbehaved) {
-            host.event("webseed_banned", "banned web seed " + url + ": " + reason,
+            host.event("webseed_banned", "banned " + this + ": " + reason,
                     fields("reason", reason));
         }
         HttpURLConnection c = current;
@@ -184,13 +188,13 @@ final class WebSeed implements BlockSource {
                     if (e.notFound() && missing.merge(e.file, 1, Integer::sum) >= WebSeedLimits.MAX_NOT_FOUND) {
                         dropFile(e.file, e.getMessage());
                         if (has.isEmpty()) {
-                            host.event("webseed_failed", "web seed " + url + " given up: it has none of the files",
+                            host.event("webseed_failed", this + " given up: it has none of the files",
                                     fields("reason", e.getMessage()));
                             return;
                         }
                     }
                     if (failures >= limits.maxFailures()) {
-                        host.event("webseed_failed", "web seed " + url + " given up after " + failures
+                        host.event("webseed_failed", this + " given up after " + failures
                                 + " failures in a row: " + e.getMessage(), fields("reason", e.getMessage()));
                         return;
                     }
@@ -198,7 +202,7 @@ final class WebSeed implements BlockSource {
                             limits.firstBackoff().toMillis() << Math.min(20, failures - 1));
                     boolean asked = e.retryAfterMillis > wait; // the server's Retry-After, already capped
                     wait = Math.max(wait, e.retryAfterMillis);
-                    host.event("webseed_error", "web seed " + url + ": " + e.getMessage() + " (retry in "
+                    host.event("webseed_error", this + ": " + e.getMessage() + " (retry in "
                             + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms") + (asked ? ", as the server asked" : "")
                             + ")", fields("reason", e.getMessage()));
                     backingOff = true;
@@ -215,7 +219,7 @@ final class WebSeed implements BlockSource {
             // closed
         } catch (RuntimeException e) {
             log.debug("web seed {} failed", url, e);
-            host.event("webseed_failed", "web seed " + url + " stopped: " + e, fields("reason", e.toString()));
+            host.event("webseed_failed", this + " stopped: " + e, fields("reason", e.toString()));
         } finally {
             closed.set(true);
             closeStream();
@@ -243,7 +247,7 @@ final class WebSeed implements BlockSource {
         }
         host.piecesAbandoned(picker.peerBitfieldReplaced(this, has.copy()));
         String where = WebSeedUrls.display(f.path());
-        host.event("webseed_file_missing", "web seed " + url + " given up for " + where + " after "
+        host.event("webseed_file_missing", this + " given up for " + where + " after "
                 + WebSeedLimits.MAX_NOT_FOUND + " tries: " + reason, fields("file", where));
     }
 
@@ -310,6 +314,13 @@ final class WebSeed implements BlockSource {
 
     /** Reads torrent bytes {@code [offset, offset + length)} into {@link #block}; the run goes on to {@code runEnd}. */
     private void readBlock(long offset, int length, long runEnd) throws WebSeedException, InterruptedException {
+        if (httpSeed) { // BEP 17: the reply is the piece's bytes; "files" of the open reply are pieces
+            int piece = (int) (offset / torrent.pieceLength());
+            long pieceStart = (long) piece * torrent.pieceLength();
+            position(piece, offset - pieceStart, Math.min(torrent.pieceSize(piece), runEnd - pieceStart));
+            readFully(0, length);
+            return;
+        }
         for (FileSpan span : layout.spans(offset, length)) {
             FileEntry f = torrent.files().get(span.fileIndex());
             if (f.padding()) { // BEP 47: zeros, not on the server
@@ -333,8 +344,9 @@ final class WebSeed implements BlockSource {
     }
 
     private void open(int file, long from, long to) throws WebSeedException, InterruptedException {
-        long fileLength = torrent.files().get(file).length();
-        URL target = resolved.computeIfAbsent(file, f -> WebSeedUrls.fileUrl(url, torrent, f));
+        long fileLength = httpSeed ? torrent.pieceSize(file) : torrent.files().get(file).length();
+        URL target = httpSeed ? WebSeedUrls.httpSeedUrl(url, torrent.infoHash().bytes(), file, from, to)
+                : resolved.computeIfAbsent(file, f -> WebSeedUrls.fileUrl(url, torrent, f));
         HttpURLConnection c = null;
         int code;
         try {
@@ -344,7 +356,9 @@ final class WebSeed implements BlockSource {
                 c.setConnectTimeout((int) limits.connectTimeout().toMillis());
                 c.setReadTimeout((int) limits.readTimeout().toMillis());
                 c.setUseCaches(false);
-                c.setRequestProperty("Range", "bytes=" + from + "-" + (to - 1));
+                if (!httpSeed) {
+                    c.setRequestProperty("Range", "bytes=" + from + "-" + (to - 1));
+                }
                 c.setRequestProperty("Accept-Encoding", "identity");
                 c.setRequestProperty("User-Agent", "btget");
                 current = c;
@@ -366,10 +380,26 @@ final class WebSeed implements BlockSource {
                 } catch (IOException | IllegalArgumentException e) {
                     throw new WebSeedException("redirect to an unusable location: " + clip(location));
                 }
-                resolved.put(file, target);
+                if (!httpSeed) {
+                    resolved.put(file, target);
+                }
             }
-            String where = WebSeedUrls.display(torrent.files().get(file).path());
-            if (code == 206) {
+            String where = httpSeed ? "piece " + file : WebSeedUrls.display(torrent.files().get(file).path());
+            if (httpSeed && code == 200) {
+                // BEP 17: exactly the bytes of the ranges asked for
+                long length = c.getContentLengthLong();
+                if (length >= 0 && length != to - from) {
+                    throw new WebSeedException("asked for " + (to - from) + " bytes of " + where + ", the reply has "
+                            + length);
+                }
+                in = c.getInputStream();
+                streamPos = from;
+                streamEnd = to;
+            } else if (httpSeed) {
+                long retryAfter = code == 503 || code == 429 ? httpSeedRetry(c) : -1;
+                throw new WebSeedException("HTTP " + code + " " + clip(c.getResponseMessage()) + " for " + where,
+                        code, -1, retryAfter);
+            } else if (code == 206) {
                 ContentRange range = ContentRange.parse(c.getHeaderField("Content-Range"));
                 if (range == null || range.first() != from || range.last() != to - 1
                         || (range.total() != -1 && range.total() != fileLength)) {
@@ -415,6 +445,30 @@ final class WebSeed implements BlockSource {
         }
     }
 
+    /**
+     * How long a busy http seed asks us to wait: its {@code Retry-After} header, else (BEP 17) the body of its 503,
+     * which holds the number of seconds; at most {@link #RETRY_BODY_BYTES} of it are read.
+     */
+    private long httpSeedRetry(HttpURLConnection c) {
+        long header = RetryAfter.millis(c.getHeaderField("Retry-After"), java.time.Instant.now());
+        if (header >= 0) {
+            return header;
+        }
+        try (InputStream err = c.getErrorStream()) {
+            if (err == null) {
+                return -1;
+            }
+            byte[] body = err.readNBytes(RETRY_BODY_BYTES);
+            return RetryAfter.millis(new String(body, java.nio.charset.StandardCharsets.US_ASCII),
+                    java.time.Instant.now());
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Bytes of a busy http seed's 503 body read for its number of seconds (BEP 17): a number, not a page. */
+    private static final int RETRY_BODY_BYTES = 16;
+
     /** Reads and drops {@code n} bytes of the open reply (a server that ignores Range). */
     private void skip(long n) throws WebSeedException {
         while (n > 0) {
@@ -441,8 +495,9 @@ final class WebSeed implements BlockSource {
                 int n = in.read(dst, offset + done, length - done);
                 readNanos += System.nanoTime() - t0;
                 if (n < 0) {
-                    throw new WebSeedException("reply ended early, at byte " + streamPos + " of file "
-                            + WebSeedUrls.display(torrent.files().get(streamFile).path()));
+                    throw new WebSeedException("reply ended early, at byte " + streamPos + " of "
+                            + (httpSeed ? "piece " + streamFile
+                                    : "file " + WebSeedUrls.display(torrent.files().get(streamFile).path())));
                 }
                 done += n;
                 streamPos += n;
@@ -492,6 +547,13 @@ final class WebSeed implements BlockSource {
     }
 
     private Map<String, Object> fields(String key, Object value) {
+        if (httpSeed) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("url", url);
+            f.put("kind", "httpseed");
+            f.put(key, value);
+            return f;
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("url", url);
         f.put(key, value);

@@ -122,6 +122,9 @@ class WebSeedTest {
                 TestHttpServer good = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
             Torrent t = new TorrentBuilder(data).pieceLength(Optional.of(32 << 10))
                     .webSeeds(List.of(slow.url(), good.url())).build((done, total) -> { }).torrent();
+            // The honest one's first request is refused (503, retried after the default 1 s back-off): the trickling
+            // one then surely takes pieces first (without it, the honest one sometimes fetched all before it started).
+            good.busy(1, 503, null);
             Host host = new Host(t);
             // The default limits: the trickle is judged too slow only after 20 s of reading, but each block must come
             // within 5 s, so the pieces it took go back to the honest web seed long before.
