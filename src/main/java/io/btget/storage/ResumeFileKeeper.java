@@ -73,6 +73,12 @@ public final class ResumeFileKeeper {
     private volatile List<FileStamp> planStamps;
     /** With a partial selection ({@link #partialSelection}): what a save may say; null when every file is selected. */
     private volatile Partial partial;
+    /**
+     * Whether the data of the carried claims is known flushed: they come from the file {@link #plan} read, which may
+     * have been saved at exit without flushing; the first flushing save flushes their files before it calls them
+     * flushed (guarded by {@link #saving}).
+     */
+    private boolean carriedFlushed;
 
     /**
      * What a run with a partial file selection may record: the pieces it knows ({@code checked}), the claims it
@@ -181,6 +187,9 @@ public final class ResumeFileKeeper {
                     carried.set(p);
                 }
             }
+        }
+        synchronized (saving) {
+            carriedFlushed = loadedFlushed;
         }
         partial = new Partial(checked, carried, frozen);
     }
@@ -303,9 +312,13 @@ public final class ResumeFileKeeper {
                     break;
                 }
             }
+            Partial part = partial;
+            if (flush && part != null && !carriedFlushed) {
+                flushFilesOf(part.carried(), new Bitfield(torrent.pieceCount())); // files this run does not write
+                carriedFlushed = true;
+            }
             long[] held = new long[2];
             int[] haveCount = new int[1];
-            Partial part = partial;
             ResumeFile.Data data = claims.whileNoWrites(have -> {
                 held[0] = System.nanoTime();
                 if (flush) {
