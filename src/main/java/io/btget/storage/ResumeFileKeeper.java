@@ -159,8 +159,7 @@ public final class ResumeFileKeeper {
      *       a change to those files later still shows.</li>
      * </ul>
      * Every other piece is left unknown. A later run, with this selection or another or all files, thus trusts only
-     * what this file proves and hashes the rest it wants (libtorrent keeps no per-piece "checked" state: it rechecks
-     * a torrent whose resume data does not match; this is narrower).
+     * what this file proves and hashes the rest it wants.
      */
     public void partialSelection(RecheckPlan plan, io.btget.metainfo.FileSelection selection, BitSet wanted) {
         List<FileEntry> files = storage.layout().files();
