@@ -115,6 +115,9 @@ public final class InfoCommand implements Runnable {
         }).toList());
         m.put("trackers", t.trackerTiers());
         m.put("webSeeds", t.webSeeds());
+        if (!t.httpSeeds().isEmpty()) {
+            m.put("httpSeeds", t.httpSeeds()); // BEP 17
+        }
         m.put("magnet", t.magnetLink().toString());
         m.put("comment", t.comment().orElse(null));
         m.put("createdBy", t.createdBy().orElse(null));
@@ -146,6 +149,10 @@ public final class InfoCommand implements Runnable {
         if (!t.webSeeds().isEmpty()) {
             out.println("Web seeds:");
             t.webSeeds().forEach(w -> out.println("  " + w));
+        }
+        if (!t.httpSeeds().isEmpty()) {
+            out.println("HTTP seeds (BEP 17):");
+            t.httpSeeds().forEach(w -> out.println("  " + w));
         }
         List<FileEntry> files = t.userFiles();
         out.println("Files (" + files.size() + "):");

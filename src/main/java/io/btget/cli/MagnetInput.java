@@ -169,7 +169,7 @@ final class MagnetInput {
         return new Torrent(stored.name(), stored.infoHash(), stored.infoHashV2(), stored.pieceLength(),
                 stored.pieceHashes(), stored.files(), stored.multiFile(), tiers, List.copyOf(webSeeds),
                 stored.isPrivate(), stored.comment(), stored.createdBy(), stored.creationDate(), stored.infoBytes(),
-                stored.warnings());
+                stored.warnings(), stored.httpSeeds());
     }
 
     /**

@@ -388,6 +388,9 @@ final class SessionRunner {
         f.put("peers", s.peersConnected());
         f.put("knownPeers", s.peersKnown());
         f.put("seeds", s.seedsConnected());
+        if (s.webSeeds() > 0) {
+            f.put("webSeeds", s.webSeeds());
+        }
         f.put("pieces", s.piecesHave());
         f.put("pieceCount", s.pieceCount());
         f.put("hashFailures", s.hashFailures());
@@ -512,6 +515,7 @@ final class SessionRunner {
             return b.add(pct, 100).add(bar, 20).add(Units.bytes(s.verifiedBytes()) + "/" + Units.bytes(s.totalBytes()), 50)
                     .add("DL " + Units.rate(s.downloadRate()), 90).add("UL " + Units.rate(s.uploadRate()), 30)
                     .add("peers " + s.peersConnected() + "/" + s.peersKnown(), 70)
+                    .add(s.webSeeds() > 0 ? Units.count(s.webSeeds(), "web seed") : "", 65)
                     .add("ETA " + Units.duration(s.etaSeconds()), 60)
                     .add(dhtText, 55)
                     .add(trouble == null ? "" : trouble, 85).build();

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param infoBytes     the raw bencoded info dictionary (for BEP 9 metadata exchange)
  * @param warnings      what the parser repaired or ignored in optional fields, one line each (empty for a clean
  *                      torrent); see {@link TorrentParser}
+ * @param httpSeeds     BEP 17 {@code httpseeds}: scripts answering {@code ?info_hash=&piece=&ranges=}; http and https
+ *                      URLs only, no URL twice
  */
 public record Torrent(
         String name,
@@ -37,13 +39,29 @@ public record Torrent(
         Optional<String> createdBy,
         Optional<Long> creationDate,
         byte[] infoBytes,
-        List<String> warnings) {
+        List<String> warnings,
+        List<String> httpSeeds) {
 
     public Torrent {
         files = List.copyOf(files);
         trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
         webSeeds = List.copyOf(webSeeds);
         warnings = List.copyOf(warnings);
+        httpSeeds = List.copyOf(httpSeeds);
+    }
+
+    /** A torrent without BEP 17 http seeds. */
+    public Torrent(String name, InfoHash infoHash, Optional<byte[]> infoHashV2, int pieceLength, byte[] pieceHashes,
+            List<FileEntry> files, boolean multiFile, List<List<String>> trackerTiers, List<String> webSeeds,
+            boolean isPrivate, Optional<String> comment, Optional<String> createdBy, Optional<Long> creationDate,
+            byte[] infoBytes, List<String> warnings) {
+        this(name, infoHash, infoHashV2, pieceLength, pieceHashes, files, multiFile, trackerTiers, webSeeds, isPrivate,
+                comment, createdBy, creationDate, infoBytes, warnings, List.of());
+    }
+
+    /** Whether the torrent names any HTTP source: BEP 19 web seeds or BEP 17 http seeds. */
+    public boolean hasWebSeeds() {
+        return !webSeeds.isEmpty() || !httpSeeds.isEmpty();
     }
 
     /** A torrent with nothing repaired (no warnings). */

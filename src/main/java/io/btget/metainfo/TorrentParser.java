@@ -183,7 +183,8 @@ public final class TorrentParser {
         }
 
         List<List<String>> tiers = trackerTiers(top, warnings);
-        List<String> webSeeds = webSeeds(top, warnings);
+        List<String> webSeeds = webSeeds(top, "url-list", warnings);
+        List<String> httpSeeds = webSeeds(top, "httpseeds", warnings); // BEP 17: same URL rules
         boolean isPrivate = privateFlag(info, warnings);
         Optional<String> comment = optionalText(top, "comment", warnings);
         Optional<String> createdBy = optionalText(top, "created by", warnings);
@@ -192,7 +193,8 @@ public final class TorrentParser {
             log.info("torrent {}: {}", name, w);
         }
         return new Torrent(name, new InfoHash(digest("SHA-1", infoBytes)), infoHashV2, pieceLength, pieces, files,
-                multiFile, tiers, webSeeds, isPrivate, comment, createdBy, creationDate, infoBytes, warnings.lines);
+                multiFile, tiers, webSeeds, isPrivate, comment, createdBy, creationDate, infoBytes, warnings.lines,
+                httpSeeds);
     }
 
     /** What was repaired or ignored, one line each, in the order found; bounded so junk cannot grow it. */
@@ -518,8 +520,8 @@ public final class TorrentParser {
      * else, so it is dropped, as are entries that are not strings and duplicates. (BEP 17 {@code httpseeds} is
      * not read.)
      */
-    private static List<String> webSeeds(BDict top, Warnings warnings) {
-        BValue value = top.get("url-list").orElse(null);
+    private static List<String> webSeeds(BDict top, String key, Warnings warnings) {
+        BValue value = top.get(key).orElse(null);
         List<BValue> items;
         if (value == null) {
             return List.of();
@@ -528,12 +530,12 @@ public final class TorrentParser {
         } else if (value instanceof BList l) {
             items = l.items();
         } else {
-            warnings.add("url-list is " + kind(value) + ", not a string or list: ignored");
+            warnings.add(key + " is " + kind(value) + ", not a string or list: ignored");
             return List.of();
         }
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < items.size(); i++) {
-            String where = value instanceof BList ? "url-list[" + i + "]" : "url-list";
+            String where = value instanceof BList ? key + "[" + i + "]" : key;
             if (!(items.get(i) instanceof BString s)) {
                 warnings.add(where + " is " + kind(items.get(i)) + ", not a string: ignored");
                 continue;

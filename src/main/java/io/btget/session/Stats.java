@@ -24,6 +24,8 @@ package io.btget.session;
  *                       16 KiB metadata pieces (0/0 until a peer told the metadata size) and the byte fields are 0.
  * @param dhtNodes       nodes in the process's DHT routing table (0 when the DHT is off or the torrent private)
  * @param dhtPeers       distinct peers this torrent's DHT search found so far (0 when none runs)
+ * @param webSeeds       web seeds (BEP 19) in use: fetching or waiting to retry; counted apart from the peers, as
+ *                       they are not connections of the swarm
  */
 public record Stats(
         String phase,
@@ -43,7 +45,18 @@ public record Stats(
         long elapsedMillis,
         int utMetadataPeers,
         int dhtNodes,
-        int dhtPeers) {
+        int dhtPeers,
+        int webSeeds) {
+
+    /** Stats without web seeds. */
+    public Stats(String phase, long totalBytes, long verifiedBytes, long downloaded, long uploaded,
+            double downloadRate, double uploadRate, int peersConnected, int peersKnown, int seedsConnected,
+            int piecesHave, int pieceCount, int hashFailures, long wasted, long elapsedMillis, int utMetadataPeers,
+            int dhtNodes, int dhtPeers) {
+        this(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate, peersConnected,
+                peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted, elapsedMillis,
+                utMetadataPeers, dhtNodes, dhtPeers, 0);
+    }
 
     /** The phase of a magnet's metadata stage (BEP 9): pieces are metadata pieces, no payload yet. */
     public static final String METADATA = "metadata";
@@ -69,7 +82,14 @@ public record Stats(
     public Stats withDht(int nodes, int peers) {
         return new Stats(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate,
                 peersConnected, peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted,
-                elapsedMillis, utMetadataPeers, nodes, peers);
+                elapsedMillis, utMetadataPeers, nodes, peers, webSeeds);
+    }
+
+    /** These stats with {@code count} web seeds in use. */
+    public Stats withWebSeeds(int count) {
+        return new Stats(phase, totalBytes, verifiedBytes, downloaded, uploaded, downloadRate, uploadRate,
+                peersConnected, peersKnown, seedsConnected, piecesHave, pieceCount, hashFailures, wasted,
+                elapsedMillis, utMetadataPeers, dhtNodes, dhtPeers, count);
     }
 
     /**

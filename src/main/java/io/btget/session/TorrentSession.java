@@ -390,7 +390,7 @@ public final class TorrentSession implements TorrentContext {
             tiers.add(List.of(t));
         }
         if (tiers.isEmpty() && config.extraPeers().isEmpty() && initialPeers.isEmpty() && dht == null
-                && torrent.webSeeds().isEmpty() && !(isComplete() && config.seed().enabled())) {
+                && !torrent.hasWebSeeds() && !(isComplete() && config.seed().enabled())) {
             listener.event("error", "the torrent has no trackers and no --peer was given: nowhere to find peers", Map.of());
             return Outcome.NO_PEERS;
         }
@@ -510,14 +510,14 @@ public final class TorrentSession implements TorrentContext {
             }
             if (config.stalledAfter(now - completion.lastProgressAt())) {
                 boolean anyone = announcer.anyTrackerResponded() || !pool.connections().isEmpty() || pool.knownCount() > 0
-                        || !torrent.webSeeds().isEmpty();
+                        || torrent.hasWebSeeds();
                 return anyone ? Outcome.STALLED : Outcome.NO_PEERS;
             }
             // Every tracker failed hard (README "Trackers") and there is no other source of peers: waiting for the
             // stall timeout would change nothing, so end now with the same outcome a silent tracker gets then. A user
             // who asked to wait without limit (--stall-timeout 0/inf) may be waiting for incoming peers: keep waiting.
             // The same when the web seeds were the only source (no trackers) and every one was given up or banned.
-            boolean webSeedsFailed = !torrent.webSeeds().isEmpty() && !webSeeds.anyUsable();
+            boolean webSeedsFailed = torrent.hasWebSeeds() && !webSeeds.anyUsable();
             if ((announcer.everyTrackerFailedHard() || (webSeedsFailed && trackerless))
                     && !config.stallTimeout().isZero() && config.extraPeers().isEmpty()
                     && initialPeers.isEmpty() && dhtSearch == null
@@ -552,12 +552,10 @@ public final class TorrentSession implements TorrentContext {
         reporter.start();
         io.btget.storage.RecheckPlan plan = resumeFile == null ? io.btget.storage.RecheckPlan.full(torrent.pieceCount())
                 : resumeFile.plan(config.resume().recheck());
-        if (!selection.isAll()) {
-            // A run with a partial selection reads the resume file but never saves one: it checks only its wanted
-            // pieces, and a file it saved would say nothing of the others, which a later run would then take as
-            // missing (pieces an earlier selection fetched). What it writes changes the files' stamps, so a later
-            // run hashes those files again; files it leaves alone keep their claims.
-            resumeFile = null;
+        if (!selection.isAll() && resumeFile != null) {
+            // A run with a partial selection checks only its wanted pieces: its resume file records which pieces it
+            // knows ("checked"), so a later run hashes the others instead of taking them as missing.
+            resumeFile.partialSelection(plan, selection, wantedPieces());
         }
         BitSet good;
         BitSet toHash = (BitSet) plan.toHash().clone();
@@ -661,6 +659,10 @@ public final class TorrentSession implements TorrentContext {
                 downloadRate.rate(), uploadRate.rate(), conns.size(), pool == null ? 0 : pool.knownCount(), seeds,
                 Math.min(completion.haveCount(), wantedCount), wantedCount, completion.hashFailures(), wasted.sum(),
                 (System.nanoTime() - startedAt) / 1_000_000);
+        io.btget.webseed.WebSeeds w = webSeeds;
+        if (w != null) {
+            s = s.withWebSeeds(w.activeCount());
+        }
         io.btget.dht.Dht d = dht;
         if (d == null) {
             return s;

@@ -17,8 +17,10 @@ import java.util.List;
  *       unchanged and holds the piece's bytes within its saved size;</li>
  *   <li>every piece that touches a changed file is <b>hashed</b>, claimed or not: new data may have been written
  *       there after the resume file was saved (a run killed between two saves), or the user changed it;</li>
- *   <li>the other pieces (not claimed, all their files unchanged) are missing, without reading them: nothing was
- *       written to those files since the resume file was saved, and what it did not claim was not verified.</li>
+ *   <li>every piece the resume file does not know ({@code checked}: a run with a partial selection saved it) is
+ *       <b>hashed</b>, claimed or not;</li>
+ *   <li>the other pieces (checked, not claimed, all their files unchanged) are missing, without reading them: nothing
+ *       was written to those files since the resume file was saved, and what it did not claim was not verified.</li>
  * </ul>
  * A claimed piece beyond a file's saved size (a file the resume file says is shorter than the piece needs) is
  * hashed: the resume file contradicts itself there, and only the hash can tell.
@@ -41,6 +43,17 @@ public record RecheckPlan(BitSet trusted, BitSet toHash, List<Integer> changedFi
      * stamps {@code now} (both one per file of the layout, in order).
      */
     public static RecheckPlan of(FileLayout layout, Bitfield pieces, List<FileStamp> saved, List<FileStamp> now) {
+        Bitfield all = new Bitfield(pieces.size());
+        all.setAll();
+        return of(layout, pieces, all, saved, now);
+    }
+
+    /**
+     * The plan from a resume file that knows only the pieces {@code checked} (a run with a partial file selection
+     * saved it): a piece outside it is hashed like one of a changed file, as the file cannot say whether it is ours.
+     */
+    public static RecheckPlan of(FileLayout layout, Bitfield pieces, Bitfield checked, List<FileStamp> saved,
+            List<FileStamp> now) {
         List<FileEntry> files = layout.files();
         if (saved.size() != files.size() || now.size() != files.size()) {
             throw new IllegalArgumentException("stamps for " + saved.size() + " and " + now.size() + " files, the layout has "
@@ -48,7 +61,13 @@ public record RecheckPlan(BitSet trusted, BitSet toHash, List<Integer> changedFi
         }
         int pieceCount = pieces.size();
         long pieceLength = layout.pieceLength();
+        if (checked.size() != pieceCount) {
+            throw new IllegalArgumentException(checked.size() + " checked bits for " + pieceCount + " pieces");
+        }
         BitSet toHash = new BitSet(pieceCount);
+        for (int p = checked.nextClear(0); p >= 0 && p < pieceCount; p = checked.nextClear(p + 1)) {
+            toHash.set(p);
+        }
         List<Integer> changed = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             FileEntry f = files.get(i);

@@ -36,12 +36,18 @@ import java.util.concurrent.TimeUnit;
  * <p>One file per torrent and data folder, {@code <state dir>/resume/<infohash-hex>-<folder key>.resume}
  * ({@link StateDir}, next to the magnet metadata and the DHT state; {@link #pathIn}), a bencoded dictionary:
  * <pre>
- *   version       1
+ *   version       2 (version 1, without {@code checked}, is still read: it knew every piece)
  *   info-hash     the 20-byte v1 info hash
  *   piece-count   pieces in the torrent
  *   piece-length  bytes per piece
  *   root          the absolute folder the data was in (UTF-8): another folder is another download
  *   pieces        the claimed pieces, a BEP 3 bitfield (MSB first, spare bits zero)
+ *   checked       the pieces this file knows the state of, same form: a piece in it is ours when in {@code pieces}
+ *                 and missing when not; a piece outside it is unknown and is hashed by the next start that wants
+ *                 it. A run with a partial file selection checks only its wanted pieces: it leaves the others out
+ *                 (unless the file it read vouched for them and their files are unchanged), so its file never
+ *                 makes a later run take pieces an earlier selection fetched as missing. {@code pieces} is within
+ *                 {@code checked}.
  *   files         one list per torrent file, in torrent order: [index, size, mtime]; size -1 and mtime 0 for a
  *                 file that did not exist; mtime in nanoseconds since the epoch, as precise as the file system
  *   boot-id       the system's boot id when saved (Linux /proc/sys/kernel/random/boot_id; empty when unknown)
@@ -60,7 +66,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ResumeFile {
     /** The format written and the only one read; a file of another version is ignored (a full check). */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The format before {@code checked}: read, as a file whose every piece is checked. */
+    private static final int VERSION_WITHOUT_CHECKED = 1;
     /** The folder inside the state directory. */
     public static final String DIRECTORY = "resume";
     /**
@@ -109,18 +117,36 @@ public final class ResumeFile {
      * The contents of a resume file.
      *
      * @param pieces the claimed pieces ({@code pieceCount} bits)
+     * @param checked the pieces whose state the file knows (a superset of {@code pieces}); the others are unknown
      * @param files  one stamp per torrent file, in torrent order (padding files included, as {@link FileStamp#MISSING})
      * @param bootId  the system's boot id when saved, empty when unknown
      * @param flushed whether every claimed piece was flushed to disk before the save
      */
     public record Data(byte[] infoHash, int pieceCount, int pieceLength, String root, Bitfield pieces,
-            List<FileStamp> files, String bootId, boolean flushed) {
+            Bitfield checked, List<FileStamp> files, String bootId, boolean flushed) {
         public Data {
             infoHash = infoHash.clone();
             files = List.copyOf(files);
-            if (pieces.size() != pieceCount) {
-                throw new IllegalArgumentException(pieces.size() + " bits for " + pieceCount + " pieces");
+            if (pieces.size() != pieceCount || checked.size() != pieceCount) {
+                throw new IllegalArgumentException(pieces.size() + " and " + checked.size() + " bits for " + pieceCount
+                        + " pieces");
             }
+            if (pieces.nextSetAndClearIn(checked, 0) >= 0) {
+                throw new IllegalArgumentException("piece " + pieces.nextSetAndClearIn(checked, 0)
+                        + " is claimed but not checked");
+            }
+        }
+
+        /** A file that knows every piece (a run with every file selected). */
+        public Data(byte[] infoHash, int pieceCount, int pieceLength, String root, Bitfield pieces,
+                List<FileStamp> files, String bootId, boolean flushed) {
+            this(infoHash, pieceCount, pieceLength, root, pieces, all(pieceCount), files, bootId, flushed);
+        }
+
+        private static Bitfield all(int pieceCount) {
+            Bitfield b = new Bitfield(pieceCount);
+            b.setAll();
+            return b;
         }
 
         @Override
@@ -157,7 +183,8 @@ public final class ResumeFile {
      * entries. Anything longer is not read at all.
      */
     public static long maxBytes(Torrent torrent) {
-        return FIXED_BYTES + Bitfield.wireLength(torrent.pieceCount()) + (long) BYTES_PER_FILE * torrent.files().size();
+        return FIXED_BYTES + 2L * Bitfield.wireLength(torrent.pieceCount())
+                + (long) BYTES_PER_FILE * torrent.files().size();
     }
 
     public static byte[] encode(Data data) {
@@ -169,6 +196,7 @@ public final class ResumeFile {
         }
         // keys in sorted order: canonical bencode
         d.put("boot-id", BString.of(data.bootId()));
+        d.put("checked", new BString(data.checked().toWireBytes()));
         d.put("files", new BList(files));
         d.put("flushed", new BInt(data.flushed() ? 1 : 0));
         d.put("info-hash", new BString(data.infoHash()));
@@ -201,8 +229,9 @@ public final class ResumeFile {
             throw new Invalid("not a dictionary");
         }
         long version = integer(d, "version");
-        if (version != VERSION) {
-            throw new Invalid("version " + version + ", this btget reads version " + VERSION);
+        if (version != VERSION && version != VERSION_WITHOUT_CHECKED) {
+            throw new Invalid("version " + version + ", this btget reads versions " + VERSION_WITHOUT_CHECKED + " and "
+                    + VERSION);
         }
         byte[] hash = string(d, "info-hash");
         if (!Arrays.equals(hash, torrent.infoHash().bytes())) {
@@ -225,6 +254,21 @@ public final class ResumeFile {
             pieces = Bitfield.fromWireBytes(string(d, "pieces"), torrent.pieceCount());
         } catch (IllegalArgumentException e) {
             throw new Invalid("pieces: " + e.getMessage());
+        }
+        Bitfield checked;
+        if (version == VERSION_WITHOUT_CHECKED) {
+            checked = new Bitfield(torrent.pieceCount());
+            checked.setAll();
+        } else {
+            try {
+                checked = Bitfield.fromWireBytes(string(d, "checked"), torrent.pieceCount());
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("checked: " + e.getMessage());
+            }
+        }
+        int unchecked = pieces.nextSetAndClearIn(checked, 0);
+        if (unchecked >= 0) {
+            throw new Invalid("piece " + unchecked + " is claimed but not checked");
         }
         if (!(d.get("files").orElse(null) instanceof BList list)) {
             throw new Invalid("files: missing or not a list");
@@ -256,7 +300,8 @@ public final class ResumeFile {
         if (flushed != 0 && flushed != 1) {
             throw new Invalid("flushed is " + flushed + ", not 0 or 1");
         }
-        return new Data(hash, (int) pieceCount, (int) pieceLength, savedRoot, pieces, stamps, bootId, flushed == 1);
+        return new Data(hash, (int) pieceCount, (int) pieceLength, savedRoot, pieces, checked, stamps, bootId,
+                flushed == 1);
     }
 
     private static long integer(BDict d, String key) throws Invalid {

@@ -69,6 +69,25 @@ public final class ResumeFileKeeper {
     private volatile long lastSaveAt = System.nanoTime();
     private volatile Thread background;
     private boolean warned;
+    /** The files' stamps when {@link #plan} looked (what a partial selection records for the files it leaves). */
+    private volatile List<FileStamp> planStamps;
+    /** With a partial selection ({@link #partialSelection}): what a save may say; null when every file is selected. */
+    private volatile Partial partial;
+    /**
+     * Whether the data of the carried claims is known flushed: they come from the file {@link #plan} read, which may
+     * have been saved at exit without flushing; the first flushing save flushes their files before it calls them
+     * flushed (guarded by {@link #saving}).
+     */
+    private boolean carriedFlushed;
+
+    /**
+     * What a run with a partial file selection may record: the pieces it knows ({@code checked}), the claims it
+     * keeps from the file it read for pieces it does not want ({@code carried}), and the files it does not write,
+     * whose stamps stay those {@link #plan} compared ({@code frozen}).
+     */
+    private record Partial(Bitfield checked, Bitfield carried, boolean[] frozen) {
+    }
+
     /** This boot of the system (Linux), or empty when unknown: claims saved unflushed hold within one boot only. */
     private final String bootId;
 
@@ -98,6 +117,8 @@ public final class ResumeFileKeeper {
      * logged), else what {@link RecheckPlan} says from the resume file and the files' stamps now.
      */
     public RecheckPlan plan(boolean recheck) {
+        List<FileStamp> now = stampsNow();
+        planStamps = now;
         if (recheck) {
             log.info("--recheck: hashing every piece, the resume file is not used");
             return RecheckPlan.full(torrent.pieceCount());
@@ -119,11 +140,57 @@ public final class ResumeFileKeeper {
             return RecheckPlan.full(torrent.pieceCount());
         }
         loadedFlushed = data.flushed();
-        RecheckPlan plan = RecheckPlan.of(storage.layout(), data.pieces(), data.files(), stampsNow());
+        RecheckPlan plan = RecheckPlan.of(storage.layout(), data.pieces(), data.checked(), data.files(), now);
         for (int i : plan.changedFiles()) {
             log.info("{} changed since the resume file was saved: its pieces are hashed", storage.path(i));
         }
         return plan;
+    }
+
+    /**
+     * This run downloads only the selected files (call after {@link #plan}, before any save). Its saves then record,
+     * as {@code checked}:
+     * <ul>
+     *   <li>the wanted pieces whose bytes all lie in selected files (and padding): this run checks them, and they
+     *       are written only to files whose stamps each save takes. A wanted piece shared with an unselected file
+     *       has bytes in the part file, which no stamp covers: it is left unknown, so a later run hashes it;</li>
+     *   <li>the pieces it does not want that {@code plan} knew without hashing (claimed and trusted, or known
+     *       missing, their files unchanged): their claims are carried over, with the stamps {@code plan} compared, so
+     *       a change to those files later still shows.</li>
+     * </ul>
+     * Every other piece is left unknown. A later run, with this selection or another or all files, thus trusts only
+     * what this file proves and hashes the rest it wants.
+     */
+    public void partialSelection(RecheckPlan plan, io.btget.metainfo.FileSelection selection, BitSet wanted) {
+        List<FileEntry> files = storage.layout().files();
+        int pieces = torrent.pieceCount();
+        boolean[] frozen = new boolean[files.size()];
+        for (int i = 0; i < frozen.length; i++) {
+            frozen[i] = !files.get(i).padding() && !selection.isSelected(i);
+        }
+        Bitfield checked = new Bitfield(pieces);
+        Bitfield carried = new Bitfield(pieces);
+        long pieceLength = torrent.pieceLength();
+        for (int p = 0; p < pieces; p++) {
+            if (wanted.get(p)) {
+                boolean inTree = true;
+                for (FileSpan span : storage.layout().spans(pieceLength * p, torrent.pieceSize(p))) {
+                    inTree &= !frozen[span.fileIndex()];
+                }
+                if (inTree) {
+                    checked.set(p);
+                }
+            } else if (!plan.toHash().get(p)) {
+                checked.set(p);
+                if (plan.trusted().get(p)) {
+                    carried.set(p);
+                }
+            }
+        }
+        synchronized (saving) {
+            carriedFlushed = loadedFlushed;
+        }
+        partial = new Partial(checked, carried, frozen);
     }
 
     /** After the check: the pieces {@code known} are what the resume file on disk already claims (nothing to save). */
@@ -244,7 +311,13 @@ public final class ResumeFileKeeper {
                     break;
                 }
             }
+            Partial part = partial;
+            if (flush && part != null && !carriedFlushed) {
+                flushFilesOf(part.carried(), new Bitfield(torrent.pieceCount())); // files this run does not write
+                carriedFlushed = true;
+            }
             long[] held = new long[2];
+            int[] haveCount = new int[1];
             ResumeFile.Data data = claims.whileNoWrites(have -> {
                 held[0] = System.nanoTime();
                 if (flush) {
@@ -253,12 +326,17 @@ public final class ResumeFileKeeper {
                 List<FileStamp> stamps = stampsNow();
                 waitForTheClockToPass(stamps);
                 held[1] = System.nanoTime();
-                return new ResumeFile.Data(torrent.infoHash().bytes(), torrent.pieceCount(), torrent.pieceLength(),
-                        root, have.copy(), stamps, bootId, flush);
+                haveCount[0] = have.cardinality();
+                if (part == null) {
+                    return new ResumeFile.Data(torrent.infoHash().bytes(), torrent.pieceCount(),
+                            torrent.pieceLength(), root, have.copy(), stamps, bootId, flush);
+                }
+                return partialData(part, have, stamps, flush);
             });
+            ResumeFileSweeper.sweepOnce(file); // old files of other torrents, once per process
             ResumeFile.save(file, data);
             saved = data.pieces();
-            savedCount = saved.cardinality();
+            savedCount = haveCount[0];
             if (flush) {
                 flushed = data.pieces();
             }
@@ -273,6 +351,25 @@ public final class ResumeFileKeeper {
                 log.debug("cannot save the resume file {}: {}", file, why);
             }
         }
+    }
+
+    /** What a save with a partial selection records: see {@link #partialSelection}. */
+    private ResumeFile.Data partialData(Partial part, Bitfield have, List<FileStamp> now, boolean flush) {
+        Bitfield claimed = new Bitfield(torrent.pieceCount());
+        for (int p = part.checked().nextSet(0); p >= 0; p = part.checked().nextSet(p + 1)) {
+            if (have.get(p) || part.carried().get(p)) {
+                claimed.set(p);
+            }
+        }
+        List<FileStamp> stamps = new ArrayList<>(now);
+        List<FileStamp> before = planStamps;
+        for (int i = 0; i < stamps.size(); i++) {
+            if (part.frozen()[i]) {
+                stamps.set(i, before.get(i));
+            }
+        }
+        return new ResumeFile.Data(torrent.infoHash().bytes(), torrent.pieceCount(), torrent.pieceLength(), root,
+                claimed, part.checked(), stamps, bootId, flush);
     }
 
     /** Flushes before the one under the lock, at most. */

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * 200 whose range is not the one asked for ({@code invalid_range}); aria2c downloads such a file with one
  * connection from its start. Redirects are followed ({@link WebSeedLimits#MAX_REDIRECTS}). Errors (connection,
  * 404, 5xx, a wrong range, a server too slow) give the pieces back and retry after an exponential back-off; after
- * {@link WebSeedLimits#maxFailures} in a row the web seed is given up. Pieces that fail their hash are charged to it
+ * {@link WebSeedLimits#maxFailures} in a row the web seed is given up. A 503 or 429 with {@code Retry-After} waits at
+ * least as long as the server asks ({@link RetryAfter}, capped). A file answered 404/410
+ * {@link WebSeedLimits#MAX_NOT_FOUND} times in a row is given up on this web seed alone: its pieces are no longer
+ * asked of it, the other files still are. Pieces that fail their hash are charged to it
  * as to a peer: a web seed that alone sent two bad pieces (or shared three) is banned
  * ({@link Limits#MAX_HASH_FAILURES}), its data is never trusted again in this run.
  *
@@ -51,6 +54,8 @@ final class WebSeed implements BlockSource {
     private static final long IDLE_MILLIS = 100;
 
     private final String url;
+    /** A BEP 17 http seed: asked for pieces ({@code ?info_hash=&piece=&ranges=}), not for files by Range. */
+    private final boolean httpSeed;
     private final Torrent torrent;
     private final FileLayout layout;
     private final WebSeedHost host;
@@ -63,6 +68,10 @@ final class WebSeed implements BlockSource {
     private final byte[] block = new byte[BlockRequest.BLOCK_SIZE];
     /** Resolved (redirected) URL per file index; this thread only. */
     private final Map<Integer, URL> resolved = new HashMap<>();
+    /** 404/410 replies in a row per file index; this thread only. */
+    private final Map<Integer, Integer> missing = new HashMap<>();
+    /** The pieces this web seed is still asked for: all, less those of files it was given up for; this thread only. */
+    private Bitfield has;
     private volatile String closeReason;
     /** The reply being read, for {@link #close} from another thread to cut. */
     private volatile HttpURLConnection current;
@@ -81,8 +90,10 @@ final class WebSeed implements BlockSource {
     private long readNanos;
     private long readBytes;
 
-    WebSeed(String url, Torrent torrent, FileLayout layout, WebSeedHost host, WebSeedLimits limits, WebSeeds owner) {
+    WebSeed(String url, boolean httpSeed, Torrent torrent, FileLayout layout, WebSeedHost host, WebSeedLimits limits,
+            WebSeeds owner) {
         this.url = url;
+        this.httpSeed = httpSeed;
         this.torrent = torrent;
         this.layout = layout;
         this.host = host;
@@ -94,9 +105,9 @@ final class WebSeed implements BlockSource {
     }
 
     void start() {
-        Bitfield all = new Bitfield(torrent.pieceCount());
-        all.setAll();
-        picker.addPeer(this, all); // BEP 19: a web seed has every piece
+        has = new Bitfield(torrent.pieceCount());
+        has.setAll();
+        picker.addPeer(this, has.copy()); // BEP 19: a web seed has every piece
         thread.start();
     }
 
@@ -106,7 +117,7 @@ final class WebSeed implements BlockSource {
 
     @Override
     public String toString() {
-        return "web seed " + url;
+        return (httpSeed ? "http seed " : "web seed ") + url;
     }
 
     // ---- BlockSource ----
@@ -129,7 +140,7 @@ final class WebSeed implements BlockSource {
         }
         closeReason = reason;
         if (misbehaved) {
-            host.event("webseed_banned", "banned web seed " + url + ": " + reason,
+            host.event("webseed_banned", "banned " + this + ": " + reason,
                     fields("reason", reason));
         }
         HttpURLConnection c = current;
@@ -174,15 +185,26 @@ final class WebSeed implements BlockSource {
                         break;
                     }
                     failures++;
+                    if (e.notFound() && missing.merge(e.file, 1, Integer::sum) >= WebSeedLimits.MAX_NOT_FOUND) {
+                        dropFile(e.file, e.getMessage());
+                        if (has.isEmpty()) {
+                            host.event("webseed_failed", this + " given up: it has none of the files",
+                                    fields("reason", e.getMessage()));
+                            return;
+                        }
+                    }
                     if (failures >= limits.maxFailures()) {
-                        host.event("webseed_failed", "web seed " + url + " given up after " + failures
+                        host.event("webseed_failed", this + " given up after " + failures
                                 + " failures in a row: " + e.getMessage(), fields("reason", e.getMessage()));
                         return;
                     }
                     long wait = Math.min(limits.maxBackoff().toMillis(),
                             limits.firstBackoff().toMillis() << Math.min(20, failures - 1));
-                    host.event("webseed_error", "web seed " + url + ": " + e.getMessage() + " (retry in "
-                            + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms") + ")", fields("reason", e.getMessage()));
+                    boolean asked = e.retryAfterMillis > wait; // the server's Retry-After, already capped
+                    wait = Math.max(wait, e.retryAfterMillis);
+                    host.event("webseed_error", this + ": " + e.getMessage() + " (retry in "
+                            + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms") + (asked ? ", as the server asked" : "")
+                            + ")", fields("reason", e.getMessage()));
                     backingOff = true;
                     try {
                         pause(wait);
@@ -197,7 +219,7 @@ final class WebSeed implements BlockSource {
             // closed
         } catch (RuntimeException e) {
             log.debug("web seed {} failed", url, e);
-            host.event("webseed_failed", "web seed " + url + " stopped: " + e, fields("reason", e.toString()));
+            host.event("webseed_failed", this + " stopped: " + e, fields("reason", e.toString()));
         } finally {
             closed.set(true);
             closeStream();
@@ -208,6 +230,25 @@ final class WebSeed implements BlockSource {
                 log.debug("web seed {} closed: {}", url, reason);
             }
         }
+    }
+
+    /**
+     * Stops asking this web seed for the pieces of file {@code file}, which it kept answering 404/410 for: the picker
+     * no longer counts it as having them (a piece shared with another file goes too: it cannot be fetched whole).
+     */
+    private void dropFile(int file, String reason) {
+        FileEntry f = torrent.files().get(file);
+        if (f.length() > 0) {
+            int first = (int) (f.offset() / torrent.pieceLength());
+            int last = (int) ((f.end() - 1) / torrent.pieceLength());
+            for (int p = first; p <= last; p++) {
+                has.clear(p);
+            }
+        }
+        host.piecesAbandoned(picker.peerBitfieldReplaced(this, has.copy()));
+        String where = WebSeedUrls.display(f.path());
+        host.event("webseed_file_missing", this + " given up for " + where + " after "
+                + WebSeedLimits.MAX_NOT_FOUND + " tries: " + reason, fields("file", where));
     }
 
     /** Waits {@code millis}, or less if closed meanwhile. */
@@ -273,6 +314,13 @@ final class WebSeed implements BlockSource {
 
     /** Reads torrent bytes {@code [offset, offset + length)} into {@link #block}; the run goes on to {@code runEnd}. */
     private void readBlock(long offset, int length, long runEnd) throws WebSeedException, InterruptedException {
+        if (httpSeed) { // BEP 17: the reply is the piece's bytes; "files" of the open reply are pieces
+            int piece = (int) (offset / torrent.pieceLength());
+            long pieceStart = (long) piece * torrent.pieceLength();
+            position(piece, offset - pieceStart, Math.min(torrent.pieceSize(piece), runEnd - pieceStart));
+            readFully(0, length);
+            return;
+        }
         for (FileSpan span : layout.spans(offset, length)) {
             FileEntry f = torrent.files().get(span.fileIndex());
             if (f.padding()) { // BEP 47: zeros, not on the server
@@ -296,8 +344,9 @@ final class WebSeed implements BlockSource {
     }
 
     private void open(int file, long from, long to) throws WebSeedException, InterruptedException {
-        long fileLength = torrent.files().get(file).length();
-        URL target = resolved.computeIfAbsent(file, f -> WebSeedUrls.fileUrl(url, torrent, f));
+        long fileLength = httpSeed ? torrent.pieceSize(file) : torrent.files().get(file).length();
+        URL target = httpSeed ? WebSeedUrls.httpSeedUrl(url, torrent.infoHash().bytes(), file, from, to)
+                : resolved.computeIfAbsent(file, f -> WebSeedUrls.fileUrl(url, torrent, f));
         HttpURLConnection c = null;
         int code;
         try {
@@ -307,7 +356,9 @@ final class WebSeed implements BlockSource {
                 c.setConnectTimeout((int) limits.connectTimeout().toMillis());
                 c.setReadTimeout((int) limits.readTimeout().toMillis());
                 c.setUseCaches(false);
-                c.setRequestProperty("Range", "bytes=" + from + "-" + (to - 1));
+                if (!httpSeed) {
+                    c.setRequestProperty("Range", "bytes=" + from + "-" + (to - 1));
+                }
                 c.setRequestProperty("Accept-Encoding", "identity");
                 c.setRequestProperty("User-Agent", "btget");
                 current = c;
@@ -329,10 +380,26 @@ final class WebSeed implements BlockSource {
                 } catch (IOException | IllegalArgumentException e) {
                     throw new WebSeedException("redirect to an unusable location: " + clip(location));
                 }
-                resolved.put(file, target);
+                if (!httpSeed) {
+                    resolved.put(file, target);
+                }
             }
-            String where = WebSeedUrls.display(torrent.files().get(file).path());
-            if (code == 206) {
+            String where = httpSeed ? "piece " + file : WebSeedUrls.display(torrent.files().get(file).path());
+            if (httpSeed && code == 200) {
+                // BEP 17: exactly the bytes of the ranges asked for
+                long length = c.getContentLengthLong();
+                if (length >= 0 && length != to - from) {
+                    throw new WebSeedException("asked for " + (to - from) + " bytes of " + where + ", the reply has "
+                            + length);
+                }
+                in = c.getInputStream();
+                streamPos = from;
+                streamEnd = to;
+            } else if (httpSeed) {
+                long retryAfter = code == 503 || code == 429 ? httpSeedRetry(c) : -1;
+                throw new WebSeedException("HTTP " + code + " " + clip(c.getResponseMessage()) + " for " + where,
+                        code, -1, retryAfter);
+            } else if (code == 206) {
                 ContentRange range = ContentRange.parse(c.getHeaderField("Content-Range"));
                 if (range == null || range.first() != from || range.last() != to - 1
                         || (range.total() != -1 && range.total() != fileLength)) {
@@ -355,8 +422,12 @@ final class WebSeed implements BlockSource {
                     log.debug("web seed {} ignores Range: reading {} from its start", url, where);
                 }
             } else {
-                throw new WebSeedException("HTTP " + code + " " + clip(c.getResponseMessage()) + " for " + where);
+                long retryAfter = code == 503 || code == 429
+                        ? RetryAfter.millis(c.getHeaderField("Retry-After"), java.time.Instant.now()) : -1;
+                throw new WebSeedException("HTTP " + code + " " + clip(c.getResponseMessage()) + " for " + where,
+                        code, file, retryAfter);
             }
+            missing.remove(file);
             streamFile = file;
             readNanos = 0;
             readBytes = 0;
@@ -373,6 +444,30 @@ final class WebSeed implements BlockSource {
             throw e;
         }
     }
+
+    /**
+     * How long a busy http seed asks us to wait: its {@code Retry-After} header, else (BEP 17) the body of its 503,
+     * which holds the number of seconds; at most {@link #RETRY_BODY_BYTES} of it are read.
+     */
+    private long httpSeedRetry(HttpURLConnection c) {
+        long header = RetryAfter.millis(c.getHeaderField("Retry-After"), java.time.Instant.now());
+        if (header >= 0) {
+            return header;
+        }
+        try (InputStream err = c.getErrorStream()) {
+            if (err == null) {
+                return -1;
+            }
+            byte[] body = err.readNBytes(RETRY_BODY_BYTES);
+            return RetryAfter.millis(new String(body, java.nio.charset.StandardCharsets.US_ASCII),
+                    java.time.Instant.now());
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Bytes of a busy http seed's 503 body read for its number of seconds (BEP 17): a number, not a page. */
+    private static final int RETRY_BODY_BYTES = 16;
 
     /** Reads and drops {@code n} bytes of the open reply (a server that ignores Range). */
     private void skip(long n) throws WebSeedException {
@@ -400,8 +495,9 @@ final class WebSeed implements BlockSource {
                 int n = in.read(dst, offset + done, length - done);
                 readNanos += System.nanoTime() - t0;
                 if (n < 0) {
-                    throw new WebSeedException("reply ended early, at byte " + streamPos + " of file "
-                            + WebSeedUrls.display(torrent.files().get(streamFile).path()));
+                    throw new WebSeedException("reply ended early, at byte " + streamPos + " of "
+                            + (httpSeed ? "piece " + streamFile
+                                    : "file " + WebSeedUrls.display(torrent.files().get(streamFile).path())));
                 }
                 done += n;
                 streamPos += n;
@@ -451,6 +547,13 @@ final class WebSeed implements BlockSource {
     }
 
     private Map<String, Object> fields(String key, Object value) {
+        if (httpSeed) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("url", url);
+            f.put("kind", "httpseed");
+            f.put(key, value);
+            return f;
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("url", url);
         f.put(key, value);
@@ -459,8 +562,27 @@ final class WebSeed implements BlockSource {
 
     /** A failed request: the message is one line for the user. */
     static final class WebSeedException extends Exception {
+        /** The HTTP status of a refused request, else 0. */
+        final int status;
+        /** The file asked for when {@code status} came, else -1. */
+        final int file;
+        /** How long the server asked us to wait (503/429 {@code Retry-After}, capped), else -1. */
+        final long retryAfterMillis;
+
         WebSeedException(String message) {
+            this(message, 0, -1, -1);
+        }
+
+        WebSeedException(String message, int status, int file, long retryAfterMillis) {
             super(message, null, false, false);
+            this.status = status;
+            this.file = file;
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        /** A 404 or 410: the server does not have the file (a mirror still syncing, or never). */
+        boolean notFound() {
+            return (status == 404 || status == 410) && file >= 0;
         }
     }
 }

@@ -33,6 +33,23 @@ public record WebSeedLimits(Duration connectTimeout, Duration readTimeout, long 
      */
     public static final int MAX_ACTIVE = 4;
 
+    /**
+     * 404/410 answers in a row for one file after which a web seed is given up for that file (its other files are
+     * still fetched). A mirror that is still syncing answers 404 for a while, so one 404 is retried with the back-off
+     * of a 5xx; three tries span about 3 s with the default back-off (1 s, then 2 s). libtorrent retries a web seed
+     * after any HTTP error (its {@code Retry-After}, else {@code urlseed_wait_retry}, 30 s) and notes as a to-do in
+     * {@code web_peer_connection::handle_error} to make the web seed not have the failed file's pieces instead, which
+     * is what this does.
+     */
+    public static final int MAX_NOT_FOUND = 3;
+
+    /**
+     * The longest {@code Retry-After} (RFC 9110, on a 503 or 429) we honour: a server asking for an hour, or a date a
+     * year away, must not park a web seed for the whole run. Longer asks wait this long. (libtorrent takes the header
+     * on any error status, uncapped.)
+     */
+    public static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofMinutes(10);
+
     /** Redirects followed for one request (HttpURLConnection follows none across http/https; we follow our own). */
     public static final int MAX_REDIRECTS = 5;
 }

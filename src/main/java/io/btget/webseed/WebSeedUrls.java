@@ -38,6 +38,19 @@ public final class WebSeedUrls {
         return toUrl(url.toString());
     }
 
+    /**
+     * The BEP 17 request for bytes {@code [from, to)} of piece {@code piece} from the http seed {@code base}:
+     * {@code base?info_hash=<20 bytes percent-encoded>&piece=<n>&ranges=<from>-<to - 1>} (the range's end is
+     * inclusive, as in BEP 17's example); {@code &} instead of {@code ?} when the base has a query already.
+     */
+    public static URL httpSeedUrl(String base, byte[] infoHash, int piece, long from, long to) {
+        StringBuilder url = new StringBuilder(base);
+        url.append(base.indexOf('?') >= 0 ? '&' : '?').append("info_hash=");
+        appendEncoded(url, infoHash);
+        url.append("&piece=").append(piece).append("&ranges=").append(from).append('-').append(to - 1);
+        return toUrl(url.toString());
+    }
+
     /** The web seed base URL made a {@link URL}, or an exception with a one-line reason. */
     static URL toUrl(String url) {
         try {
@@ -56,7 +69,13 @@ public final class WebSeedUrls {
     /** Percent-encodes one path element (UTF-8), keeping only {@code A-Z a-z 0-9 - . _ ~}. */
     public static String encode(String element) {
         StringBuilder out = new StringBuilder(element.length() + 8);
-        for (byte b : element.getBytes(StandardCharsets.UTF_8)) {
+        appendEncoded(out, element.getBytes(StandardCharsets.UTF_8));
+        return out.toString();
+    }
+
+    /** Appends {@code bytes} percent-encoded, all but {@code A-Z a-z 0-9 - . _ ~}. */
+    private static void appendEncoded(StringBuilder out, byte[] bytes) {
+        for (byte b : bytes) {
             int c = b & 0xff;
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
                     || c == '_' || c == '~') {
@@ -66,7 +85,6 @@ public final class WebSeedUrls {
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
-        return out.toString();
     }
 
     /** For messages: the path elements of a file as one string. */

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A torrent's web seeds (BEP 19 {@code url-list}, magnet {@code ws=}): at most {@link WebSeedLimits#MAX_ACTIVE}
+ * A torrent's web seeds (BEP 19 {@code url-list}, magnet {@code ws=}) and http seeds (BEP 17 {@code httpseeds},
+ * after the web seeds): at most {@link WebSeedLimits#MAX_ACTIVE}
  * fetch at once; when one is given up or banned, the next URL not yet tried takes its place. Each URL is used at
  * most once per run.
  */
@@ -25,7 +26,7 @@ public final class WebSeeds implements AutoCloseable {
     private final WebSeedHost host;
     private final WebSeedLimits limits;
     /** Guarded by {@code this}. */
-    private final Deque<String> waiting = new ArrayDeque<>();
+    private final Deque<Source> waiting = new ArrayDeque<>();
     /** Guarded by {@code this}. */
     private final List<WebSeed> active = new ArrayList<>();
     /** Guarded by {@code this}. */
@@ -36,7 +37,16 @@ public final class WebSeeds implements AutoCloseable {
         this.layout = layout;
         this.host = host;
         this.limits = limits;
-        waiting.addAll(torrent.webSeeds());
+        for (String url : torrent.webSeeds()) {
+            waiting.add(new Source(url, false));
+        }
+        for (String url : torrent.httpSeeds()) {
+            waiting.add(new Source(url, true));
+        }
+    }
+
+    /** A URL to fetch from: a BEP 19 web seed, or a BEP 17 http seed ({@code httpSeed}). */
+    private record Source(String url, boolean httpSeed) {
     }
 
     /** Starts the first web seeds; no-op for a torrent without any. */
@@ -86,15 +96,21 @@ public final class WebSeeds implements AutoCloseable {
 
     private void fill() {
         while (!closed && active.size() < WebSeedLimits.MAX_ACTIVE && !waiting.isEmpty()) {
-            String url = waiting.poll();
+            Source source = waiting.poll();
+            String url = source.url();
             try {
-                WebSeedUrls.fileUrl(url, torrent, 0); // refuses a URL we cannot use, before a thread starts
+                // refuses a URL we cannot use, before a thread starts
+                if (source.httpSeed()) {
+                    WebSeedUrls.httpSeedUrl(url, torrent.infoHash().bytes(), 0, 0, 1);
+                } else {
+                    WebSeedUrls.fileUrl(url, torrent, 0);
+                }
             } catch (IllegalArgumentException e) {
                 host.event("webseed_failed", "web seed " + url + " cannot be used: " + e.getMessage(),
                         Map.of("url", url, "reason", e.getMessage()));
                 continue;
             }
-            WebSeed seed = new WebSeed(url, torrent, layout, host, limits, this);
+            WebSeed seed = new WebSeed(url, source.httpSeed(), torrent, layout, host, limits, this);
             active.add(seed);
             seed.start();
         }

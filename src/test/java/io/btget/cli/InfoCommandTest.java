@@ -53,6 +53,20 @@ class InfoCommandTest {
     }
 
     @Test
+    void printsBep17HttpSeedsApartFromWebSeeds(@TempDir Path dir) throws Exception {
+        byte[] file = Files.readAllBytes(TESTDATA.resolve("torrents/mktorrent-multi.torrent"));
+        var top = new java.util.TreeMap<>(((io.btget.bencode.BDict) io.btget.bencode.Bencode.decode(file)).entries());
+        top.put("httpseeds", new io.btget.bencode.BList(java.util.List.of(
+                io.btget.bencode.BString.of("http://127.0.0.1:8081/seed.php"))));
+        Path t = dir.resolve("h.torrent");
+        Files.write(t, io.btget.bencode.Bencode.encode(new io.btget.bencode.BDict(top)));
+        assertThat(run("info", t.toString())).isZero();
+        assertThat(out.toString()).contains("HTTP seeds (BEP 17):\n  http://127.0.0.1:8081/seed.php\n");
+        assertThat(run("info", "--json", t.toString())).isZero();
+        assertThat(out.toString()).contains("\"httpSeeds\":[\"http://127.0.0.1:8081/seed.php\"]");
+    }
+
+    @Test
     void printsOneJsonObjectWithTheDocumentedFields() {
         assertThat(run("info", "--json", TESTDATA.resolve("torrents/libtorrent-hybrid-multi.torrent").toString()))
                 .isZero();

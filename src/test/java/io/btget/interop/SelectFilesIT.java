@@ -113,6 +113,34 @@ class SelectFilesIT extends InteropTestBase {
     }
 
     @Test
+    void aPartialSelectionSavesAResumeFileThatTheNextRunTrustsForThePiecesItProves() throws Exception {
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.tree(seedDir.resolve("tree"), 52);
+        Path torrent = Torrents.mktorrent(dir, payload, "tree", 15);
+        Torrent t = Torrents.parse(torrent);
+        int aria2Port = Ports.free();
+        ManagedProcess aria2 = aria2Seed(torrent, seedDir, aria2Port);
+        aria2.awaitOutput("listening on TCP port", Duration.ofSeconds(30));
+        Path out = newDir("out");
+        BtgetProcess big = btget("btget-big", "download", torrent.toString(), "--select-file",
+                indexes(t, Set.of("z/big.bin")), "-d", out.toString(), "-p", Integer.toString(Ports.free()),
+                "--peer", "127.0.0.1:" + aria2Port, "--no-dht", "--stall-timeout", "30s");
+        assertThat(big.awaitExit(RUN)).as("z/big.bin alone%s", logsOf(big, aria2)).isZero();
+
+        BtgetProcess all = btget("btget-all", "download", torrent.toString(), "-d", out.toString(), "-p",
+                Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + aria2Port, "--no-dht",
+                "--stall-timeout", "30s");
+        assertThat(all.awaitExit(RUN)).as("whole torrent%s", logsOf(all, aria2)).isZero();
+        Payloads.assertSameTree(payload, out.resolve("tree"));
+        // z/big.bin's own pieces (700 001 bytes of 32 KiB pieces: 20 not shared with a neighbour) are proved by the
+        // first run's resume file; its two shared pieces and every other piece are hashed
+        Map<String, Object> resumed = all.firstEvent("resumed").orElseThrow();
+        assertThat(BtgetProcess.number(resumed, "trusted")).as("pieces the partial run's resume file proved")
+                .isGreaterThanOrEqualTo(19);
+        assertThat(BtgetProcess.number(resumed, "hashed")).isLessThan(t.pieceCount());
+    }
+
+    @Test
     void aHybridTorrentsPaddingFilesMakeNoPieceSharedSoNoPartFileIsNeeded() throws Exception {
         Path seedDir = newDir("seed");
         Path payload = Payloads.tree(seedDir.resolve("tree"), 54);

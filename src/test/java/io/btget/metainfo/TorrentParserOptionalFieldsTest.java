@@ -227,10 +227,21 @@ class TorrentParserOptionalFieldsTest {
         firstFile(info).put("sha1", 7);
         firstFile(info).put("md5sum", List.of());
         firstFile(info).put("mtime", "yesterday");
-        Torrent t = parseInfo(info, "announce", "http://t/", "nodes", "junk", "httpseeds", 5, "encoding", List.of(1),
+        Torrent t = parseInfo(info, "announce", "http://t/", "nodes", "junk", "encoding", List.of(1),
                 "publisher", 3, "publisher-url", map(), "zzz junk", map("x", List.of()));
         assertThat(t.trackerTiers()).containsExactly(List.of("http://t/"));
         assertThat(t.warnings()).isEmpty();
+    }
+
+    @Test
+    void httpSeedsOfTheWrongTypeAreIgnoredWithAWarning() {
+        Torrent t = parseInfo(multiInfo("d", List.of("a"), 1), "announce", "http://t/", "httpseeds", 5);
+        assertThat(t.httpSeeds()).isEmpty();
+        assertThat(t.warnings()).containsExactly("httpseeds is an integer, not a string or list: ignored");
+        t = parseInfo(multiInfo("d", List.of("a"), 1), "announce", "http://t/", "httpseeds",
+                List.of("http://s/seed.php", "http://s/seed.php", 7));
+        assertThat(t.httpSeeds()).containsExactly("http://s/seed.php");
+        assertThat(t.warnings()).containsExactly("httpseeds[2] is an integer, not a string: ignored");
     }
 
     @Test

@@ -59,6 +59,14 @@ class RecheckPlanTest {
     }
 
     @Test
+    void aPieceTheFileDoesNotKnowIsHashedClaimedByNoOneOrNot() {
+        // A run with a partial selection knew pieces 0, 1 and 5 only; 2-4 may be on disk from another run.
+        RecheckPlan plan = RecheckPlan.of(LAYOUT, claimed(0, 5), claimed(0, 1, 5), stamps(), stamps());
+        assertThat(plan.trusted()).isEqualTo(set(0, 5));
+        assertThat(plan.toHash()).isEqualTo(set(2, 3, 4));
+    }
+
+    @Test
     void aFileWithAnotherMtimeHasEveryPieceTouchingItHashedClaimedOrNotAndOnlyThose() {
         List<FileStamp> now = stamps();
         now.set(1, new FileStamp(10, 2_001)); // b: one nanosecond later

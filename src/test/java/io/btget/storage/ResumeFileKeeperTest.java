@@ -146,6 +146,77 @@ class ResumeFileKeeperTest {
                 .as("boot unknown").isEqualTo(set());
     }
 
+    /** File {@code a} alone (index 0) or {@code b} alone (index 1). */
+    private io.btget.metainfo.FileSelection only(int file) {
+        io.btget.metainfo.FileSelection s = new io.btget.metainfo.FileSelection.Request(
+                List.of(new io.btget.metainfo.MagnetLink.IndexRange(file, file)), List.of(), List.of(), List.of())
+                .resolve(torrent.files());
+        assertThat(s.isSelected(file)).isTrue();
+        assertThat(s.isSelected(1 - file)).isFalse();
+        return s;
+    }
+
+    private Bitfield bits(int... pieces) {
+        Bitfield b = new Bitfield(torrent.pieceCount());
+        for (int p : pieces) {
+            b.set(p);
+        }
+        return b;
+    }
+
+    @Test
+    void aPartialSelectionSavesOnlyWhatItCheckedAndALaterRunHashesTheRest() throws Exception {
+        ResumeFileKeeper keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        RecheckPlan plan = keeper.plan(false); // no file: everything hashed
+        io.btget.metainfo.FileSelection a = only(0);
+        keeper.partialSelection(plan, a, a.wantedPieces(torrent.pieceLength(), torrent.pieceCount()));
+        keeper.saveNow(claims(bits(0, 1, 2), bits(0, 1, 2)), true);
+
+        ResumeFile.Data saved = ResumeFile.load(keeper.file(), torrent, storage.root().toString());
+        // piece 2 has bytes of b, which this run kept in the part file: not claimed, not known
+        assertThat(saved.pieces()).isEqualTo(bits(0, 1));
+        assertThat(saved.checked()).isEqualTo(bits(0, 1));
+
+        // A later run of the whole torrent trusts 0 and 1 and hashes 2-4 (b is on disk from before: not "missing").
+        RecheckPlan later = new ResumeFileKeeper(dir.resolve("state"), torrent, storage).plan(false);
+        assertThat(later.trusted()).isEqualTo(set(0, 1));
+        assertThat(later.toHash()).isEqualTo(set(2, 3, 4));
+    }
+
+    @Test
+    void aPartialSelectionKeepsTheClaimsOnFilesItLeavesWithTheStampsItComparedSoALaterChangeShows() throws Exception {
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage).saveNow(claims(all(), all()), true);
+
+        ResumeFileKeeper keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        RecheckPlan plan = keeper.plan(false);
+        assertThat(plan.trusted()).isEqualTo(set(0, 1, 2, 3, 4));
+        io.btget.metainfo.FileSelection b = only(1);
+        keeper.partialSelection(plan, b, b.wantedPieces(torrent.pieceLength(), torrent.pieceCount()));
+        keeper.saveNow(claims(bits(2, 3, 4), bits(2, 3, 4)), true);
+        ResumeFile.Data saved = ResumeFile.load(keeper.file(), torrent, storage.root().toString());
+        assertThat(saved.pieces()).isEqualTo(bits(0, 1, 3, 4)); // a's claims carried; 2 shares a: unknown
+        assertThat(saved.checked()).isEqualTo(bits(0, 1, 3, 4));
+        RecheckPlan later = new ResumeFileKeeper(dir.resolve("state"), torrent, storage).plan(false);
+        assertThat(later.trusted()).isEqualTo(set(0, 1, 3, 4));
+        assertThat(later.toHash()).isEqualTo(set(2));
+
+        // The unselected file a changes while a partial run goes on: its save records a's stamp as its plan saw it,
+        // so the next run sees the change and hashes a's pieces instead of trusting the carried claims.
+        keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        plan = keeper.plan(false);
+        keeper.partialSelection(plan, b, b.wantedPieces(torrent.pieceLength(), torrent.pieceCount()));
+        Path fileA = storage.path(0);
+        FileTime before = Files.getLastModifiedTime(fileA);
+        byte[] bytes = Files.readAllBytes(fileA);
+        bytes[100] ^= 1;
+        Files.write(fileA, bytes);
+        Files.setLastModifiedTime(fileA, FileTime.fromMillis(before.toMillis() + 1));
+        keeper.saveNow(claims(bits(2, 3, 4), bits(2, 3, 4)), true);
+        later = new ResumeFileKeeper(dir.resolve("state"), torrent, storage).plan(false);
+        assertThat(later.trusted()).isEqualTo(set(3, 4));
+        assertThat(later.toHash()).isEqualTo(set(0, 1, 2));
+    }
+
     @Test
     void flushedClaimsHoldAcrossARestartOfTheSystem() throws Exception {
         new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-1").saveNow(claims(all(), all()), true);

@@ -155,19 +155,46 @@ class ResumeFileTest {
     @Test
     void missingKeysAreRefused() {
         for (String key : List.of("version", "info-hash", "piece-count", "piece-length", "root", "pieces", "files",
-                "boot-id", "flushed")) {
+                "boot-id", "flushed", "checked")) {
             assertRefused(with(key, null), key);
         }
     }
 
     @Test
     void anotherVersionTorrentOrFolderIsRefused() {
-        assertRefused(with("version", new BInt(2)), "version 2");
+        assertRefused(with("version", new BInt(3)), "version 3");
+        assertRefused(with("version", new BInt(0)), "version 0");
         assertRefused(with("info-hash", new BString(new byte[20])), "another torrent");
         assertRefused(with("piece-count", new BInt(torrent.pieceCount() + 1)), "piece count");
         assertRefused(with("piece-length", new BInt(32 << 10)), "piece length");
         assertThatThrownBy(() -> ResumeFile.decode(ResumeFile.encode(data), torrent, "/elsewhere"))
                 .isInstanceOf(ResumeFile.Invalid.class).hasMessageContaining("/elsewhere");
+    }
+
+    @Test
+    void checkedPiecesRoundTripAndAClaimOutsideThemIsRefused() throws Exception {
+        Bitfield checked = data.pieces().copy();
+        checked.set(1);
+        ResumeFile.Data partial = new ResumeFile.Data(data.infoHash(), data.pieceCount(), data.pieceLength(), ROOT,
+                data.pieces(), checked, data.files(), "boot-1", true);
+        assertThat(decode(ResumeFile.encode(partial)).checked()).isEqualTo(checked);
+        assertThat(decode(ResumeFile.encode(data)).checked().isComplete()).as("every piece known").isTrue();
+
+        Bitfield narrow = new Bitfield(torrent.pieceCount());
+        narrow.set(0);
+        assertRefused(with("checked", new BString(narrow.toWireBytes())), "piece 5 is claimed but not checked");
+        assertRefused(with("checked", new BString(new byte[1])), "checked");
+        assertRefused(with("checked", new BInt(0)), "checked");
+    }
+
+    @Test
+    void aVersion1FileWithoutCheckedIsReadAsKnowingEveryPiece() throws Exception {
+        BDict d = (BDict) Bencode.decode(with("checked", null));
+        Map<String, BValue> m = new LinkedHashMap<>(d.entries());
+        m.put("version", new BInt(1));
+        ResumeFile.Data old = decode(Bencode.encode(new BDict(m)));
+        assertThat(old.checked().isComplete()).isTrue();
+        assertThat(old.pieces()).isEqualTo(data.pieces());
     }
 
     @Test

@@ -56,11 +56,33 @@ public final class TestHttpServer implements AutoCloseable {
     private volatile Mode mode;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong bytesServed = new AtomicLong();
+    /** Paths (decoded, ending with this) answered 404 while {@link #missingLeft} is positive. */
+    private volatile String missingSuffix;
+    private final AtomicInteger missingLeft = new AtomicInteger();
+    private final AtomicInteger missingServed = new AtomicInteger();
+    /** The first {@link #busyLeft} requests get {@link #busyCode} with {@link #busyRetryAfter} (if not null). */
+    private final AtomicInteger busyLeft = new AtomicInteger();
+    private volatile int busyCode;
+    private volatile String busyRetryAfter;
+    /** When each request came ({@link System#nanoTime}). */
+    private final java.util.List<Long> requestTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TestHttpServer(Path root, Mode mode) throws IOException {
+        this(root, mode, null);
+    }
+
+    /** An https server when {@code tls} is given (see {@link TestTls}), else plain http. */
+    public TestHttpServer(Path root, Mode mode, javax.net.ssl.SSLContext tls) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.mode = mode;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls != null) {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(at, 16);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(at, 16);
+        }
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -68,7 +90,31 @@ public final class TestHttpServer implements AutoCloseable {
 
     /** The base URL, ending with '/'. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /** Answers 404 for the next {@code times} requests of a path ending with {@code suffix} (then serves it). */
+    public void missing(String suffix, int times) {
+        missingSuffix = suffix;
+        missingLeft.set(times);
+    }
+
+    /** 404s answered through {@link #missing}. */
+    public int missingServed() {
+        return missingServed.get();
+    }
+
+    /** Answers the next {@code times} requests with {@code code} and, if not null, {@code Retry-After: retryAfter}. */
+    public void busy(int times, int code, String retryAfter) {
+        busyCode = code;
+        busyRetryAfter = retryAfter;
+        busyLeft.set(times);
+    }
+
+    /** The {@link System#nanoTime} of each request so far. */
+    public java.util.List<Long> requestTimes() {
+        return java.util.List.copyOf(requestTimes);
     }
 
     public void mode(Mode m) {
@@ -93,7 +139,21 @@ public final class TestHttpServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             requests.incrementAndGet();
+            requestTimes.add(System.nanoTime());
             String path = URI.create(ex.getRequestURI().toString()).getPath(); // decoded
+            if (busyLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (busyRetryAfter != null) {
+                    ex.getResponseHeaders().add("Retry-After", busyRetryAfter);
+                }
+                ex.sendResponseHeaders(busyCode, -1);
+                return;
+            }
+            String suffix = missingSuffix;
+            if (suffix != null && path.endsWith(suffix) && missingLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                missingServed.incrementAndGet();
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
             Mode m = mode;
             if (path.startsWith("/moved/")) {
                 path = path.substring("/moved".length());
@@ -114,6 +174,7 @@ public final class TestHttpServer implements AutoCloseable {
             if (m == Mode.HUGE_LENGTH) {
                 ex.sendResponseHeaders(200, 1L << 40);
                 ex.getResponseBody().write(data, 0, Math.min(100, data.length));
+                ex.getResponseBody().flush(); // JDK 25's server drops a short reply unsent at close; flushed, it goes
                 return;
             }
             String range = ex.getRequestHeaders().getFirst("Range");

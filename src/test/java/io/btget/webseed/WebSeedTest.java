@@ -122,6 +122,9 @@ class WebSeedTest {
                 TestHttpServer good = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
             Torrent t = new TorrentBuilder(data).pieceLength(Optional.of(32 << 10))
                     .webSeeds(List.of(slow.url(), good.url())).build((done, total) -> { }).torrent();
+            // The honest one's first request is refused (503, retried after the default 1 s back-off): the trickling
+            // one then surely takes pieces first (without it, the honest one sometimes fetched all before it started).
+            good.busy(1, 503, null);
             Host host = new Host(t);
             // The default limits: the trickle is judged too slow only after 20 s of reading, but each block must come
             // within 5 s, so the pieces it took go back to the honest web seed long before.
@@ -176,6 +179,107 @@ class WebSeedTest {
                 // It is out of the picker: its pieces are free for others.
                 assertThat(host.picker.peerCount()).isZero();
                 assertThat(host.picker.piecesInFlight()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aFileMissingForAWhileIsRetriedAndThenFetched() throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            server.missing("z.bin", WebSeedLimits.MAX_NOT_FOUND - 1); // a mirror still syncing
+            torrent = build(data, server.url());
+            Host host = run(FAST);
+            assertThat(host.result()).isEqualTo(all);
+            assertThat(server.missingServed()).isEqualTo(WebSeedLimits.MAX_NOT_FOUND - 1);
+        }
+    }
+
+    @Test
+    void aFileThatStaysMissingIsGivenUpOnThatWebSeedAloneTheOtherFilesStillCome() throws Exception {
+        Path data = multiFile();
+        // Many failures in a row allowed, so only the per-file rule can stop the 404s.
+        WebSeedLimits patient = new WebSeedLimits(Duration.ofSeconds(2), Duration.ofSeconds(2), 4096,
+                Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMillis(40), 50, 1 << 20);
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            server.missing("z.bin", Integer.MAX_VALUE);
+            torrent = build(data, server.url());
+            Host host = new Host(torrent);
+            try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, patient)) {
+                seeds.start();
+                String line = awaitEvent(host, "webseed_file_missing");
+                assertThat(line).contains("given up for z.bin after " + WebSeedLimits.MAX_NOT_FOUND + " tries")
+                        .contains("HTTP 404");
+                // z.bin starts at byte 170001, in piece 5: pieces 0-4 are a.bin and b.bin alone.
+                int zFirst = (int) (torrent.files().get(2).offset() / torrent.pieceLength());
+                while (host.verified.cardinality() < zFirst) {
+                    Thread.sleep(20);
+                }
+                for (int p = 0; p < torrent.pieceCount(); p++) {
+                    assertThat(host.verified.get(p)).as("piece %d", p).isEqualTo(p < zFirst);
+                }
+                assertThat(server.missingServed()).isEqualTo(WebSeedLimits.MAX_NOT_FOUND);
+                assertThat(host.events).noneMatch(e -> e.startsWith("webseed_failed"));
+                assertThat(seeds.activeCount()).isEqualTo(1); // still a source for the other files
+                assertThat(host.picker.piecesInFlight()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void retryAfterInSecondsOnA503IsHonoured() throws Exception {
+        assertWaitsAsAsked(503, "1", 900);
+    }
+
+    @Test
+    void retryAfterAsAnHttpDateOnA429IsHonoured() throws Exception {
+        String inTwoSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
+        assertWaitsAsAsked(429, inTwoSeconds, 900); // whole seconds: 1-2 s from now
+    }
+
+    private void assertWaitsAsAsked(int code, String retryAfter, long atLeastMillis) throws Exception {
+        Path data = multiFile();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
+            server.busy(1, code, retryAfter);
+            torrent = build(data, server.url());
+            Host host = run(FAST); // its own back-off is 10 ms
+            assertThat(host.result()).isEqualTo(all);
+            List<Long> times = server.requestTimes();
+            long gap = (times.get(1) - times.get(0)) / 1_000_000;
+            assertThat(gap).isGreaterThanOrEqualTo(atLeastMillis);
+            assertThat(host.events).anyMatch(e -> e.startsWith("webseed_error") && e.contains("HTTP " + code)
+                    && e.contains("as the server asked"));
+        }
+    }
+
+    @Test
+    void downloadsOverHttpsFromAServerWhoseCertificateIsTrusted() throws Exception {
+        Path data = multiFile();
+        TestTls tls = TestTls.make(dir);
+        javax.net.ssl.SSLSocketFactory before = javax.net.ssl.HttpsURLConnection.getDefaultSSLSocketFactory();
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE, tls.server)) {
+            assertThat(server.url()).startsWith("https://127.0.0.1:");
+            torrent = build(data, server.url());
+            javax.net.ssl.HttpsURLConnection.setDefaultSSLSocketFactory(tls.client.getSocketFactory());
+            assertThat(run(WebSeedLimits.DEFAULT).result()).isEqualTo(all);
+        } finally {
+            javax.net.ssl.HttpsURLConnection.setDefaultSSLSocketFactory(before);
+        }
+    }
+
+    @Test
+    void anHttpsServerWithAnUntrustedCertificateIsRefused() throws Exception {
+        Path data = multiFile();
+        TestTls tls = TestTls.make(dir);
+        try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE, tls.server)) {
+            torrent = build(data, server.url());
+            Host host = new Host(torrent);
+            try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, FAST)) {
+                seeds.start();
+                assertThat(awaitEvent(host, "webseed_failed")).contains("SSLHandshakeException");
+                assertThat(host.verified.cardinality()).isZero();
+                assertThat(server.bytesServed()).isZero();
             }
         }
     }
