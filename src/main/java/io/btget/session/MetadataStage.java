@@ -633,4 +633,9 @@ public final class MetadataStage implements TorrentContext {
     public boolean wantsOutgoingConnections() {
         return verified.get() == null;
     }
+
+    @Override
+    public io.btget.net.Dialer dialer() {
+        return host.dialer();
+    }
 }

@@ -971,4 +971,9 @@ public final class TorrentSession implements TorrentContext {
     private static String reason(IOException e) {
         return io.btget.storage.IoReason.of(e);
     }
+
+    @Override
+    public io.btget.net.Dialer dialer() {
+        return host.dialer();
+    }
 }
