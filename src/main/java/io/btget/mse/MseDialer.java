@@ -48,8 +48,14 @@ public final class MseDialer implements Dialer {
         return policy;
     }
 
+    @Override
+    public boolean prefersEncryption() {
+        return policy.prefersEncryption();
+    }
+
     /** The peer at {@code address} said it prefers encryption: try MSE first with it again. */
-    public void prefersEncryption(InetSocketAddress address) {
+    @Override
+    public void peerPrefersEncryption(InetSocketAddress address) {
         plaintextOnly.remove(address);
     }
 

@@ -18,6 +18,18 @@ public interface Dialer {
     Transport dial(InetSocketAddress address, InfoHash infoHash, byte[] handshake, int connectMillis,
             int handshakeMillis) throws IOException;
 
+    /** Whether this process prefers encrypted connections (BEP 10 {@code e}, PEX flag 0x01 for ourselves). */
+    default boolean prefersEncryption() {
+        return false;
+    }
+
+    /**
+     * The peer at {@code address} is known to prefer encryption (PEX flag 0x01, BEP 10 {@code e}=1): the next dial
+     * to it tries encryption first again even if plain BitTorrent worked there before.
+     */
+    default void peerPrefersEncryption(InetSocketAddress address) {
+    }
+
     /** Plain BitTorrent only (no encryption). */
     Dialer PLAIN = (address, infoHash, handshake, connectMillis, handshakeMillis) -> {
         TcpTransport t = TcpTransport.connect(address, connectMillis);

@@ -142,6 +142,9 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
         boolean wrongTorrent = false;
         try {
             Handshake ours = ourHandshake();
+            if (known.get(a).map(i -> (i.flags() & KnownPeers.ENCRYPTION) != 0).orElse(false)) {
+                ctx.dialer().peerPrefersEncryption(a); // PEX flag 0x01: encryption first, whatever worked before
+            }
             t = ctx.dialer().dial(a, ctx.infoHash(), ours.encode(), Limits.CONNECT_TIMEOUT_MILLIS,
                     Limits.HANDSHAKE_TIMEOUT_MILLIS);
             Handshake theirs = readHandshake(t.in());
