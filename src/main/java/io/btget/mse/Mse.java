@@ -2,17 +2,14 @@ package io.btget.mse;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The arithmetic of Message Stream Encryption (the Vuze/libtorrent/Transmission "MSE/PE" specification), free of
- * I/O: the 768-bit Diffie-Hellman group, the SHA-1 derivations of the handshake and the RC4 keys.
+ * I/O: the 768-bit Diffie-Hellman group, the SHA-1 derivations of the handshake, the RC4 keys and RC4 itself.
  *
  * <pre>
  *   1 A-&gt;B: Ya, PadA
@@ -161,21 +158,34 @@ public final class Mse {
     }
 
     /**
-     * One direction's RC4 keystream (the JDK's ARCFOUR cipher), the first {@link #RC4_DISCARD} bytes already thrown
-     * away. Not thread-safe: one reader or one writer owns it.
+     * One direction's RC4 keystream, the first {@link #RC4_DISCARD} bytes already thrown away. Not thread-safe: one
+     * reader or one writer owns it.
+     *
+     * <p>RC4 is written out here rather than taken from the JDK's ARCFOUR cipher because it is the whole cost of an
+     * encrypted transfer and the JDK's runs at about half the speed on this kind of machine (measured: 140-180 MiB/s
+     * against 290-320 MiB/s for this loop, 64 KiB buffers, JDK 17). Its output is checked against the JDK's ARCFOUR
+     * and a textbook RC4 in the tests ({@code MseTest}).
      */
     public static final class Rc4 {
-        private final Cipher cipher;
+        private final int[] s = new int[256];
+        private int i;
+        private int j;
 
         public Rc4(byte[] key) {
-            try {
-                cipher = Cipher.getInstance("ARCFOUR");
-                cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ARCFOUR"));
-                byte[] discard = new byte[RC4_DISCARD];
-                cipher.update(discard, 0, discard.length, discard, 0);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("the JDK's ARCFOUR cipher is unavailable", e);
+            if (key.length == 0 || key.length > 256) {
+                throw new IllegalArgumentException("RC4 key of " + key.length + " bytes");
             }
+            for (int n = 0; n < 256; n++) {
+                s[n] = n;
+            }
+            for (int n = 0, m = 0; n < 256; n++) {
+                m = (m + s[n] + (key[n % key.length] & 0xff)) & 0xff;
+                int t = s[n];
+                s[n] = s[m];
+                s[m] = t;
+            }
+            byte[] discard = new byte[RC4_DISCARD];
+            apply(discard, 0, discard.length);
         }
 
         /** XORs {@code len} bytes of {@code b} from {@code off} with the keystream, in place. */
@@ -185,17 +195,22 @@ public final class Mse {
 
         /** XORs {@code len} bytes of {@code src} with the keystream into {@code dst} (which may be {@code src}). */
         public void apply(byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
-            if (len == 0) {
-                return;
+            java.util.Objects.checkFromIndexSize(srcOff, len, src.length);
+            java.util.Objects.checkFromIndexSize(dstOff, len, dst.length);
+            int[] st = s;
+            int x = i;
+            int y = j;
+            for (int n = 0; n < len; n++) {
+                x = (x + 1) & 0xff;
+                int sx = st[x];
+                y = (y + sx) & 0xff;
+                int sy = st[y];
+                st[x] = sy;
+                st[y] = sx;
+                dst[dstOff + n] = (byte) (src[srcOff + n] ^ st[(sx + sy) & 0xff]);
             }
-            try {
-                int n = cipher.update(src, srcOff, len, dst, dstOff);
-                if (n != len) {
-                    throw new IllegalStateException("ARCFOUR returned " + n + " of " + len + " bytes");
-                }
-            } catch (javax.crypto.ShortBufferException e) {
-                throw new IllegalArgumentException("output buffer too short", e);
-            }
+            i = x;
+            j = y;
         }
 
         /** The next {@code n} keystream bytes (what {@code n} zero bytes encrypt to). */

@@ -81,6 +81,7 @@ public final class MseTransport implements Transport {
     private static final class In extends InputStream {
         private final InputStream raw;
         private final Mse.Rc4 cipher;
+        private final byte[] one = new byte[1];
         private byte[] prefix;
         private int prefixPos;
 
@@ -101,7 +102,7 @@ public final class MseTransport implements Transport {
             if (b < 0 || cipher == null) {
                 return b;
             }
-            byte[] one = {(byte) b}; // single-byte reads are not on the hot path (the wire layer buffers)
+            one[0] = (byte) b; // single-byte reads are not on the hot path (the wire layer buffers), but cheap too
             cipher.apply(one, 0, 1);
             return one[0] & 0xff;
         }

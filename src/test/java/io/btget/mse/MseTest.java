@@ -58,6 +58,23 @@ class MseTest {
     }
 
     @Test
+    void rc4MatchesTheJdksArcfourAfterTheDiscardOverMegabytes() throws Exception {
+        byte[] key = HexFormat.of().parseHex("f00dfeedbeefcafe0123456789abcdef76543210");
+        javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("ARCFOUR");
+        jdk.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "ARCFOUR"));
+        jdk.update(new byte[1024]);
+        Mse.Rc4 ours = new Mse.Rc4(key);
+        java.util.Random r = new java.util.Random(5);
+        for (int chunk = 0; chunk < 40; chunk++) {
+            byte[] data = new byte[1 + r.nextInt(100_000)];
+            r.nextBytes(data);
+            byte[] expected = jdk.update(data);
+            ours.apply(data, 0, data.length);
+            assertThat(data).as("chunk %d", chunk).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void rc4InPlaceAndCopyingAgree() {
         byte[] key = new byte[20];
         key[0] = 7;
