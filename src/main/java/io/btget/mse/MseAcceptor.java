@@ -20,10 +20,17 @@ public final class MseAcceptor {
     static final byte[] PLAIN_START = ("\u0013BitTorrent protocol").getBytes(StandardCharsets.ISO_8859_1);
 
     private final Encryption policy;
+    private final java.util.function.IntUnaryOperator select;
     private final SecureRandom random;
 
     public MseAcceptor(Encryption policy, SecureRandom random) {
+        this(policy, policy::select, random);
+    }
+
+    /** As above, choosing the method with {@code select} (see {@link MseHandshake#receive}). */
+    public MseAcceptor(Encryption policy, java.util.function.IntUnaryOperator select, SecureRandom random) {
         this.policy = policy;
+        this.select = select;
         this.random = random;
     }
 
@@ -71,7 +78,7 @@ public final class MseAcceptor {
             throw new MseException("handshake: not plain BitTorrent (an encrypted one is refused: --encryption off)");
         }
         long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
-        MseHandshake.Accepted a = MseHandshake.receive(t, start, lookup, policy, random, left);
+        MseHandshake.Accepted a = MseHandshake.receive(t, start, lookup, policy, select, random, left);
         return new Opened(a.transport(), a.infoHash());
     }
 }

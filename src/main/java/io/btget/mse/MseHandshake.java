@@ -94,6 +94,15 @@ public final class MseHandshake {
      */
     public static Accepted receive(Transport t, byte[] start, SkeyLookup lookup, Encryption policy,
             SecureRandom random, long timeoutMillis) throws IOException {
+        return receive(t, start, lookup, policy, policy::select, random, timeoutMillis);
+    }
+
+    /**
+     * As above, with the method chosen by {@code select} (crypto_provide to crypto_select, 0 for none) rather than
+     * by the policy: e.g. plaintext first when offered, as Transmission's "prefer plaintext" receiver does.
+     */
+    public static Accepted receive(Transport t, byte[] start, SkeyLookup lookup, Encryption policy,
+            java.util.function.IntUnaryOperator select, SecureRandom random, long timeoutMillis) throws IOException {
         if (start.length > Mse.KEY_BYTES) {
             throw new IllegalArgumentException("more than Ya was read");
         }
@@ -135,18 +144,18 @@ public final class MseHandshake {
         }
         byte[] payload = io.readFully(ia);
         decrypt.apply(payload, 0, ia);
-        int select = policy.select(provide);
-        if (select == 0) {
+        int chosen = select.applyAsInt(provide);
+        if (chosen != Mse.CRYPTO_RC4 && chosen != Mse.CRYPTO_PLAINTEXT || (chosen & provide) == 0) {
             throw new MseException("MSE: the peer offers crypto methods 0x" + Integer.toHexString(provide)
                     + ", none allowed by --encryption " + policy);
         }
-        byte[] answer = ByteBuffer.allocate(Mse.VC_LENGTH + 4 + 2).put(new byte[Mse.VC_LENGTH]).putInt(select)
+        byte[] answer = ByteBuffer.allocate(Mse.VC_LENGTH + 4 + 2).put(new byte[Mse.VC_LENGTH]).putInt(chosen)
                 .putShort((short) 0).array();
         encrypt.apply(answer, 0, answer.length);
         io.write(answer);
         io.out.flush();
         io.done();
-        boolean rc4 = select == Mse.CRYPTO_RC4;
+        boolean rc4 = chosen == Mse.CRYPTO_RC4;
         return new Accepted(infoHash, new MseTransport(t, payload, rc4 ? decrypt : null, rc4 ? encrypt : null));
     }
 

@@ -125,15 +125,16 @@ final class FakePeer implements AutoCloseable {
         }
 
         /**
-         * A connection btget dialled: btget's default {@code --encryption prefer} opens with the MSE handshake, which
-         * this peer answers as real clients do (RC4), so that the script then sees btget's plain BitTorrent
-         * handshake either way; a plain handshake is taken as it is.
+         * A connection btget dialled: btget's default {@code --encryption prefer} opens with the MSE handshake
+         * (offering RC4 and plaintext), which this peer answers as Transmission with "encryption": 0 does, choosing
+         * plaintext, so that the script then sees btget's plain BitTorrent handshake and its floods cost what they
+         * cost without encryption; a plain handshake is taken as it is.
          */
         static Conn accepted(Socket socket, TestSwarm swarm) throws IOException {
             io.btget.net.TcpTransport t = new io.btget.net.TcpTransport(socket);
             byte[] hash = swarm.infoHash;
             io.btget.mse.MseAcceptor.Opened o = new io.btget.mse.MseAcceptor(io.btget.mse.Encryption.PREFER,
-                    new java.security.SecureRandom()).open(t, req2 -> java.util.Arrays.equals(
+                    provided -> (provided & 1) != 0 ? 1 : provided & 2, new java.security.SecureRandom()).open(t, req2 -> java.util.Arrays.equals(
                             io.btget.mse.Mse.req2(hash), req2) ? new io.btget.metainfo.InfoHash(hash) : null,
                     socket.getSoTimeout());
             return new Conn(socket, swarm, o.transport().in(), o.transport().out());
