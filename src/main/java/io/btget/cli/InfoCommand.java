@@ -79,7 +79,7 @@ public final class InfoCommand implements Runnable {
                 anyAddress(),
                 port == null ? 6881 : port, io.btget.peer.Limits.DEFAULT_MAX_PEERS, 4, trackers, extra,
                 SessionOptions.stallTimeout(stallTimeout), 0, 0, io.btget.session.Config.SeedPolicy.NONE, 1, false);
-        config = config.withDht(dht.settings(!noDht));
+        config = config.withDht(dht.settings(!noDht)).withEncryption(io.btget.mse.Encryption.PREFER); // as download
         if (port != null) {
             config = config.withExplicitPort();
         }

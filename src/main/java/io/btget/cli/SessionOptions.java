@@ -60,6 +60,9 @@ final class SessionOptions {
     @Option(names = "--no-dht", description = "Run no DHT node (BEP 5): peers come from trackers, the magnet, --peer and peer exchange only. A private torrent never uses the DHT.")
     boolean noDht;
 
+    @Option(names = "--encryption", paramLabel = "MODE", description = "Protocol encryption (MSE/PE, RC4): prefer, require or off (default: ${DEFAULT-VALUE}). prefer, as Transmission's default, offers encryption when dialling (retrying in plain text once if the peer cannot do it) and accepts both kinds of incoming connection, so it reaches peers that require encryption and those that cannot do it; require talks only to peers that encrypt; off speaks plain BitTorrent only.")
+    String encryption = "prefer";
+
     @Mixin
     DhtOptions dht = new DhtOptions();
 
@@ -96,8 +99,18 @@ final class SessionOptions {
                 stallTimeout(stallTimeout), size("--download-limit", downloadLimit),
                 size("--upload-limit", uploadLimit), seed, hashThreads, seedOnly);
         config = config.withDht(dht.settings(!noDht))
-                .withResume(new Config.Resume(io.btget.storage.StateDir.resumeDir(), recheck));
+                .withResume(new Config.Resume(io.btget.storage.StateDir.resumeDir(), recheck))
+                .withEncryption(encryptionPolicy(encryption));
         return port == null ? config : config.withExplicitPort();
+    }
+
+    /** {@code --encryption}: prefer, require or off. */
+    static io.btget.mse.Encryption encryptionPolicy(String value) {
+        try {
+            return io.btget.mse.Encryption.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.USAGE, "--encryption must be prefer, require or off, got \"" + value + "\"");
+        }
     }
 
     /** The most threads a hashing option takes: more only adds memory (a piece buffer each) and contention. */

@@ -4,6 +4,10 @@ import io.btget.dht.Dht;
 import io.btget.dht.DhtConfig;
 import io.btget.dht.DhtNode;
 import io.btget.metainfo.InfoHash;
+import io.btget.mse.Encryption;
+import io.btget.mse.Mse;
+import io.btget.mse.MseAcceptor;
+import io.btget.mse.MseDialer;
 import io.btget.net.Listener;
 import io.btget.net.Transport;
 import io.btget.peer.Handshake;
@@ -39,7 +43,11 @@ public final class Client implements SessionHost, AutoCloseable {
     /** Incoming connections whose handshake we are still reading, at most (each holds a thread for a while). */
     public static final int MAX_PENDING_INCOMING = 200;
 
-    private final PeerId peerId = PeerId.generate(new SecureRandom());
+    private final SecureRandom random = new SecureRandom();
+    private final PeerId peerId = PeerId.generate(random);
+    private final Encryption encryption;
+    private final MseDialer dialer;
+    private final MseAcceptor acceptor;
     private final RateLimiter downloadLimiter;
     private final RateLimiter uploadLimiter;
     private final InetAddress bind;
@@ -96,6 +104,17 @@ public final class Client implements SessionHost, AutoCloseable {
      */
     public Client(InetAddress bind, int port, boolean portExplicit, long downloadLimit, long uploadLimit,
             DhtSettings dht, DhtStarter dhtStarter) {
+        this(bind, port, portExplicit, downloadLimit, uploadLimit, dht, dhtStarter, Encryption.OFF);
+    }
+
+    /**
+     * As above, with protocol encryption (MSE) for incoming and outgoing connections as {@code encryption} says.
+     */
+    public Client(InetAddress bind, int port, boolean portExplicit, long downloadLimit, long uploadLimit,
+            DhtSettings dht, DhtStarter dhtStarter, Encryption encryption) {
+        this.encryption = encryption;
+        this.dialer = new MseDialer(encryption, random);
+        this.acceptor = new MseAcceptor(encryption, random);
         this.dhtSettings = dht;
         this.dhtStarter = dhtStarter;
         this.bind = bind;
@@ -108,7 +127,18 @@ public final class Client implements SessionHost, AutoCloseable {
     /** A client with the process-wide settings of a session config. */
     public static Client of(io.btget.session.Config config) {
         return new Client(config.bind(), config.port(), config.portExplicit(), config.downloadLimit(),
-                config.uploadLimit(), config.dht(), REAL_DHT);
+                config.uploadLimit(), config.dht(), REAL_DHT, config.encryption());
+    }
+
+    /** The process's protocol-encryption policy. */
+    public Encryption encryption() {
+        return encryption;
+    }
+
+    /** Dials as the encryption policy says: plain, MSE, or MSE then plain. */
+    @Override
+    public MseDialer dialer() {
+        return dialer;
     }
 
     @Override
@@ -155,12 +185,24 @@ public final class Client implements SessionHost, AutoCloseable {
         torrents.remove(infoHash, handler);
     }
 
-    /** Reads the handshake start of an incoming connection and hands it to its torrent; refuses unknown hashes. */
-    private void route(Transport t) {
+    /**
+     * Tells a plain handshake from an encrypted one (MSE: the torrent is found among those registered by the
+     * initiator's HASH('req2', SKEY)), as the encryption policy allows, then reads the BitTorrent handshake start and
+     * hands the connection to its torrent; refuses unknown hashes.
+     */
+    private void route(Transport raw) {
         boolean taken = false;
+        Transport t = raw;
         try {
+            MseAcceptor.Opened opened = acceptor.open(raw, this::torrentForReq2, Limits.HANDSHAKE_TIMEOUT_MILLIS);
+            t = opened.transport();
             t.setReadTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
             Handshake.Start start = Handshake.readStart(new DataInputStream(t.in()));
+            if (opened.skey() != null && !opened.skey().equals(start.infoHash())) {
+                log.debug("incoming {}: encrypted for {} but the handshake names {}", t.remoteAddress(),
+                        opened.skey(), start.infoHash());
+                return;
+            }
             IncomingHandler handler = torrents.get(start.infoHash());
             if (handler == null) {
                 log.debug("incoming {}: handshake for a torrent we do not serve ({})", t.remoteAddress(),
@@ -174,9 +216,19 @@ public final class Client implements SessionHost, AutoCloseable {
             log.debug("incoming {} failed", t.remoteAddress(), e);
         } finally {
             if (!taken) {
-                t.close();
+                raw.close();
             }
         }
+    }
+
+    /** The registered torrent whose HASH('req2', info hash) is {@code req2}, or null (the MSE receiver's SKEY search). */
+    private InfoHash torrentForReq2(byte[] req2) {
+        for (InfoHash h : torrents.keySet()) {
+            if (java.security.MessageDigest.isEqual(Mse.req2(h.bytes()), req2)) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /**

@@ -1191,6 +1191,18 @@ public final class PeerConnection implements WireCodec.BlockDestination, BlockSo
     }
 
     /** The peer's extended handshake (BEP 10), once received. */
+    /**
+     * Whether the peer is known to want encryption: this connection is RC4-encrypted (MSE), or its extended
+     * handshake said {@code e}=1 (BEP 10). Passed on as PEX flag 0x01 (BEP 11).
+     */
+    public boolean prefersEncryption() {
+        if (transport instanceof io.btget.mse.MseTransport m && m.encrypted()) {
+            return true;
+        }
+        ExtendedHandshake theirs = peerExtendedHandshake;
+        return theirs != null && theirs.e().orElse(0) == 1;
+    }
+
     public Optional<ExtendedHandshake> peerExtendedHandshake() {
         return Optional.ofNullable(peerExtendedHandshake);
     }

@@ -1,6 +1,5 @@
 package io.btget.peer;
 
-import io.btget.net.TcpTransport;
 import io.btget.net.Transport;
 import io.btget.piece.Bitfield;
 import java.io.DataInputStream;
@@ -142,9 +141,12 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
         boolean ok = false;
         boolean wrongTorrent = false;
         try {
-            t = TcpTransport.connect(a, Limits.CONNECT_TIMEOUT_MILLIS);
-            t.setReadTimeout(Limits.HANDSHAKE_TIMEOUT_MILLIS);
-            Handshake ours = sendHandshake(t.out());
+            Handshake ours = ourHandshake();
+            if (known.get(a).map(i -> (i.flags() & KnownPeers.ENCRYPTION) != 0).orElse(false)) {
+                ctx.dialer().peerPrefersEncryption(a); // PEX flag 0x01: encryption first, whatever worked before
+            }
+            t = ctx.dialer().dial(a, ctx.infoHash(), ours.encode(), Limits.CONNECT_TIMEOUT_MILLIS,
+                    Limits.HANDSHAKE_TIMEOUT_MILLIS);
             Handshake theirs = readHandshake(t.in());
             ok = admit(t, ours, theirs, a, false);
         } catch (WireException e) {
@@ -199,9 +201,14 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
 
     // ---- handshake ----
 
+    /** Our handshake: reserved bits from what we support. */
+    private Handshake ourHandshake() {
+        return Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), ctx.features());
+    }
+
     /** Sends our handshake (reserved bits from what we support) and returns it. */
     private Handshake sendHandshake(OutputStream out) throws IOException {
-        Handshake ours = Handshake.ours(ctx.infoHash(), ctx.ourPeerId(), ctx.features());
+        Handshake ours = ourHandshake();
         out.write(ours.encode());
         out.flush();
         return ours;

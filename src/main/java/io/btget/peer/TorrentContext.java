@@ -26,6 +26,11 @@ public interface TorrentContext {
         return null;
     }
 
+    /** How peers are dialled (plain, or with protocol encryption: the process's {@code --encryption}). */
+    default io.btget.net.Dialer dialer() {
+        return io.btget.net.Dialer.PLAIN;
+    }
+
     /** Our listen port, for the extended handshake's {@code p}; 0 when unknown. */
     default int listenPort() {
         return 0;

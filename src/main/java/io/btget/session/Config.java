@@ -1,5 +1,6 @@
 package io.btget.session;
 
+import io.btget.mse.Encryption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import java.util.List;
  * @param dht           the process's DHT node (BEP 5); {@link DhtSettings#OFF} unless the CLI turned it on
  * @param resume        where resume files are kept, and whether to ignore them ({@code --recheck});
  *                      {@link Resume#OFF} unless the CLI turned them on
+ * @param encryption    protocol encryption (MSE) for the process's connections ({@code --encryption}); the CLI's
+ *                      default is {@link Encryption#PREFER}, a config built without it has {@link Encryption#OFF}
  */
 public record Config(
         Path outputDir,
@@ -45,10 +48,12 @@ public record Config(
         boolean seedOnly,
         boolean portExplicit,
         DhtSettings dht,
-        Resume resume) {
+        Resume resume,
+        Encryption encryption) {
 
     public Config {
         java.util.Objects.requireNonNull(dht, "dht");
+        java.util.Objects.requireNonNull(encryption, "encryption");
         java.util.Objects.requireNonNull(resume, "resume");
         extraTrackers = List.copyOf(extraTrackers);
         extraPeers = List.copyOf(extraPeers);
@@ -63,6 +68,14 @@ public record Config(
     /** Whether {@code nanosWithoutProgress} of no progress means giving up ({@link #stallTimeout}). */
     public boolean stalledAfter(long nanosWithoutProgress) {
         return !stallTimeout.isZero() && nanosWithoutProgress > stallTimeout.toNanos();
+    }
+
+    /** As the canonical constructor, with no protocol encryption. */
+    public Config(Path outputDir, InetAddress bind, int port, int maxPeers, int maxUploads, List<String> extraTrackers,
+            List<InetSocketAddress> extraPeers, Duration stallTimeout, long downloadLimit, long uploadLimit,
+            SeedPolicy seed, int hashThreads, boolean seedOnly, boolean portExplicit, DhtSettings dht, Resume resume) {
+        this(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout, downloadLimit,
+                uploadLimit, seed, hashThreads, seedOnly, portExplicit, dht, resume, Encryption.OFF);
     }
 
     /** As the canonical constructor, with no DHT. */
@@ -84,19 +97,25 @@ public record Config(
     /** This config with {@code port} chosen by the user (it must be free). */
     public Config withExplicitPort() {
         return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
-                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true, dht, resume);
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, true, dht, resume, encryption);
     }
 
     /** This config with the DHT settings {@code settings}. */
     public Config withDht(DhtSettings settings) {
         return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
-                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, settings, resume);
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, settings, resume, encryption);
     }
 
     /** This config with the resume-file settings {@code settings}. */
     public Config withResume(Resume settings) {
         return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
-                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, dht, settings);
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, dht, settings, encryption);
+    }
+
+    /** This config with the protocol-encryption policy {@code policy}. */
+    public Config withEncryption(Encryption policy) {
+        return new Config(outputDir, bind, port, maxPeers, maxUploads, extraTrackers, extraPeers, stallTimeout,
+                downloadLimit, uploadLimit, seed, hashThreads, seedOnly, portExplicit, dht, resume, policy);
     }
 
     /**

@@ -174,7 +174,8 @@ public final class MetadataStage implements TorrentContext {
         this.config = config;
         this.listener = listener;
         this.extensions = new ExtensionRegistry(List.of(new MetadataExtension(() -> Optional.ofNullable(verified.get()),
-                new MetadataPlan(infoHash), this::metadataVerified, this::pieceAccepted)));
+                new MetadataPlan(infoHash), this::metadataVerified, this::pieceAccepted)),
+                host.dialer().prefersEncryption());
     }
 
     /**
@@ -632,5 +633,10 @@ public final class MetadataStage implements TorrentContext {
     @Override
     public boolean wantsOutgoingConnections() {
         return verified.get() == null;
+    }
+
+    @Override
+    public io.btget.net.Dialer dialer() {
+        return host.dialer();
     }
 }

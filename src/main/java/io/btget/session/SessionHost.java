@@ -48,6 +48,13 @@ public interface SessionHost {
     default void dhtUnwanted(InfoHash infoHash) {
     }
 
+    /**
+     * How this process dials peers (plain, or with protocol encryption as {@code --encryption} says).
+     */
+    default io.btget.net.Dialer dialer() {
+        return io.btget.net.Dialer.PLAIN;
+    }
+
     /** Stops routing {@code infoHash} to {@code handler} (no-op if another handler replaced it). */
     void unregister(InfoHash infoHash, IncomingHandler handler);
 }

@@ -139,7 +139,7 @@ public final class TorrentSession implements TorrentContext {
             exts.add(new io.btget.peer.ext.PexExtension(this::pexConnected, this::pexLearnt, this::ownAddresses,
                     () -> listenPort));
         }
-        this.extensions = new io.btget.peer.ext.ExtensionRegistry(exts);
+        this.extensions = new io.btget.peer.ext.ExtensionRegistry(exts, host.dialer().prefersEncryption());
         selectFiles(io.btget.metainfo.FileSelection.all(torrent.files()));
     }
 
@@ -217,7 +217,8 @@ public final class TorrentSession implements TorrentContext {
         List<io.btget.peer.ext.pex.PexPeer> out = new ArrayList<>();
         for (PeerConnection c : p.connections()) {
             int flags = (c.isSeed() ? io.btget.peer.ext.pex.PexPeer.SEED : 0)
-                    | (c.incoming() ? 0 : io.btget.peer.ext.pex.PexPeer.CONNECTABLE);
+                    | (c.incoming() ? 0 : io.btget.peer.ext.pex.PexPeer.CONNECTABLE)
+                    | (c.prefersEncryption() ? io.btget.peer.ext.pex.PexPeer.PREFERS_ENCRYPTION : 0);
             c.peerListenAddress().ifPresent(a -> out.add(new io.btget.peer.ext.pex.PexPeer(a, flags)));
         }
         return out;
@@ -972,5 +973,10 @@ public final class TorrentSession implements TorrentContext {
 
     private static String reason(IOException e) {
         return io.btget.storage.IoReason.of(e);
+    }
+
+    @Override
+    public io.btget.net.Dialer dialer() {
+        return host.dialer();
     }
 }

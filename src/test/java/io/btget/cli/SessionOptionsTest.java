@@ -83,4 +83,15 @@ class SessionOptionsTest {
         o.trackers.add("HTTPS://tracker.example/announce?passkey=x");
         assertThat(o.toConfig(Config.SeedPolicy.NONE).extraTrackers()).hasSize(2);
     }
+
+    @Test
+    void encryptionDefaultsToPreferAsTransmissionAndRefusesOtherWords() {
+        SessionOptions o = new SessionOptions();
+        assertThat(o.toConfig(Config.SeedPolicy.NONE).encryption()).isEqualTo(io.btget.mse.Encryption.PREFER);
+        o.encryption = "REQUIRE";
+        assertThat(o.toConfig(Config.SeedPolicy.NONE).encryption()).isEqualTo(io.btget.mse.Encryption.REQUIRE);
+        o.encryption = "rc4";
+        assertThatThrownBy(() -> o.toConfig(Config.SeedPolicy.NONE)).isInstanceOf(UserError.class)
+                .hasMessageContaining("--encryption must be prefer, require or off");
+    }
 }

@@ -84,7 +84,7 @@ final class FakePeer implements AutoCloseable {
             Thread t = new Thread(() -> {
                 try (Socket socket = s) {
                     socket.setSoTimeout(60_000);
-                    script.run(new Conn(socket, swarm));
+                    script.run(Conn.accepted(socket, swarm));
                 } catch (IOException | InterruptedException e) {
                     // the other side went away, or we were closed: expected for hostile scripts
                 } catch (RuntimeException | Error e) {
@@ -126,11 +126,31 @@ final class FakePeer implements AutoCloseable {
         final WireCodec codec;
 
         Conn(Socket socket, TestSwarm swarm) throws IOException {
+            this(socket, swarm, socket.getInputStream(), socket.getOutputStream());
+        }
+
+        private Conn(Socket socket, TestSwarm swarm, java.io.InputStream in, java.io.OutputStream out) {
             this.socket = socket;
             this.swarm = swarm;
-            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            this.in = new DataInputStream(new BufferedInputStream(in));
+            this.out = new DataOutputStream(new BufferedOutputStream(out));
             this.codec = new WireCodec(swarm.pieceCount, swarm::pieceSize);
+        }
+
+        /**
+         * A connection btget dialled: btget's default {@code --encryption prefer} opens with the MSE handshake
+         * (offering RC4 and plaintext), which this peer answers as Transmission with "encryption": 0 does, choosing
+         * plaintext, so that the script then sees btget's plain BitTorrent handshake and its floods cost what they
+         * cost without encryption; a plain handshake is taken as it is.
+         */
+        static Conn accepted(Socket socket, TestSwarm swarm) throws IOException {
+            io.btget.net.TcpTransport t = new io.btget.net.TcpTransport(socket);
+            byte[] hash = swarm.infoHash;
+            io.btget.mse.MseAcceptor.Opened o = new io.btget.mse.MseAcceptor(io.btget.mse.Encryption.PREFER,
+                    provided -> (provided & 1) != 0 ? 1 : provided & 2, new java.security.SecureRandom()).open(t, req2 -> java.util.Arrays.equals(
+                            io.btget.mse.Mse.req2(hash), req2) ? new io.btget.metainfo.InfoHash(hash) : null,
+                    socket.getSoTimeout());
+            return new Conn(socket, swarm, o.transport().in(), o.transport().out());
         }
 
         /** Reads the 68-byte handshake and returns the info hash in it. */

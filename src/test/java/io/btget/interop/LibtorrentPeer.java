@@ -95,6 +95,12 @@ final class LibtorrentPeer implements AutoCloseable {
             return this;
         }
 
+        /** libtorrent's protocol encryption: forced (RC4 only, both ways), disabled, or enabled (its default). */
+        Options encryption(String mode) {
+            args.addAll(List.of("--encryption", mode));
+            return this;
+        }
+
         Options timeoutSeconds(int seconds) {
             args.addAll(List.of("--timeout", Integer.toString(seconds)));
             return this;

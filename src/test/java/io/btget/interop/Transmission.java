@@ -19,22 +19,36 @@ final class Transmission {
 
     /** Seeds the data in {@code dataDir}; its stdout says "Seeding" once verified. */
     static ManagedProcess seed(Path work, Path torrent, Path dataDir, int port) throws IOException {
-        return start(work, torrent, dataDir, port, "transmission-seed-" + port);
+        return start(work, torrent, dataDir, port, "transmission-seed-" + port, 0);
+    }
+
+    /**
+     * As {@link #seed}, with transmission's {@code encryption} setting: 0 prefer plaintext, 1 prefer encryption,
+     * 2 require encryption.
+     */
+    static ManagedProcess seed(Path work, Path torrent, Path dataDir, int port, int encryption) throws IOException {
+        return start(work, torrent, dataDir, port, "transmission-seed-" + port, encryption);
+    }
+
+    /** As {@link #download}, with transmission's {@code encryption} setting (see {@link #seed(Path, Path, Path, int, int)}). */
+    static ManagedProcess download(Path work, Path torrent, Path dataDir, int port, int encryption)
+            throws IOException {
+        return start(work, torrent, dataDir, port, "transmission-get-" + port, encryption);
     }
 
     /** Downloads into {@code dataDir}; {@code work/FINISHED_MARKER} appears when done (it keeps running). */
     static ManagedProcess download(Path work, Path torrent, Path dataDir, int port) throws IOException {
-        return start(work, torrent, dataDir, port, "transmission-get-" + port);
+        return start(work, torrent, dataDir, port, "transmission-get-" + port, 0);
     }
 
-    private static ManagedProcess start(Path work, Path torrent, Path dataDir, int port, String name)
-            throws IOException {
+    private static ManagedProcess start(Path work, Path torrent, Path dataDir, int port, String name,
+            int encryption) throws IOException {
         Path config = Files.createDirectories(work.resolve(name + "-config"));
         Files.createDirectories(dataDir);
         Files.writeString(config.resolve("settings.json"), "{\n"
                 + "  \"dht-enabled\": false, \"lpd-enabled\": false, \"pex-enabled\": false, \"utp-enabled\": false,\n"
                 + "  \"port-forwarding-enabled\": false, \"bind-address-ipv4\": \"127.0.0.1\",\n"
-                + "  \"bind-address-ipv6\": \"::1\", \"encryption\": 0, \"peer-port\": " + port + ",\n"
+                + "  \"bind-address-ipv6\": \"::1\", \"encryption\": " + encryption + ", \"peer-port\": " + port + ",\n"
                 + "  \"rpc-enabled\": false, \"message-level\": 2, \"speed-limit-up-enabled\": false,\n"
                 + "  \"speed-limit-down-enabled\": false, \"blocklist-enabled\": false\n}\n");
         Path marker = work.resolve(FINISHED_MARKER);

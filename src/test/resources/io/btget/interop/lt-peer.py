@@ -14,6 +14,8 @@
 #   --peer-log FILE       write libtorrent's peer_log alerts (every message in and out) to FILE
 #   --status FILE         rewrite FILE every 0.1 s with one JSON object: state, progress, has_metadata and the
 #                         connected peers (port, source flags, bytes each way, peer id prefix, client)
+#   --encryption MODE     forced (MSE with RC4 only, both ways: out_enc_policy/in_enc_policy pe_forced,
+#                         allowed_enc_level rc4), disabled (plain BitTorrent only) or enabled (libtorrent's default)
 #   --timeout S           without --seed: exit 1 after S seconds without completing (default 110);
 #                         with --seed: exit 0 after S seconds (default 600; tests kill it sooner)
 # Prints "METADATA" when it has the info dictionary; once complete, "READY" with --seed (and keeps running), else
@@ -43,6 +45,7 @@ ap.add_argument("--settings", choices=["default", "high-performance"], default="
 ap.add_argument("--peer-log")
 ap.add_argument("--status")
 ap.add_argument("--timeout", type=float)
+ap.add_argument("--encryption", choices=["enabled", "forced", "disabled"], default="enabled")
 args = ap.parse_args()
 if args.timeout is None:
     args.timeout = 600 if args.seed else 110
@@ -58,6 +61,11 @@ settings.update({
     "allow_multiple_connections_per_ip": True,
     "alert_mask": mask,
 })
+if args.encryption != "enabled":
+    policy = lt.enc_policy.pe_forced if args.encryption == "forced" else lt.enc_policy.pe_disabled
+    settings["out_enc_policy"] = int(policy)
+    settings["in_enc_policy"] = int(policy)
+    settings["allowed_enc_level"] = int(lt.enc_level.rc4)
 if args.unchoke_slots > 0:
     settings["unchoke_slots_limit"] = args.unchoke_slots
 if args.no_pex or args.no_metadata:

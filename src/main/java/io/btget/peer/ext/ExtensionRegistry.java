@@ -16,9 +16,21 @@ import java.util.Map;
 public final class ExtensionRegistry {
     private final List<Extension> extensions;
     private final Map<String, Integer> localIds;
+    /** BEP 10 {@code e} in our handshake: 1 when the process prefers encrypted connections; absent otherwise. */
+    private final boolean prefersEncryption;
 
     /** @param extensions at most 255, distinct names (BEP 10 ids are one byte) */
     public ExtensionRegistry(List<Extension> extensions) {
+        this(extensions, false);
+    }
+
+    /**
+     * @param extensions        at most 255, distinct names (BEP 10 ids are one byte)
+     * @param prefersEncryption our handshake says {@code e}=1 (the process's {@code --encryption} is prefer or
+     *                          require)
+     */
+    public ExtensionRegistry(List<Extension> extensions, boolean prefersEncryption) {
+        this.prefersEncryption = prefersEncryption;
         if (extensions.size() > ExtendedHandshake.MAX_EXTENSION_ID) {
             throw new IllegalArgumentException("too many extensions: " + extensions.size());
         }
@@ -52,6 +64,9 @@ public final class ExtensionRegistry {
         }
         if (peer != null) {
             b.yourip(peer);
+        }
+        if (prefersEncryption) {
+            b.encryption(true);
         }
         for (Extension e : extensions) {
             e.contribute(b);

@@ -127,4 +127,14 @@ class ExtensionRegistryTest {
         assertThat(ours.p()).isEmpty();
         assertThat(ours.idOf("ut_metadata")).isEqualTo(1);
     }
+
+    @Test
+    void ourHandshakeSaysWhetherWePreferEncryption() throws Exception {
+        ExtendedHandshake plain = new ExtensionRegistry(List.of(new Recorder("ut_pex")))
+                .ourHandshake(6881, "btget", 250, null);
+        assertThat(plain.e()).isEmpty();
+        ExtendedHandshake prefer = new ExtensionRegistry(List.of(new Recorder("ut_pex")), true)
+                .ourHandshake(6881, "btget", 250, null);
+        assertThat(ExtendedHandshake.decode(prefer.encode()).e()).hasValue(1);
+    }
 }
