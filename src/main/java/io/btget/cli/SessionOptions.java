@@ -60,7 +60,7 @@ final class SessionOptions {
     @Option(names = "--no-dht", description = "Run no DHT node (BEP 5): peers come from trackers, the magnet, --peer and peer exchange only. A private torrent never uses the DHT.")
     boolean noDht;
 
-    @Option(names = "--encryption", paramLabel = "MODE", description = "Protocol encryption (MSE/PE, RC4): prefer, require or off (default: ${DEFAULT-VALUE}). prefer, as Transmission's default, offers encryption when dialling (retrying in plain text once if the peer cannot do it) and accepts both kinds of incoming connection, so it reaches peers that require encryption and those that cannot do it; require talks only to peers that encrypt; off speaks plain BitTorrent only.")
+    @Option(names = "--encryption", paramLabel = "MODE", description = "Protocol encryption (MSE/PE, RC4): prefer, require or off (default: ${DEFAULT-VALUE}). prefer, as Transmission's default, opens every connection with the encrypted handshake (retrying in plain text once if the peer cannot do it), accepts both kinds of incoming connection, and encrypts the data whenever the other side asks for it (between two peers that accept either, the data stays plain, as libtorrent does: RC4 costs CPU); require encrypts every connection and talks only to peers that can; off speaks plain BitTorrent only.")
     String encryption = "prefer";
 
     @Mixin

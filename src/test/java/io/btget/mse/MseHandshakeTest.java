@@ -105,7 +105,7 @@ class MseHandshakeTest {
     @Test
     void rc4BothWaysWithTheInitialPayloadFirst() throws Exception {
         byte[] ia = payload(68, 3);
-        Pair p = handshake(Mse.CRYPTO_RC4 | Mse.CRYPTO_PLAINTEXT, Encryption.PREFER, ia);
+        Pair p = handshake(Mse.CRYPTO_RC4, Encryption.PREFER, ia);
         assertThat(p.initiator().encrypted()).isTrue();
         assertThat(p.receiver().transport().encrypted()).isTrue();
         assertThat(p.receiver().infoHash()).isEqualTo(HASH);
@@ -140,6 +140,13 @@ class MseHandshakeTest {
         assertThat(readN(acc.transport().in(), 2 * marker.length)).isEqualTo(concat(marker, marker));
         assertThat(indexOf(rec.seen.toByteArray(), Arrays.copyOf(marker, 20))).isEqualTo(-1);
         assertThat(rec.seen.size()).isGreaterThan(96 + 20 + 20 + 16 + 2 * marker.length - 1);
+    }
+
+    @Test
+    void preferChoosesPlaintextWhenBothAreOffered() throws Exception {
+        Pair p = handshake(Mse.CRYPTO_RC4 | Mse.CRYPTO_PLAINTEXT, Encryption.PREFER, payload(68, 2));
+        assertThat(p.initiator().encrypted()).isFalse();
+        assertThat(p.receiver().transport().encrypted()).isFalse();
     }
 
     @Test

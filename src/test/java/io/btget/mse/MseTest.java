@@ -156,7 +156,9 @@ class MseTest {
         assertThat(Encryption.REQUIRE.provide()).isEqualTo(2);
         assertThat(Encryption.REQUIRE.select(1)).isZero();
         assertThat(Encryption.PREFER.select(1)).isEqualTo(1);
-        assertThat(Encryption.PREFER.select(3)).isEqualTo(2);
+        assertThat(Encryption.PREFER.select(3)).isEqualTo(1); // both offered: plaintext, as libtorrent by default
+        assertThat(Encryption.PREFER.select(2)).isEqualTo(2);
+        assertThat(Encryption.REQUIRE.select(3)).isEqualTo(2);
         assertThat(Encryption.OFF.select(3)).isZero();
         assertThat(Encryption.parse("Require")).isEqualTo(Encryption.REQUIRE);
         assertThatThrownBy(() -> Encryption.parse("rc4")).isInstanceOf(IllegalArgumentException.class);
