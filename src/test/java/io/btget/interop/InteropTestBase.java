@@ -3,6 +3,7 @@ package io.btget.interop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -75,9 +76,64 @@ abstract class InteropTestBase {
         return track(LibtorrentSeeder.start(logs(), torrent, dataDir, port));
     }
 
-    ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port) throws IOException {
+    /** A transmission-cli seeder, running (past its first verify) when this returns; see {@link #startTransmission}. */
+    ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port) throws IOException, InterruptedException {
         Tools.require("transmission-cli");
-        return track(Transmission.seed(dir, torrent, dataDir, port));
+        return startTransmission(() -> Transmission.seed(dir, torrent, dataDir, port));
+    }
+
+    /** A transmission-cli downloader, running (past its first verify) when this returns; see {@link #startTransmission}. */
+    ManagedProcess transmissionDownload(Path torrent, Path out, int port) throws IOException, InterruptedException {
+        Tools.require("transmission-cli");
+        return startTransmission(() -> Transmission.download(dir, torrent, out, port));
+    }
+
+    /** How long transmission-cli may take to verify what it has and start (a 30 s wait in the tests before). */
+    private static final Duration TRANSMISSION_START = Duration.ofSeconds(45);
+    /** Starts of transmission-cli before a quit before running is a failure: one lost race, not two or three. */
+    private static final int TRANSMISSION_STARTS = 3;
+
+    /** Starts a transmission-cli process; a separate interface as the start throws IOException. */
+    private interface TransmissionStart {
+        ManagedProcess start() throws IOException;
+    }
+
+    /**
+     * Starts transmission-cli and waits until its status line says it runs ("Progress" or "Seeding"), starting it
+     * again (same port and config dir) when it quits by itself with status 0 before that. transmission-cli 3.00 reads
+     * its torrent's state every 200 ms and exits when the torrent is stopped (cli/cli.c); a new torrent is stopped
+     * for a moment after its first verify: the verify thread clears the verify state, then the start is queued on the
+     * event thread (libtransmission onVerifyDone, torrentStart). On a loaded machine a poll lands in that moment and
+     * the program exits having done nothing (seen in SeedToRealClientsIT: "exited with 0 before output 'Progress'").
+     * The next start finds its copy of the torrent in the config dir, so it is no longer new and is started directly.
+     */
+    private ManagedProcess startTransmission(TransmissionStart start) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            ManagedProcess p = track(start.start());
+            long deadline = System.nanoTime() + TRANSMISSION_START.toNanos();
+            while (true) {
+                boolean alive = p.isAlive(); // read before the output, so a last status line is not missed
+                String out = p.stdout();
+                if (out.contains("Progress: ") || out.contains("Seeding, ")) {
+                    return p;
+                }
+                if (!alive) {
+                    int code = p.awaitExit(Duration.ofSeconds(5));
+                    if (code != 0 || attempt >= TRANSMISSION_STARTS) {
+                        throw new AssertionError(p.name() + " exited with " + code + " before running (start "
+                                + attempt + ")\n" + p.describe());
+                    }
+                    System.err.println(p.name() + " quit before running (transmission 3.00's start race), start "
+                            + (attempt + 1) + ":\n" + p.describe());
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(p.name() + ": not running within " + TRANSMISSION_START + "\n"
+                            + p.describe());
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A python3-libtorrent peer (lt-peer.py), killed after the test. */
