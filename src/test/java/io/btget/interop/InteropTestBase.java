@@ -79,13 +79,15 @@ abstract class InteropTestBase {
     /** A transmission-cli seeder, running (past its first verify) when this returns; see {@link #startTransmission}. */
     ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port) throws IOException, InterruptedException {
         Tools.require("transmission-cli");
-        return startTransmission(() -> Transmission.seed(dir, torrent, dataDir, port));
+        // "Seeding" only after its verify: before it, a new torrent's status can show "Progress" for a moment
+        return startTransmission(() -> Transmission.seed(dir, torrent, dataDir, port), "Seeding, ");
     }
 
     /** A transmission-cli downloader, running (past its first verify) when this returns; see {@link #startTransmission}. */
     ManagedProcess transmissionDownload(Path torrent, Path out, int port) throws IOException, InterruptedException {
         Tools.require("transmission-cli");
-        return startTransmission(() -> Transmission.download(dir, torrent, out, port));
+        // its verify (of no data yet) is over long before a status line reaches the file
+        return startTransmission(() -> Transmission.download(dir, torrent, out, port), "Progress: ");
     }
 
     /** How long transmission-cli may take to verify what it has and start (a 30 s wait in the tests before). */
@@ -99,22 +101,25 @@ abstract class InteropTestBase {
     }
 
     /**
-     * Starts transmission-cli and waits until its status line says it runs ("Progress" or "Seeding"), starting it
-     * again (same port and config dir) when it quits by itself with status 0 before that. transmission-cli 3.00 reads
-     * its torrent's state every 200 ms and exits when the torrent is stopped (cli/cli.c); a new torrent is stopped
-     * for a moment after its first verify: the verify thread clears the verify state, then the start is queued on the
-     * event thread (libtransmission onVerifyDone, torrentStart). On a loaded machine a poll lands in that moment and
-     * the program exits having done nothing (seen in SeedToRealClientsIT: "exited with 0 before output 'Progress'").
-     * The next start finds its copy of the torrent in the config dir, so it is no longer new and is started directly.
+     * Starts transmission-cli and waits until its status line shows {@code running} (on stdout) while it is alive,
+     * starting it again (same port and config dir) when it quits by itself with status 0 before that.
+     * transmission-cli 3.00 reads its torrent's state every 200 ms and exits when the torrent is stopped (cli/cli.c);
+     * a new torrent is stopped for a moment after its first verify: the verify thread clears the verify state, then
+     * the start is queued on the event thread (libtransmission/torrent.c onVerifyDone, torrentStart). On a loaded
+     * machine a poll lands in that moment and the program exits having done nothing (seen in SeedToRealClientsIT:
+     * "exited with 0 before output 'Progress'"). The next start finds its copy of the torrent in the config dir, so
+     * it is no longer new and starts without a verify. Its stdout is a file, so block-buffered (about 10 s of status
+     * lines a block): a status line is seen late, but seen after the moment it was printed in.
      */
-    private ManagedProcess startTransmission(TransmissionStart start) throws IOException, InterruptedException {
+    private ManagedProcess startTransmission(TransmissionStart start, String running)
+            throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             ManagedProcess p = track(start.start());
             long deadline = System.nanoTime() + TRANSMISSION_START.toNanos();
             while (true) {
-                boolean alive = p.isAlive(); // read before the output, so a last status line is not missed
-                String out = p.stdout();
-                if (out.contains("Progress: ") || out.contains("Seeding, ")) {
+                boolean seen = p.stdout().contains(running);
+                boolean alive = p.isAlive(); // after the read: a line flushed at exit is not taken for running
+                if (seen && alive) {
                     return p;
                 }
                 if (!alive) {
