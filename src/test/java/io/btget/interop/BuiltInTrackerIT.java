@@ -66,7 +66,7 @@ class BuiltInTrackerIT extends InteropTestBase {
         // aria2c re-announces every 2 s, so it learns of transmission (which never dials loopback) and dials it
         ManagedProcess aria2 = aria2Seed(torrent, seedDir, Ports.free(), "--bt-tracker-interval=2");
         Path out = newDir("out");
-        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, Ports.free()));
+        ManagedProcess transmission = transmissionDownload(torrent, out, Ports.free());
 
         Path marker = dir.resolve(Transmission.FINISHED_MARKER);
         transmission.await(() -> Files.exists(marker), Duration.ofSeconds(100),
@@ -88,7 +88,7 @@ class BuiltInTrackerIT extends InteropTestBase {
                 Duration.ofSeconds(30), "seeding");
 
         Path out = newDir("out");
-        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, Ports.free()));
+        ManagedProcess transmission = transmissionDownload(torrent, out, Ports.free());
         Path marker = dir.resolve(Transmission.FINISHED_MARKER);
         transmission.await(() -> Files.exists(marker), Duration.ofSeconds(100),
                 "transmission finishing" + logsOf(seeder, tracker.process()));

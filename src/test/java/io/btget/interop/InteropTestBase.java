@@ -3,6 +3,7 @@ package io.btget.interop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -75,9 +76,69 @@ abstract class InteropTestBase {
         return track(LibtorrentSeeder.start(logs(), torrent, dataDir, port));
     }
 
-    ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port) throws IOException {
+    /** A transmission-cli seeder, running (past its first verify) when this returns; see {@link #startTransmission}. */
+    ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port) throws IOException, InterruptedException {
         Tools.require("transmission-cli");
-        return track(Transmission.seed(dir, torrent, dataDir, port));
+        // "Seeding" only after its verify: before it, a new torrent's status can show "Progress" for a moment
+        return startTransmission(() -> Transmission.seed(dir, torrent, dataDir, port), "Seeding, ");
+    }
+
+    /** A transmission-cli downloader, running (past its first verify) when this returns; see {@link #startTransmission}. */
+    ManagedProcess transmissionDownload(Path torrent, Path out, int port) throws IOException, InterruptedException {
+        Tools.require("transmission-cli");
+        // its verify (of no data yet) is over long before a status line reaches the file
+        return startTransmission(() -> Transmission.download(dir, torrent, out, port), "Progress: ");
+    }
+
+    /** How long transmission-cli may take to verify what it has and start (a 30 s wait in the tests before). */
+    private static final Duration TRANSMISSION_START = Duration.ofSeconds(45);
+    /** Starts of transmission-cli before a quit before running is a failure: one lost race, not two or three. */
+    private static final int TRANSMISSION_STARTS = 3;
+
+    /** Starts a transmission-cli process; a separate interface as the start throws IOException. */
+    private interface TransmissionStart {
+        ManagedProcess start() throws IOException;
+    }
+
+    /**
+     * Starts transmission-cli and waits until its status line shows {@code running} (on stdout) while it is alive,
+     * starting it again (same port and config dir) when it quits by itself with status 0 before that.
+     * transmission-cli 3.00 reads its torrent's state every 200 ms and exits when the torrent is stopped (cli/cli.c);
+     * a new torrent is stopped for a moment after its first verify: the verify thread clears the verify state, then
+     * the start is queued on the event thread (libtransmission/torrent.c onVerifyDone, torrentStart). On a loaded
+     * machine a poll lands in that moment and the program exits having done nothing (seen in SeedToRealClientsIT:
+     * "exited with 0 before output 'Progress'"). The next start finds its copy of the torrent in the config dir, so
+     * it is no longer new and starts without a verify. Its stdout is a file, so block-buffered (about 10 s of status
+     * lines a block): a status line is seen late, but seen after the moment it was printed in.
+     */
+    private ManagedProcess startTransmission(TransmissionStart start, String running)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            ManagedProcess p = track(start.start());
+            long deadline = System.nanoTime() + TRANSMISSION_START.toNanos();
+            while (true) {
+                boolean seen = p.stdout().contains(running);
+                boolean alive = p.isAlive(); // after the read: a line flushed at exit is not taken for running
+                if (seen && alive) {
+                    return p;
+                }
+                if (!alive) {
+                    int code = p.awaitExit(Duration.ofSeconds(5));
+                    if (code != 0 || attempt >= TRANSMISSION_STARTS) {
+                        throw new AssertionError(p.name() + " exited with " + code + " before running (start "
+                                + attempt + ")\n" + p.describe());
+                    }
+                    System.err.println(p.name() + " quit before running (transmission 3.00's start race), start "
+                            + (attempt + 1) + ":\n" + p.describe());
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(p.name() + ": not running within " + TRANSMISSION_START + "\n"
+                            + p.describe());
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A python3-libtorrent peer (lt-peer.py), killed after the test. */

@@ -49,7 +49,7 @@ class SeedToRealClientsIT extends InteropTestBase {
 
         // transmission never dials 127.0.0.1 peers: it announces first, so that the seeder learns of it and dials out
         Path out = newDir("out");
-        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, Ports.free()));
+        ManagedProcess transmission = transmissionDownload(torrent, out, Ports.free());
         transmission.await(() -> tracker.leechers(hash) >= 1, Duration.ofSeconds(30), "transmission's announce");
         BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
                 "-p", Integer.toString(Ports.free()));
@@ -68,7 +68,7 @@ class SeedToRealClientsIT extends InteropTestBase {
         Path torrent = Torrents.mktorrent(dir, payload, "direct", 15, "http://127.0.0.1:9/announce");
         Path out = newDir("out");
         int transmissionPort = Ports.free();
-        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, transmissionPort));
+        ManagedProcess transmission = transmissionDownload(torrent, out, transmissionPort);
         transmission.awaitOutput("Progress", Duration.ofSeconds(20));
         BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
                 "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + transmissionPort);

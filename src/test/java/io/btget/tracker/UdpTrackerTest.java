@@ -22,7 +22,15 @@ import org.junit.jupiter.api.Timeout;
 /** The UDP client against a scripted fake BEP 15 tracker on 127.0.0.1. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UdpTrackerTest {
+    /** For tests that need every try to time out: 0.1 + 0.2 + 0.4 s. */
     private static final UdpRetryPolicy FAST = new UdpRetryPolicy(3, Duration.ofMillis(100));
+    /**
+     * For tests that count the packets of an exchange the fake answers: a try must not time out merely because the
+     * fake's thread was off the CPU. With {@link #FAST}'s 100 ms a loaded machine retransmitted, the fake saw an
+     * extra connect and the exact sequences failed (a 150 ms stall of the fake failed 4 of these tests). 1 s, then
+     * 2 s, then 4 s: a lost reply (retransmitsWhenAReplyIsLost) costs the test one second.
+     */
+    private static final UdpRetryPolicy ANSWERED = new UdpRetryPolicy(3, Duration.ofSeconds(1));
     private static final long CONNECTION_ID = 0x1122334455667788L;
 
     /** Decides what the fake sends back for one received packet (in order); empty lists mean silence. */
@@ -94,7 +102,7 @@ class UdpTrackerTest {
             }
             return honest(p, len);
         });
-        UdpTracker tracker = new UdpTracker(url, FAST);
+        UdpTracker tracker = new UdpTracker(url, ANSWERED);
         AnnounceResponse r = tracker.announce(request());
         assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 6881));
         assertThat(r.intervalSeconds()).isEqualTo(1800);
@@ -112,7 +120,7 @@ class UdpTrackerTest {
             }
             return List.of(announced(tx(p) ^ 0xff), announced(tx(p)));
         });
-        assertThat(new UdpTracker(url, FAST).announce(request()).peers()).hasSize(1);
+        assertThat(new UdpTracker(url, ANSWERED).announce(request()).peers()).hasSize(1);
         assertThat(actions).containsExactly(0, 1);
     }
 
@@ -126,7 +134,7 @@ class UdpTrackerTest {
             return announces.getAndIncrement() == 0 ? List.of(UdpTrackerCodec.errorReply(tx(p), "bad connection id"))
                     : List.of(announced(tx(p)));
         });
-        UdpTracker tracker = new UdpTracker(url, FAST);
+        UdpTracker tracker = new UdpTracker(url, ANSWERED);
         assertThatThrownBy(() -> tracker.announce(request()))
                 .isInstanceOf(TrackerException.class).hasMessage(url + ": tracker error: bad connection id");
         tracker.announce(request());
@@ -138,7 +146,7 @@ class UdpTrackerTest {
         String url = fake((p, len, n) -> ByteBuffer.wrap(p, 8, 4).getInt() == 0
                 ? List.of(UdpTrackerCodec.connectReply(tx(p), CONNECTION_ID))
                 : List.of(UdpTrackerCodec.errorReply(tx(p), "busy, try later")));
-        UdpTracker tracker = new UdpTracker(url, FAST);
+        UdpTracker tracker = new UdpTracker(url, ANSWERED);
         assertThatThrownBy(() -> tracker.announce(request())).isInstanceOf(TrackerException.class)
                 .hasMessage(url + ": tracker error: busy, try later")
                 .satisfies(e -> assertThat(((TrackerException) e).isHard()).as("first refusal").isFalse());
@@ -149,7 +157,7 @@ class UdpTrackerTest {
     @Test
     void retransmitsWhenAReplyIsLost() throws Exception {
         String url = fake((p, len, n) -> n == 0 ? List.of() : honest(p, len));
-        assertThat(new UdpTracker(url, FAST).announce(request()).peers()).hasSize(1);
+        assertThat(new UdpTracker(url, ANSWERED).announce(request()).peers()).hasSize(1);
         assertThat(actions).containsExactly(0, 0, 1);
     }
 
