@@ -82,8 +82,7 @@ class EncryptionIT extends InteropTestBase {
         Path payload = Payloads.randomFile(seedDir.resolve("data.bin"), 2_000_000, 134);
         Path torrent = Torrents.mktorrent(dir, payload, "data", 15, DEAD_TRACKER);
         int transmissionPort = Ports.free();
-        ManagedProcess transmission = track(Transmission.seed(dir, torrent, seedDir, transmissionPort, 2));
-        transmission.awaitOutput("Seeding", Duration.ofSeconds(30));
+        ManagedProcess transmission = transmissionSeed(torrent, seedDir, transmissionPort, 2);
         Path out = newDir("out");
         BtgetProcess btget = btget("btget", "download", torrent.toString(), "-d", out.toString(),
                 "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + transmissionPort,
@@ -100,8 +99,7 @@ class EncryptionIT extends InteropTestBase {
         Path torrent = Torrents.mktorrent(dir, payload, "data", 15, DEAD_TRACKER);
         Path out = newDir("out");
         int transmissionPort = Ports.free();
-        ManagedProcess transmission = track(Transmission.download(dir, torrent, out, transmissionPort, 2));
-        transmission.awaitOutput("Progress", Duration.ofSeconds(20));
+        ManagedProcess transmission = transmissionDownload(torrent, out, transmissionPort, 2);
         BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
                 "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + transmissionPort,
                 "--encryption", "require");

@@ -78,16 +78,30 @@ abstract class InteropTestBase {
 
     /** A transmission-cli seeder, running (past its first verify) when this returns; see {@link #startTransmission}. */
     ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port) throws IOException, InterruptedException {
+        return transmissionSeed(torrent, dataDir, port, -1);
+    }
+
+    /** As {@link #transmissionSeed(Path, Path, int)} with transmission's {@code encryption} setting (0-2; -1: its default). */
+    ManagedProcess transmissionSeed(Path torrent, Path dataDir, int port, int encryption)
+            throws IOException, InterruptedException {
         Tools.require("transmission-cli");
         // "Seeding" only after its verify: before it, a new torrent's status can show "Progress" for a moment
-        return startTransmission(() -> Transmission.seed(dir, torrent, dataDir, port), "Seeding, ");
+        return startTransmission(() -> encryption < 0 ? Transmission.seed(dir, torrent, dataDir, port)
+                : Transmission.seed(dir, torrent, dataDir, port, encryption), "Seeding, ");
     }
 
     /** A transmission-cli downloader, running (past its first verify) when this returns; see {@link #startTransmission}. */
     ManagedProcess transmissionDownload(Path torrent, Path out, int port) throws IOException, InterruptedException {
+        return transmissionDownload(torrent, out, port, -1);
+    }
+
+    /** As {@link #transmissionDownload(Path, Path, int)} with transmission's {@code encryption} setting (-1: default). */
+    ManagedProcess transmissionDownload(Path torrent, Path out, int port, int encryption)
+            throws IOException, InterruptedException {
         Tools.require("transmission-cli");
         // its verify (of no data yet) is over long before a status line reaches the file
-        return startTransmission(() -> Transmission.download(dir, torrent, out, port), "Progress: ");
+        return startTransmission(() -> encryption < 0 ? Transmission.download(dir, torrent, out, port)
+                : Transmission.download(dir, torrent, out, port, encryption), "Progress: ");
     }
 
     /** How long transmission-cli may take to verify what it has and start (a 30 s wait in the tests before). */
