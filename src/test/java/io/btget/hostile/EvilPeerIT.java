@@ -258,7 +258,13 @@ class EvilPeerIT {
         });
         FakePeer honest = peer(c -> {
             c.acceptHandshake();
+            // serve once the dribbler holds a block (at most 20 s: a btget that never asks it fails below); a fixed
+            // head start can pass before a loaded machine's btget has even finished the MSE handshake with it
+            long end = System.nanoTime() + 20_000_000_000L;
             Thread.sleep(1000);
+            while (dribbled.get() == 0 && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
             c.seed(Conn.HONEST);
         });
         try (BtgetProcess btget = BtgetProcess.start(dir.resolve("logs"), List.of("-Xmx64m"), List.of("download",
