@@ -11,20 +11,13 @@ import io.btget.bencode.BValue;
 import io.btget.bencode.Bencode;
 import io.btget.metainfo.Torrent;
 import io.btget.metainfo.TorrentBuilder;
-import io.btget.peer.BlockSource;
-import io.btget.peer.RateLimiter;
-import io.btget.piece.Bitfield;
-import io.btget.piece.BlockRequest;
-import io.btget.piece.PiecePicker;
 import io.btget.storage.FileLayout;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -159,7 +151,7 @@ class HttpSeedTest {
     @Test
     void downloadsEveryPieceFromABep17HttpSeedAlone() throws Exception {
         torrentWithHttpSeed("/seed.php?user=me");
-        Host host = run(FAST);
+        ReducedHost host = run(FAST);
         assertThat(host.disk).isEqualTo(all);
         assertThat(queries).allMatch(q -> q.startsWith("user=me&info_hash=%") && q.contains("&piece=")
                 && q.contains("&ranges="));
@@ -170,7 +162,7 @@ class HttpSeedTest {
     void aBusyHttpSeedsSecondsInThe503BodyAreWaited() throws Exception {
         torrentWithHttpSeed("/seed");
         busy.set(1);
-        Host host = run(FAST); // its own back-off is 10 ms
+        ReducedHost host = run(FAST); // its own back-off is 10 ms
         assertThat(host.disk).isEqualTo(all);
         assertThat((times.get(1) - times.get(0)) / 1_000_000).isGreaterThanOrEqualTo(900);
         assertThat(host.events).anyMatch(e -> e.startsWith("webseed_error: http seed ") && e.contains("HTTP 503")
@@ -186,7 +178,7 @@ class HttpSeedTest {
         Torrent wrong = new Torrent(other.name(), other.infoHash(), other.infoHashV2(), other.pieceLength(),
                 other.pieceHashes(), other.files(), other.multiFile(), List.of(), List.of(), false, Optional.empty(),
                 Optional.empty(), Optional.empty(), other.infoBytes(), List.of(), torrent.httpSeeds());
-        Host host = new Host(wrong);
+        ReducedHost host = new ReducedHost(wrong);
         try (WebSeeds seeds = new WebSeeds(wrong, new FileLayout(wrong), host, FAST)) {
             seeds.start();
             while (host.events.stream().noneMatch(e -> e.startsWith("webseed_failed"))) {
@@ -197,8 +189,8 @@ class HttpSeedTest {
                 && e.contains("piece 0"));
     }
 
-    private Host run(WebSeedLimits limits) throws Exception {
-        Host host = new Host(torrent);
+    private ReducedHost run(WebSeedLimits limits) throws Exception {
+        ReducedHost host = new ReducedHost(torrent);
         try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, limits)) {
             seeds.start();
             while (!host.isComplete()) {
@@ -208,89 +200,5 @@ class HttpSeedTest {
             }
         }
         return host;
-    }
-
-    /** The session's part, reduced (as in {@link WebSeedTest}): buffers, the hash check, verified pieces. */
-    private static final class Host implements WebSeedHost {
-        final Torrent torrent;
-        final PiecePicker<BlockSource> picker;
-        final Bitfield verified;
-        final byte[] disk;
-        final List<String> events = new CopyOnWriteArrayList<>();
-        final Map<Integer, byte[]> buffers = new ConcurrentHashMap<>();
-        final Map<Integer, Integer> blocks = new ConcurrentHashMap<>();
-
-        Host(Torrent torrent) {
-            this.torrent = torrent;
-            this.picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, new Bitfield(torrent.pieceCount()),
-                    new Random(1), 8);
-            this.verified = new Bitfield(torrent.pieceCount());
-            this.disk = new byte[(int) torrent.totalLength()];
-        }
-
-        @Override
-        public PiecePicker<BlockSource> picker() {
-            return picker;
-        }
-
-        @Override
-        public byte[] pieceBuffer(int piece) {
-            return buffers.computeIfAbsent(piece, p -> new byte[torrent.pieceSize(p)]);
-        }
-
-        @Override
-        public synchronized void blockStored(BlockSource from, BlockRequest block, byte[] buffer) {
-            int size = torrent.pieceSize(block.piece());
-            int count = blocks.merge(block.piece(), 1, Integer::sum);
-            if (count < (size + BlockRequest.BLOCK_SIZE - 1) / BlockRequest.BLOCK_SIZE) {
-                return;
-            }
-            blocks.remove(block.piece());
-            buffers.remove(block.piece());
-            byte[] want = Arrays.copyOfRange(torrent.pieceHashes(), block.piece() * 20, block.piece() * 20 + 20);
-            byte[] got;
-            try {
-                got = MessageDigest.getInstance("SHA-1").digest(Arrays.copyOf(buffer, size));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new AssertionError(e);
-            }
-            if (Arrays.equals(want, got)) {
-                System.arraycopy(buffer, 0, disk, (int) ((long) block.piece() * torrent.pieceLength()), size);
-                verified.set(block.piece());
-                picker.pieceVerified(block.piece());
-            } else {
-                picker.pieceFailed(block.piece());
-                if (from.chargeHashFailure() >= io.btget.peer.Limits.MAX_HASH_FAILURES) {
-                    from.close("sent data for pieces that failed their hash check", true);
-                }
-            }
-        }
-
-        @Override
-        public void countWasted(int bytes) {
-        }
-
-        @Override
-        public void piecesAbandoned(List<Integer> pieces) {
-            for (int p : pieces) {
-                buffers.remove(p);
-                blocks.remove(p);
-            }
-        }
-
-        @Override
-        public synchronized boolean isComplete() {
-            return verified.isComplete();
-        }
-
-        @Override
-        public RateLimiter downloadLimiter() {
-            return new RateLimiter(0);
-        }
-
-        @Override
-        public void event(String type, String message, Map<String, Object> fields) {
-            events.add(type + ": " + message);
-        }
     }
 }

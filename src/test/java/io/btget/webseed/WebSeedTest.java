@@ -4,28 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.btget.metainfo.Torrent;
 import io.btget.metainfo.TorrentBuilder;
-import io.btget.peer.BlockSource;
-import io.btget.peer.RateLimiter;
-import io.btget.piece.Bitfield;
-import io.btget.piece.BlockRequest;
-import io.btget.piece.PiecePicker;
 import io.btget.storage.FileLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +67,7 @@ class WebSeedTest {
         Path data = multiFile();
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
             torrent = build(data, server.url());
-            Host host = run(WebSeedLimits.DEFAULT);
+            ReducedHost host = run(WebSeedLimits.DEFAULT);
             assertThat(host.result()).isEqualTo(all);
             assertThat(host.events).isEmpty();
             // Contiguous runs of pieces: about one request per file and run of 1 MiB, not one per piece (12).
@@ -91,7 +80,7 @@ class WebSeedTest {
         Path data = multiFile();
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.IGNORE_RANGE)) {
             torrent = build(data, server.url());
-            Host host = run(FAST);
+            ReducedHost host = run(FAST);
             assertThat(host.result()).isEqualTo(all);
             assertThat(server.bytesServed()).isLessThan(2L * all.length);
         }
@@ -129,7 +118,7 @@ class WebSeedTest {
             // The honest one's first request is refused (503, retried after the default 1 s back-off): the trickling
             // one then surely takes pieces first (without it, the honest one sometimes fetched all before it started).
             good.busy(1, 503, null);
-            Host host = new Host(t);
+            ReducedHost host = new ReducedHost(t);
             // The default limits: the trickle is judged too slow only after 20 s of reading, but each block must come
             // within 5 s, so the pieces it took go back to the honest web seed long before.
             try (WebSeeds seeds = new WebSeeds(t, new FileLayout(t), host, WebSeedLimits.DEFAULT)) {
@@ -174,7 +163,7 @@ class WebSeedTest {
         Path data = multiFile();
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.CORRUPT)) {
             torrent = build(data, server.url());
-            Host host = new Host(torrent);
+            ReducedHost host = new ReducedHost(torrent);
             try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, FAST)) {
                 seeds.start();
                 awaitEvent(host, "webseed_banned");
@@ -193,7 +182,7 @@ class WebSeedTest {
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
             server.missing("z.bin", WebSeedLimits.MAX_NOT_FOUND - 1); // a mirror still syncing
             torrent = build(data, server.url());
-            Host host = run(FAST);
+            ReducedHost host = run(FAST);
             assertThat(host.result()).isEqualTo(all);
             assertThat(server.missingServed()).isEqualTo(WebSeedLimits.MAX_NOT_FOUND - 1);
         }
@@ -208,7 +197,7 @@ class WebSeedTest {
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
             server.missing("z.bin", Integer.MAX_VALUE);
             torrent = build(data, server.url());
-            Host host = new Host(torrent);
+            ReducedHost host = new ReducedHost(torrent);
             try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, patient)) {
                 seeds.start();
                 String line = awaitEvent(host, "webseed_file_missing");
@@ -236,7 +225,7 @@ class WebSeedTest {
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE)) {
             server.busy(1, 503, "1");
             torrent = build(data, server.url());
-            Host host = run(FAST); // its own back-off is 10 ms
+            ReducedHost host = run(FAST); // its own back-off is 10 ms
             assertThat(host.result()).isEqualTo(all);
             List<Long> times = server.requestTimes();
             assertThat((times.get(1) - times.get(0)) / 1_000_000).isGreaterThanOrEqualTo(900);
@@ -254,7 +243,7 @@ class WebSeedTest {
             // request whenever a loaded machine spent over 0.1-1 s writing and hashing (issue 13 flake).
             Instant at = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS); // 2-3 s ahead
             server.busy(1, 429, DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atZone(ZoneOffset.UTC)));
-            Host host = run(FAST); // its own back-off is 10 ms
+            ReducedHost host = run(FAST); // its own back-off is 10 ms
             assertThat(host.result()).isEqualTo(all);
             List<Long> times = server.requestTimes();
             assertThat(times.get(0)).as("the first request came before the date (else there was nothing to wait)")
@@ -272,7 +261,7 @@ class WebSeedTest {
         return nowNanos + Duration.between(Instant.now(), at).toNanos();
     }
 
-    private static void assertHonoured(Host host, int code) {
+    private static void assertHonoured(ReducedHost host, int code) {
         assertThat(host.events).anyMatch(e -> e.startsWith("webseed_error") && e.contains("HTTP " + code)
                 && e.contains("as the server asked"));
     }
@@ -298,7 +287,7 @@ class WebSeedTest {
         TestTls tls = TestTls.make(dir);
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), TestHttpServer.Mode.RANGE, tls.server)) {
             torrent = build(data, server.url());
-            Host host = new Host(torrent);
+            ReducedHost host = new ReducedHost(torrent);
             try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, FAST)) {
                 seeds.start();
                 assertThat(awaitEvent(host, "webseed_failed")).contains("SSLHandshakeException");
@@ -312,7 +301,7 @@ class WebSeedTest {
         Path data = multiFile();
         try (TestHttpServer server = new TestHttpServer(dir.resolve("srv"), mode)) {
             torrent = build(data, server.url());
-            Host host = new Host(torrent);
+            ReducedHost host = new ReducedHost(torrent);
             try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, FAST)) {
                 seeds.start();
                 String line = awaitEvent(host, "webseed_failed");
@@ -326,8 +315,8 @@ class WebSeedTest {
         }
     }
 
-    private Host run(WebSeedLimits limits) throws Exception {
-        Host host = new Host(torrent);
+    private ReducedHost run(WebSeedLimits limits) throws Exception {
+        ReducedHost host = new ReducedHost(torrent);
         try (WebSeeds seeds = new WebSeeds(torrent, new FileLayout(torrent), host, limits)) {
             seeds.start();
             while (!host.isComplete()) {
@@ -338,7 +327,7 @@ class WebSeedTest {
         return host;
     }
 
-    private static String awaitEvent(Host host, String type) throws InterruptedException {
+    private static String awaitEvent(ReducedHost host, String type) throws InterruptedException {
         while (true) {
             for (String e : host.events) {
                 if (e.startsWith(type + ": ")) {
@@ -352,95 +341,6 @@ class WebSeedTest {
     private static void awaitEnd(WebSeeds seeds) throws InterruptedException {
         while (seeds.activeCount() > 0) {
             Thread.sleep(20);
-        }
-    }
-
-    /** The session's part, reduced: buffers, hash check, charging a source for a bad piece as the session does. */
-    private static final class Host implements WebSeedHost {
-        final Torrent torrent;
-        final PiecePicker<BlockSource> picker;
-        final Bitfield verified;
-        final byte[] disk;
-        final List<String> events = new CopyOnWriteArrayList<>();
-        final Map<Integer, byte[]> buffers = new ConcurrentHashMap<>();
-        final Map<Integer, Integer> blocks = new ConcurrentHashMap<>();
-
-        Host(Torrent torrent) {
-            this.torrent = torrent;
-            this.picker = new PiecePicker<>(torrent.pieceCount(), torrent::pieceSize, new Bitfield(torrent.pieceCount()),
-                    new Random(1), 8);
-            this.verified = new Bitfield(torrent.pieceCount());
-            this.disk = new byte[(int) torrent.totalLength()];
-        }
-
-        byte[] result() {
-            return disk;
-        }
-
-        @Override
-        public PiecePicker<BlockSource> picker() {
-            return picker;
-        }
-
-        @Override
-        public byte[] pieceBuffer(int piece) {
-            return buffers.computeIfAbsent(piece, p -> new byte[torrent.pieceSize(p)]);
-        }
-
-        @Override
-        public synchronized void blockStored(BlockSource from, BlockRequest block, byte[] buffer) {
-            int size = torrent.pieceSize(block.piece());
-            int count = blocks.merge(block.piece(), 1, Integer::sum);
-            if (count < (size + BlockRequest.BLOCK_SIZE - 1) / BlockRequest.BLOCK_SIZE) {
-                return;
-            }
-            blocks.remove(block.piece());
-            buffers.remove(block.piece());
-            byte[] want = Arrays.copyOfRange(torrent.pieceHashes(), block.piece() * 20, block.piece() * 20 + 20);
-            byte[] got;
-            try {
-                got = MessageDigest.getInstance("SHA-1").digest(Arrays.copyOf(buffer, size));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new AssertionError(e);
-            }
-            if (Arrays.equals(want, got)) {
-                System.arraycopy(buffer, 0, disk, (int) ((long) block.piece() * torrent.pieceLength()), size);
-                verified.set(block.piece());
-                picker.pieceVerified(block.piece());
-            } else {
-                picker.pieceFailed(block.piece());
-                from.chargeHashFailure();
-                if (from.chargeHashFailure() >= io.btget.peer.Limits.MAX_HASH_FAILURES) {
-                    from.close("sent data for pieces that failed their hash check", true);
-                }
-            }
-        }
-
-        @Override
-        public void countWasted(int bytes) {
-        }
-
-        @Override
-        public void piecesAbandoned(List<Integer> pieces) {
-            for (int p : pieces) {
-                buffers.remove(p);
-                blocks.remove(p);
-            }
-        }
-
-        @Override
-        public synchronized boolean isComplete() {
-            return verified.isComplete();
-        }
-
-        @Override
-        public RateLimiter downloadLimiter() {
-            return new RateLimiter(0);
-        }
-
-        @Override
-        public void event(String type, String message, Map<String, Object> fields) {
-            events.add(type + ": " + message);
         }
     }
 }
