@@ -63,6 +63,11 @@ final class TorrentHost implements SessionHost {
     }
 
     @Override
+    public io.btget.net.Dialer dialer() {
+        return host.dialer();
+    }
+
+    @Override
     public Optional<io.btget.dht.Dht> dht() {
         return host.dht();
     }

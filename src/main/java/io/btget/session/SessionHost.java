@@ -49,11 +49,11 @@ public interface SessionHost {
     }
 
     /**
-     * How this process dials peers (plain, or with protocol encryption as {@code --encryption} says).
+     * How this process dials peers (plain, or with protocol encryption as {@code --encryption} says). Not a default:
+     * a host that wraps another (a torrent with limits of its own) must pass the process's dialer on, or its torrent
+     * would silently dial in plain text whatever {@code --encryption} says.
      */
-    default io.btget.net.Dialer dialer() {
-        return io.btget.net.Dialer.PLAIN;
-    }
+    io.btget.net.Dialer dialer();
 
     /** Stops routing {@code infoHash} to {@code handler} (no-op if another handler replaced it). */
     void unregister(InfoHash infoHash, IncomingHandler handler);

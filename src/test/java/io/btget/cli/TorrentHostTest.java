@@ -3,6 +3,7 @@ package io.btget.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.btget.metainfo.InfoHash;
+import io.btget.net.Dialer;
 import io.btget.peer.IncomingHandler;
 import io.btget.peer.PeerId;
 import io.btget.peer.RateLimiter;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.Test;
 class TorrentHostTest {
     private final AtomicLong now = new AtomicLong();
     private final List<Long> sleeps = new ArrayList<>();
+
+    private final Dialer dialer = (address, infoHash, handshake, connectMillis, handshakeMillis) -> {
+        throw new java.io.IOException("not dialled in this test");
+    };
 
     private SessionHost client(long down, long up) {
         RateLimiter d = new RateLimiter(down, now::get, sleeps::add);
@@ -47,7 +52,18 @@ class TorrentHostTest {
             @Override
             public void unregister(InfoHash infoHash, IncomingHandler handler) {
             }
+
+            @Override
+            public Dialer dialer() {
+                return dialer;
+            }
         };
+    }
+
+    @Test
+    void aTorrentWithLimitsOfItsOwnDialsAsTheClientDoes() {
+        // --encryption lives in the client's dialer: a torrent with its own limits must not fall back to plain
+        assertThat(TorrentHost.of(client(0, 0), new TorrentHost.Limits(1000, 0)).dialer()).isSameAs(dialer);
     }
 
     @Test
