@@ -1,7 +1,6 @@
 package io.btget.cli;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import sun.misc.Signal;
@@ -25,21 +24,19 @@ final class Signals {
      */
     static final long ECHO_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-    private static final AtomicReference<ExitCode> received = new AtomicReference<>();
-    private static final AtomicLong receivedAt = new AtomicLong();
+    /** This JVM's arbiter: every SIGINT, SIGTERM and first-JVM loss goes through it. */
+    private static final Arbiter arbiter = new Arbiter(System.getenv(LocaleRestart.RESTARTED) != null);
 
     private Signals() {
     }
 
     static void onStop(Consumer<ExitCode> stop) {
-        boolean restarted = System.getenv(LocaleRestart.RESTARTED) != null;
-        install("INT", ExitCode.INTERRUPTED, stop, restarted);
-        install("TERM", ExitCode.TERMINATED, stop, restarted);
-        if (restarted) {
+        install("INT", ExitCode.INTERRUPTED, stop);
+        install("TERM", ExitCode.TERMINATED, stop);
+        if (arbiter.restarted) {
             LocaleRestart.firstJvmGone().ifPresent(gone -> gone.thenRun(() -> {
                 // as a first SIGTERM; never a halt: a stop already under way goes on
-                if (received.compareAndSet(null, ExitCode.TERMINATED)) {
-                    receivedAt.set(System.nanoTime());
+                if (arbiter.decide(ExitCode.TERMINATED) == Decision.FIRST) {
                     stop.accept(ExitCode.TERMINATED);
                 }
             }));
@@ -47,35 +44,70 @@ final class Signals {
     }
 
     static ExitCode received() {
-        return received.get();
+        First f = arbiter.first.get();
+        return f == null ? null : f.code();
     }
 
     /**
      * Whether a signal asking for {@code now}, {@code sinceFirstNanos} after the first one (which asked for
-     * {@code first}), ends the JVM at once rather than being ignored as an echo of the first.
+     * {@code first}), ends the JVM at once rather than being ignored as an echo of the first. A negative gap counts
+     * as an echo too: it can only come from two handlers racing (the JVM runs each signal's handler on a thread of
+     * its own).
      */
     static boolean halts(ExitCode first, ExitCode now, long sinceFirstNanos, boolean restarted) {
-        return !(restarted && first == now && sinceFirstNanos >= 0 && sinceFirstNanos < ECHO_NANOS);
+        return !(restarted && first == now && Math.abs(sinceFirstNanos) < ECHO_NANOS);
     }
 
-    private static void install(String name, ExitCode code, Consumer<ExitCode> stop, boolean restarted) {
+    /** What a signal means given the ones before it. */
+    enum Decision {
+        /** The first: start the clean stop. */
+        FIRST,
+        /** An echo of the first (restarted JVM only): ignore it. */
+        ECHO,
+        /** A second signal: end the JVM at once. */
+        HALT
+    }
+
+    /** The first stop request and when it came, recorded as one value so a racing handler never sees half of it. */
+    private record First(ExitCode code, long atNanos) {
+    }
+
+    /**
+     * Decides each signal against the first one. The JVM dispatches every signal on a new thread, so the two
+     * SIGTERMs of a control-group kill (one from systemd, one forwarded by the first JVM a few microseconds later)
+     * run their handlers at the same time: the first's code and time must be published together, and the second's
+     * gap measured after it lost, or the echo reads a time of 0 (or one taken before the first's) and halts.
+     */
+    static final class Arbiter {
+        private final AtomicReference<First> first = new AtomicReference<>();
+        private final boolean restarted;
+
+        Arbiter(boolean restarted) {
+            this.restarted = restarted;
+        }
+
+        Decision decide(ExitCode code) {
+            if (first.compareAndSet(null, new First(code, System.nanoTime()))) {
+                return Decision.FIRST;
+            }
+            First earlier = first.get();
+            // read after the CAS lost, so never before the winner's time (System.nanoTime is monotonic)
+            long since = System.nanoTime() - earlier.atNanos();
+            return halts(earlier.code(), code, since, restarted) ? Decision.HALT : Decision.ECHO;
+        }
+    }
+
+    private static void install(String name, ExitCode code, Consumer<ExitCode> stop) {
         try {
-            Signal.handle(new Signal(name), sig -> stop(code, stop, restarted));
+            Signal.handle(new Signal(name), sig -> {
+                switch (arbiter.decide(code)) {
+                    case FIRST -> stop.accept(code);
+                    case HALT -> Runtime.getRuntime().halt(code.code);
+                    case ECHO -> { }
+                }
+            });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // Signal not available on this platform: the default handling stays.
         }
-    }
-
-    private static void stop(ExitCode code, Consumer<ExitCode> stop, boolean restarted) {
-        long now = System.nanoTime();
-        if (received.compareAndSet(null, code)) {
-            receivedAt.set(now);
-        } else {
-            if (halts(received.get(), code, now - receivedAt.get(), restarted)) {
-                Runtime.getRuntime().halt(code.code);
-            }
-            return;
-        }
-        stop.accept(code);
     }
 }
