@@ -25,9 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every malformed or dangerous .torrent shape, given to the built jar as {@code info X} and {@code download X -d D}:
  * each must end with exit 3, exactly one line on stderr, no stack trace, and nothing created in the output directory.
+ * The cases share nothing (a folder each, port 0) and spend their time starting JVMs, so they run two at a time.
  */
 @Tag("interop")
 @Timeout(30)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class MalformedTorrentIT {
     private static final int PIECE = 16384;
 

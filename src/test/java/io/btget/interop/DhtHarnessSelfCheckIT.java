@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * lone seeder is found only once its periodic announce reaches the asker; through R it is found at once).
  */
 @Tag("interop")
+@Tag("harness")
 @Timeout(150)
 class DhtHarnessSelfCheckIT extends InteropTestBase {
     static final Duration DOWNLOAD_TIME = Duration.ofSeconds(90);

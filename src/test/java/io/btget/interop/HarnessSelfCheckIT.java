@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * what libtorrent 2.0.8's peer_log prints).
  */
 @Tag("interop")
+@Tag("harness")
 @Timeout(150)
 class HarnessSelfCheckIT extends InteropTestBase {
 
