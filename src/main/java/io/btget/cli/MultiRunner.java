@@ -247,11 +247,7 @@ final class MultiRunner {
                 t.put("message", r.message());
             }
             each.add(t);
-            lines.append(System.lineSeparator()).append("  ").append(r.name()).append(": ").append(r.status())
-                    .append(" (exit ").append(r.code().code).append(')');
-            if (r.code() != ExitCode.OK && r.message() != null) {
-                lines.append(": ").append(r.message());
-            }
+            lines.append(System.lineSeparator()).append(summaryLine(r));
         }
         ExitCode worst = WorstExit.of(codes);
         Map<String, Object> f = new LinkedHashMap<>();
@@ -262,6 +258,23 @@ final class MultiRunner {
                 + (results.length - ok) + " did not (exit " + worst.code + ")";
         board.event("all_done", head + lines, f);
         return worst.code;
+    }
+
+    /**
+     * One input's line in the closing summary: "  NAME: STATUS (exit N)", then the message when it failed, without
+     * a leading "NAME: " of its own (an unreadable input's message starts with its file name, which is its name).
+     */
+    static String summaryLine(Result r) {
+        StringBuilder line = new StringBuilder("  ").append(r.name()).append(": ").append(r.status())
+                .append(" (exit ").append(r.code().code).append(')');
+        if (r.code() != ExitCode.OK && r.message() != null) {
+            String message = r.message();
+            if (message.startsWith(r.name() + ": ")) {
+                message = message.substring(r.name().length() + 2);
+            }
+            line.append(": ").append(message);
+        }
+        return line.toString();
     }
 
     /** A torrent's view that remembers how it ended: the event of its summary or failure. */
