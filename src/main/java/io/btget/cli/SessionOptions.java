@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
 
 /** The flags shared by the commands that run a torrent session (download, seed). */
 final class SessionOptions {
+    /** {@code --encryption}'s help, shared with {@code stream}. */
+    static final String ENCRYPTION_DESCRIPTION = "Protocol encryption (MSE/PE, RC4): prefer, require or off (default: ${DEFAULT-VALUE}). prefer, as Transmission's default, opens every connection with the encrypted handshake (retrying in plain text once if the peer cannot do it), accepts both kinds of incoming connection, and encrypts the data whenever the other side asks for it (between two peers that accept either, the data stays plain, as libtorrent does: RC4 costs CPU); require encrypts every connection and talks only to peers that can; off speaks plain BitTorrent only.";
+
     @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Where the data goes (default: current directory).")
     Path dir = Path.of(".");
 
@@ -60,7 +63,7 @@ final class SessionOptions {
     @Option(names = "--no-dht", description = "Run no DHT node (BEP 5): peers come from trackers, the magnet, --peer and peer exchange only. A private torrent never uses the DHT.")
     boolean noDht;
 
-    @Option(names = "--encryption", paramLabel = "MODE", description = "Protocol encryption (MSE/PE, RC4): prefer, require or off (default: ${DEFAULT-VALUE}). prefer, as Transmission's default, opens every connection with the encrypted handshake (retrying in plain text once if the peer cannot do it), accepts both kinds of incoming connection, and encrypts the data whenever the other side asks for it (between two peers that accept either, the data stays plain, as libtorrent does: RC4 costs CPU); require encrypts every connection and talks only to peers that can; off speaks plain BitTorrent only.")
+    @Option(names = "--encryption", paramLabel = "MODE", description = ENCRYPTION_DESCRIPTION)
     String encryption = "prefer";
 
     @Mixin

@@ -5,6 +5,7 @@ import io.btget.metainfo.FileEntry;
 import io.btget.metainfo.FileSelection;
 import io.btget.metainfo.MagnetLink;
 import io.btget.metainfo.Torrent;
+import io.btget.peer.Limits;
 import io.btget.session.Config;
 import io.btget.session.TorrentSession;
 import io.btget.stream.PieceSource;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,6 +70,18 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--no-dht", description = "Run no DHT node (BEP 5).")
     boolean noDht;
 
+    @Option(names = "--encryption", paramLabel = "MODE", description = SessionOptions.ENCRYPTION_DESCRIPTION)
+    String encryption = "prefer";
+
+    @Option(names = "--max-peers", paramLabel = "N", description = "Most peer connections at once (default: ${DEFAULT-VALUE}).")
+    int maxPeers = Limits.DEFAULT_MAX_PEERS;
+
+    @Option(names = "--recheck", description = "Hash every piece on disk at start, ignoring the resume file.")
+    boolean recheck;
+
+    @Mixin
+    DhtOptions dht = new DhtOptions();
+
     @Override
     public Integer call() {
         if (port < 0 || port > 65535) {
@@ -76,21 +90,7 @@ final class StreamCommand implements Callable<Integer> {
         if (file != null && file < 1) {
             throw new UserError(ExitCode.USAGE, "--file counts from 1 (see 'btget info'), got " + file);
         }
-        SessionOptions options = new SessionOptions();
-        options.dir = dir;
-        options.port = peerPort;
-        options.bind = bind;
-        options.downloadLimit = downloadLimit;
-        options.uploadLimit = uploadLimit;
-        options.trackers = trackers;
-        options.peers = peers;
-        options.json = json;
-        options.progress = progress;
-        options.noDht = noDht;
-        options.stallTimeout = "inf"; // a player may sit paused for hours: streaming never gives up on its own
-        if (file != null) {
-            options.select.selectFile = Integer.toString(file); // checked against the file list like --select-file
-        }
+        SessionOptions options = sessionOptions();
         Config config = options.toConfig(Config.SeedPolicy.FOREVER);
         PrintWriter out = new PrintWriter(System.out);
         AtomicReference<StreamServer> server = new AtomicReference<>();
@@ -107,6 +107,30 @@ final class StreamCommand implements Callable<Integer> {
                 s.close();
             }
         }
+    }
+
+    /** The session's options from this command's: a download that seeds until stopped and never stalls out. */
+    SessionOptions sessionOptions() {
+        SessionOptions options = new SessionOptions();
+        options.dir = dir;
+        options.port = peerPort;
+        options.bind = bind;
+        options.downloadLimit = downloadLimit;
+        options.uploadLimit = uploadLimit;
+        options.trackers = trackers;
+        options.peers = peers;
+        options.json = json;
+        options.progress = progress;
+        options.noDht = noDht;
+        options.stallTimeout = "inf"; // a player may sit paused for hours: streaming never gives up on its own
+        options.encryption = encryption;
+        options.maxPeers = maxPeers;
+        options.recheck = recheck;
+        options.dht = dht;
+        if (file != null) {
+            options.select.selectFile = Integer.toString(file); // checked against the file list like --select-file
+        }
+        return options;
     }
 
     /** Selects the file, switches the session to sequential order, and starts the HTTP server on it. */
