@@ -23,7 +23,7 @@ final class DownloadCommand implements Callable<Integer> {
             description = "The .torrent file, an http(s) URL of one, or a magnet link; several for several torrents.")
     java.util.List<String> torrents;
 
-    @Option(names = "--max-active", paramLabel = "N", description = "With several torrents: at most N run at once, the others wait in the order given (default: all at once).")
+    @Option(names = "--max-active", paramLabel = "N", description = "With several torrents: at most N download at once, the others wait in the order given; one that is done and seeds (--seed) frees its place (default: all at once).")
     Integer maxActive;
 
     @Option(names = "--torrent-download-limit", paramLabel = "RATE", description = "Bytes per second for each torrent on its own, within --download-limit: 500K, 2M (default: no limit).")

@@ -47,6 +47,8 @@ final class MultiRunner {
         final SessionRunner.MagnetPlan magnet;
         ProgressBoard.Slot slot;
         Recorded view;
+        /** Frees this torrent's --max-active place once its download is done (it may go on seeding). */
+        volatile Runnable leaveQueue = () -> { };
 
         Job(int index, String input, InfoHash infoHash, String label, Torrent torrent, FileSelection selection,
                 SessionRunner.MagnetPlan magnet) {
@@ -155,15 +157,20 @@ final class MultiRunner {
         try (io.btget.client.Client client = io.btget.client.Client.of(config)) {
             Set<SessionRunner.Stopper> stoppers = ConcurrentHashMap.newKeySet();
             Signals.onStop(code -> stoppers.forEach(SessionRunner.Stopper::stop));
-            List<Runnable> tasks = new ArrayList<>();
+            List<Consumer<Runnable>> tasks = new ArrayList<>();
             for (Job job : jobs) {
-                tasks.add(() -> results[job.index] = runOne(TorrentHost.of(client, limits), job, config, options, attach, claims, stoppers));
+                tasks.add(leave -> {
+                    job.leaveQueue = leave;
+                    results[job.index] = runOne(TorrentHost.of(client, limits), job, config, options, attach, claims,
+                            stoppers);
+                });
             }
             List<Integer> notStarted;
             try {
                 // a platform thread per torrent, as the main thread of a single download: the session's loop waits
                 // on a monitor (Object.wait), which would pin a virtual thread's carrier on JDK 21-23
-                notStarted = TorrentQueue.run(tasks, maxActive, () -> Signals.received() != null, Threads::startPlatform);
+                notStarted = TorrentQueue.runLeaving(tasks, maxActive, () -> Signals.received() != null,
+                        Threads::startPlatform);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 notStarted = List.of();
@@ -327,6 +334,9 @@ final class MultiRunner {
         @Override
         public void event(String type, String line, Map<String, Object> fields) {
             view.event(type, line, fields);
+            if ("download_complete".equals(type)) {
+                job.leaveQueue.run(); // seeding from here on: the next queued torrent may start
+            }
         }
 
         @Override

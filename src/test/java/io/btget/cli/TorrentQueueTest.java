@@ -113,4 +113,51 @@ class TorrentQueueTest {
         assertThatThrownBy(() -> TorrentQueue.run(tasks, 0, () -> false, THREADS))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTaskThatLeavesTheQueueLetsTheNextStartWhileItRunsOn() throws Exception {
+        // download --seed --max-active 1: the first seeds until stopped, yet the second starts once it is downloaded
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        AtomicBoolean firstStillRunning = new AtomicBoolean();
+        List<java.util.function.Consumer<Runnable>> tasks = List.of(
+                leave -> {
+                    leave.run();
+                    leave.run(); // twice: still one place
+                    try {
+                        firstStillRunning.set(true);
+                        assertThat(secondStarted.await(20, TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                leave -> secondStarted.countDown());
+        assertThat(TorrentQueue.runLeaving(tasks, 1, () -> false, THREADS)).isEmpty();
+        assertThat(secondStarted.getCount()).isZero();
+        assertThat(firstStillRunning).isTrue();
+    }
+
+    @Test
+    void leavingTwiceFreesOnePlace() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch hold = new CountDownLatch(1);
+        List<java.util.function.Consumer<Runnable>> tasks = new ArrayList<>();
+        tasks.add(leave -> {
+            leave.run();
+            leave.run();
+        });
+        for (int i = 0; i < 3; i++) {
+            tasks.add(leave -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    hold.await(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+            });
+        }
+        assertThat(TorrentQueue.runLeaving(tasks, 1, () -> false, THREADS)).isEmpty();
+        assertThat(most.get()).as("never two at once with one place").isEqualTo(1);
+    }
 }

@@ -168,13 +168,42 @@ class MultiTorrentIT extends InteropTestBase {
         List<Map<String, Object>> events = dl.events();
         int previousEnd = -1;
         for (String h : s.hashes()) {
+            // the place frees when the download is done (download_complete); the session's own end follows
             int started = indexOf(events, "started", h);
-            int complete = indexOf(events, "complete", h);
-            assertThat(started).as("%s started after the one before it completed (events %s)", h, events)
+            int done = indexOf(events, "download_complete", h);
+            assertThat(started).as("%s started after the one before it was downloaded (events %s)", h, events)
                     .isGreaterThan(previousEnd);
-            assertThat(complete).isGreaterThan(started);
-            previousEnd = complete;
+            assertThat(done).isGreaterThan(started);
+            assertThat(indexOf(events, "complete", h)).isGreaterThan(done);
+            previousEnd = done;
         }
+    }
+
+    /** A torrent that is done and seeds (--seed) frees its --max-active place: the queue does not stop at the seeds. */
+    @Test
+    void withSeedAndMaxActiveOneEachDownloadStartsWhenThePreviousIsDoneAndSeeds() throws Exception {
+        Swarm s = swarm(512 * 1024);
+        Path out = newDir("out");
+        BtgetProcess dl = downloadAll("btget-queue-seed", out, s.torrents(), "--max-active", "1", "--seed");
+        String last = s.hashes().get(s.hashes().size() - 1);
+        dl.awaitEvent(e -> "download_complete".equals(e.get("event")) && last.equals(e.get("infoHash")),
+                Duration.ofSeconds(90), "the last torrent downloaded while the first two seed");
+        for (String n : s.names()) {
+            Payloads.assertSameTree(s.seedDir().resolve(n), out.resolve(n));
+        }
+        List<Map<String, Object>> events = dl.events();
+        int previousDone = -1;
+        for (String h : s.hashes()) {
+            int started = indexOf(events, "started", h);
+            int done = indexOf(events, "download_complete", h);
+            assertThat(started).as("%s started after the one before it was downloaded (events %s)", h, events)
+                    .isGreaterThan(previousDone);
+            assertThat(done).isGreaterThan(started);
+            previousDone = done;
+        }
+        assertThat(dl.process().isAlive()).as("still seeding all three").isTrue();
+        dl.process().signal("TERM");
+        assertThat(dl.awaitExit(Duration.ofSeconds(30))).as("exit after SIGTERM%s", logsOf(dl)).isEqualTo(143);
     }
 
     private static int indexOf(List<Map<String, Object>> events, String type, String infoHash) {
