@@ -53,6 +53,22 @@ public final class KnownPeers {
 
     private final int capacity;
     private final Map<InetSocketAddress, Entry> entries = new LinkedHashMap<>();
+    /**
+     * Peer ids of peers dropped for misbehaving, the oldest forgotten beyond {@link #BANNED_IDS}. An address ban
+     * alone does not keep such a peer away: it comes back from a new port (a peer that learnt our listen port dials
+     * us again, each time from another ephemeral port). libtorrent and Transmission key a ban on the IP instead; btget
+     * does not, because several peers behind one address (NAT, a test on 127.0.0.1) would go with it.
+     */
+    private final Set<PeerId> bannedIds = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, Boolean> eldest) {
+            return size() > BANNED_IDS;
+        }
+    });
+    /** Most banned peer ids remembered. */
+    static final int BANNED_IDS = 1024;
 
     public KnownPeers() {
         this(Limits.MAX_KNOWN_PEERS);
@@ -177,6 +193,15 @@ public final class KnownPeers {
         if (k != null) {
             k.banned = true;
         }
+    }
+
+    /** Bans the peer with this id, whatever address it comes from next. */
+    public synchronized void banPeerId(PeerId id) {
+        bannedIds.add(id);
+    }
+
+    public synchronized boolean isBannedPeerId(PeerId id) {
+        return bannedIds.contains(id);
     }
 
     public synchronized boolean isBanned(InetSocketAddress a) {

@@ -241,6 +241,10 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             if (closed || known.isBanned(dialedAddress) || connected.size() >= maxPeers) {
                 return false;
             }
+            if (known.isBannedPeerId(peerId)) {
+                log.debug("{} is {}, banned for misbehaving; refused", dialedAddress, peerId.clientDescription());
+                return false;
+            }
             for (PeerConnection other : connected) {
                 if (other.remotePeerId().equals(peerId)) {
                     return false; // already connected to this peer the other way round
@@ -273,6 +277,9 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             connected.remove(c);
             abandoned = ctx.metadataKnown() ? ctx.picker().removePeer(c) : List.of();
             known.closed(c.address(), misbehaved, retrySeconds, System.nanoTime());
+            if (misbehaved) {
+                known.banPeerId(c.remotePeerId());
+            }
             c.peerListenAddress().ifPresent(a -> known.closed(a, misbehaved, retrySeconds, System.nanoTime()));
             lock.notifyAll();
         }

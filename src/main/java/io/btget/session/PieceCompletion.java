@@ -55,6 +55,12 @@ final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims 
     private final AtomicInteger hashFailures = new AtomicInteger();
     private volatile long lastProgressAt = System.nanoTime();
     /**
+     * When a piece last passed its hash check (or the session started). A piece that fails sets the progress clock
+     * back to this: the blocks it was built from were no progress, so a peer sending bad data over and over cannot
+     * hold off the stall timeout (what the timeout is for is a download that gets nothing it can keep).
+     */
+    private volatile long lastVerifiedAt = lastProgressAt;
+    /**
      * Held (shared) from a verified piece's write until it is in {@code have}; held exclusively by a resume-file
      * save while it takes our pieces and stamps the files, so every piece it claims was fully written before the
      * stamps and no write lands between the two.
@@ -212,6 +218,7 @@ final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims 
             picker.pieceFailed(a.piece);
             hashFailures.incrementAndGet();
             wasted.add(a.size);
+            lastProgressAt = lastVerifiedAt; // good blocks of other pieces set it forward again as they arrive
             events.pieceFailed(a.piece, a.contributors.size());
             for (BlockSource c : a.contributors) {
                 int charged = c.chargeHashFailure();
@@ -256,7 +263,9 @@ final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims 
                 events.storageFailed(failure);
             }
         }
-        lastProgressAt = System.nanoTime();
+        long verifiedAt = System.nanoTime();
+        lastVerifiedAt = verifiedAt;
+        lastProgressAt = verifiedAt;
         for (PeerConnection c : connections.get()) {
             c.guard("have", () -> c.announceHave(a.piece)); // a failure there is that peer's, not this reader's
         }

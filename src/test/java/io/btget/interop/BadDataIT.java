@@ -96,4 +96,37 @@ class BadDataIT extends InteropTestBase {
         assertThat(BtgetProcess.run(logs(), dir, Duration.ofSeconds(30), "verify", torrent.toString(), "-d",
                 out.toString())).as("btget verify exit code on the unfinished download").isEqualTo(6);
     }
+
+    /**
+     * A btget seeder whose file went bad behind its back (field report): it serves the bad piece, is banned, and
+     * keeps dialling back from new ports (it learnt btget's listen port). Its peer id keeps it out, and a piece that
+     * failed is no progress: the download ends stalled on time instead of looping on the bad piece for ever.
+     */
+    @Test
+    void aSeederServingABadPieceIsKeptOutWhenItDialsBackAndTheDownloadStallsOnTime() throws Exception {
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("data.bin"), 1024 * 1024, 16);
+        Path torrent = Torrents.mktorrent(dir, payload, "data", 16);
+        int seedPort = Ports.free();
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(), "-p",
+                Integer.toString(seedPort));
+        seeder.awaitEvent(e -> "progress".equals(e.get("event")) && "seeding".equals(e.get("phase")),
+                Duration.ofSeconds(30), "seeding");
+        try (RandomAccessFile f = new RandomAccessFile(payload.toFile(), "rw")) {
+            f.seek(5L * PIECE + 100); // piece 5 of 16, same size, checked by no one while seeding
+            f.write(0x5a ^ f.readByte());
+        }
+
+        Path out = newDir("out");
+        BtgetProcess btget = btget("btget", "download", torrent.toString(), "-d", out.toString(),
+                "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + seedPort, "--stall-timeout", "8s");
+        int code = btget.awaitExit(Duration.ofSeconds(60));
+
+        assertThat(code).as("btget exit code (4: stalled)%s", logsOf(btget, seeder)).isEqualTo(4);
+        Map<String, Object> summary = btget.last();
+        assertThat(summary.get("event")).isEqualTo("stalled");
+        assertThat(BtgetProcess.number(summary, "pieces")).isEqualTo(15);
+        assertThat(btget.events("peer_banned")).as("banned once (a dial and a dial-back racing: twice), not again"
+                + " each time it came back%s", logsOf(btget, seeder)).hasSizeBetween(1, 2);
+    }
 }

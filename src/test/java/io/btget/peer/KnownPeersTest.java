@@ -67,4 +67,27 @@ class KnownPeersTest {
         assertThat(k.isBanned(addr(9, 1234))).isTrue();
         assertThat(k.candidates(10, Long.MAX_VALUE / 2)).isEmpty();
     }
+
+    @Test
+    void aBannedPeerIdStaysBannedWhateverItsAddressAndTheOldestAreForgottenBeyondTheBound() {
+        KnownPeers known = new KnownPeers();
+        byte[] raw = new byte[PeerId.LENGTH];
+        raw[0] = 1;
+        PeerId first = new PeerId(raw);
+        known.banPeerId(first);
+        assertThat(known.isBannedPeerId(new PeerId(raw))).as("by content, not identity").isTrue();
+        for (int i = 0; i < KnownPeers.BANNED_IDS; i++) {
+            byte[] other = new byte[PeerId.LENGTH];
+            other[0] = 2;
+            other[1] = (byte) i;
+            other[2] = (byte) (i >> 8);
+            known.banPeerId(new PeerId(other));
+        }
+        assertThat(known.isBannedPeerId(first)).as("the oldest forgotten beyond %d", KnownPeers.BANNED_IDS).isFalse();
+        byte[] newest = new byte[PeerId.LENGTH];
+        newest[0] = 2;
+        newest[1] = (byte) (KnownPeers.BANNED_IDS - 1);
+        newest[2] = (byte) ((KnownPeers.BANNED_IDS - 1) >> 8);
+        assertThat(known.isBannedPeerId(new PeerId(newest))).isTrue();
+    }
 }
