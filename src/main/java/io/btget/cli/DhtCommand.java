@@ -235,8 +235,7 @@ final class DhtCommand implements Runnable {
 
     /** {@code 1.2.3.4:6881}, or {@code [::1]:6881} for IPv6. */
     static String addressText(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return io.btget.net.SocketAddresses.text(a);
     }
 
     static int nodes(Dht dht) {

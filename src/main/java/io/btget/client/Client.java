@@ -1,5 +1,8 @@
 package io.btget.client;
 
+import io.btget.net.IoFailures;
+import io.btget.net.SocketAddresses;
+
 import io.btget.dht.Dht;
 import io.btget.dht.DhtConfig;
 import io.btget.dht.DhtNode;
@@ -210,8 +213,15 @@ public final class Client implements SessionHost, AutoCloseable {
                 return;
             }
             taken = handler.accept(t, start);
+        } catch (io.btget.mse.MseException e) {
+            if (e.policyRefusal() && policyRefusalsLogged.getAndIncrement() < POLICY_REFUSALS_SHOWN) {
+                // a peer set up the other way (encryption required or off) is a setting to fix: said at -v
+                log.info("incoming {}: {}", SocketAddresses.text(t.remoteAddress()), e.getMessage());
+            } else {
+                log.debug("incoming {} failed: {}", t.remoteAddress(), e.getMessage());
+            }
         } catch (IOException e) {
-            log.debug("incoming {} failed: {}", t.remoteAddress(), e.getMessage());
+            log.debug("incoming {} failed: {}", t.remoteAddress(), IoFailures.describe(e));
         } catch (RuntimeException e) {
             log.debug("incoming {} failed", t.remoteAddress(), e);
         } finally {
@@ -220,6 +230,10 @@ public final class Client implements SessionHost, AutoCloseable {
             }
         }
     }
+
+    /** How many refusals by our encryption policy are said at -v (the rest at -vv): a busy swarm sends many. */
+    private static final int POLICY_REFUSALS_SHOWN = 10;
+    private final java.util.concurrent.atomic.AtomicInteger policyRefusalsLogged = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The registered torrent whose HASH('req2', info hash) is {@code req2}, or null (the MSE receiver's SKEY search). */
     private InfoHash torrentForReq2(byte[] req2) {

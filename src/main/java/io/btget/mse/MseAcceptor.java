@@ -69,13 +69,13 @@ public final class MseAcceptor {
         }
         if (have == start.length && Arrays.equals(start, PLAIN_START)) {
             if (!policy.acceptsPlaintext()) {
-                throw new MseException("plain BitTorrent handshake refused (--encryption require)");
+                throw new MseException("plain BitTorrent handshake refused (--encryption require)", true);
             }
             t.setReadTimeout(timeoutMillis);
             return new Opened(MseTransport.replaying(t, start), null);
         }
         if (!policy.acceptsMse()) {
-            throw new MseException("handshake: not plain BitTorrent (an encrypted one is refused: --encryption off)");
+            throw new MseException("handshake: not plain BitTorrent (an encrypted one is refused: --encryption off)", true);
         }
         long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
         MseHandshake.Accepted a = MseHandshake.receive(t, start, lookup, policy, select, random, left);

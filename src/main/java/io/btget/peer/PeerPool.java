@@ -154,7 +154,7 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             log.debug("dial {} failed: {}", a, e.getMessage());
             wrongTorrent = true;
         } catch (IOException e) {
-            log.debug("dial {} failed: {}", a, e.getMessage());
+            log.debug("dial {} failed: {}", a, io.btget.net.IoFailures.describe(e));
         } catch (RuntimeException e) {
             log.debug("dial {} failed", a, e); // one peer's failure is never more than that peer's
         } finally {
@@ -191,7 +191,7 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             PeerId id = Handshake.readPeerId(new DataInputStream(t.in()));
             return admit(t, ours, start.withPeerId(id), t.remoteAddress(), true);
         } catch (IOException e) {
-            log.debug("incoming {} failed: {}", t.remoteAddress(), e.getMessage());
+            log.debug("incoming {} failed: {}", t.remoteAddress(), io.btget.net.IoFailures.describe(e));
             return false;
         } catch (RuntimeException e) {
             log.debug("incoming {} failed", t.remoteAddress(), e);

@@ -619,9 +619,10 @@ public final class MetadataStage implements TorrentContext {
         }
         if (misbehaved) {
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("peer", connection.address().toString());
+            String peer = io.btget.net.SocketAddresses.text(connection.address());
+            f.put("peer", peer);
             f.put("reason", reason);
-            listener.event("peer_banned", "dropped peer " + connection.address() + ": " + reason, f);
+            listener.event("peer_banned", "dropped peer " + peer + ": " + reason, f);
         }
     }
 

@@ -403,6 +403,7 @@ public final class TorrentSession implements TorrentContext {
         announcer = new Announcer(tiers, torrent.infoHash(), peerId.bytes(), listenPort,
                 this::totals, pool::addKnown, trackerEvents());
         phase = isComplete() ? "seeding" : "downloading";
+        emitStats(); // the phase's start, to the millisecond: a listener times the download from here
         announcer.start();
         trackerless = tiers.isEmpty();
         webSeeds = new io.btget.webseed.WebSeeds(torrent, storage.layout(), webSeedHost(),
@@ -497,6 +498,7 @@ public final class TorrentSession implements TorrentContext {
                     if (completion.isComplete()) {
                         announcer.completed(); // a partial selection is never a seed to trackers (as libtorrent)
                     }
+                    emitStats(); // the download's end, to the millisecond, before the event that tells of it
                     listener.event("download_complete", selection.isAll()
                             ? "download complete: all " + torrent.pieceCount() + " pieces verified"
                             : "download complete: " + selection.selectedCount() + " of " + selection.userFileCount()
@@ -897,9 +899,10 @@ public final class TorrentSession implements TorrentContext {
     public void connectionClosed(PeerConnection connection, String reason, boolean misbehaved) {
         if (misbehaved) {
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("peer", connection.address().toString());
+            String peer = io.btget.net.SocketAddresses.text(connection.address());
+            f.put("peer", peer);
             f.put("reason", reason);
-            listener.event("peer_banned", "dropped peer " + connection.address() + ": " + reason, f);
+            listener.event("peer_banned", "dropped peer " + peer + ": " + reason, f);
         }
     }
 

@@ -127,6 +127,7 @@ class BadDataIT extends InteropTestBase {
         assertThat(summary.get("event")).isEqualTo("stalled");
         assertThat(BtgetProcess.number(summary, "pieces")).isEqualTo(15);
         assertThat(btget.events("peer_banned")).as("banned once (a dial and a dial-back racing: twice), not again"
-                + " each time it came back%s", logsOf(btget, seeder)).hasSizeBetween(1, 2);
+                + " each time it came back%s", logsOf(btget, seeder)).hasSizeBetween(1, 2)
+                .allMatch(e -> String.valueOf(e.get("peer")).matches("127\\.0\\.0\\.1:\\d+"), "peer as ADDRESS:PORT");
     }
 }

@@ -90,6 +90,10 @@ class MultiTorrentIT extends InteropTestBase {
         assertThat(dl.events("listening")).extracting(e -> of(e, "infoHash")).containsExactlyInAnyOrderElementsOf(s.hashes());
         for (String h : s.hashes()) {
             assertThat(dl.events("complete")).as("complete events").anyMatch(e -> h.equals(e.get("infoHash")));
+            // timed from the download phase's start to download_complete, not from the first once-a-second tick
+            // (a 1 MiB download that ended before it reported 0 ms and a rate of gigabytes a second)
+            assertThat(dl.events("complete")).as("%s: its download time", h).anyMatch(e -> h.equals(e.get("infoHash"))
+                    && BtgetProcess.number(e, "downloadMs") > 0 && BtgetProcess.number(e, "meanRate") < 2e9);
             assertThat(dl.events("progress")).as("%s seeded after completing", h)
                     .anyMatch(e -> h.equals(e.get("infoHash")) && "seeding".equals(e.get("phase")));
         }
