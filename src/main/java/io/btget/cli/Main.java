@@ -158,6 +158,16 @@ public final class Main {
             ExitCode code = exitCodeFor(ex);
             PrintWriter err = commandLine.getErr();
             err.println("btget: " + oneLine(ex));
+            if (jsonRequested(parseResult)) {
+                // a script reading --json gets the failure too, as the error event a run reports itself with
+                java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+                f.put("event", "error");
+                f.put("message", oneLine(ex));
+                f.put("exitCode", code.code);
+                PrintWriter out = commandLine.getOut();
+                out.println(Json.object(f));
+                out.flush();
+            }
             if (LoggingOptions.debug() || code == ExitCode.INTERNAL) {
                 if (LoggingOptions.debug()) {
                     ex.printStackTrace(err);
@@ -170,6 +180,15 @@ public final class Main {
             return code.code;
         });
         return cmd;
+    }
+
+    /** Whether the command that ran (the innermost subcommand) was given {@code --json}. */
+    static boolean jsonRequested(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult pr = parseResult;
+        while (pr != null && pr.hasSubcommand()) {
+            pr = pr.subcommand();
+        }
+        return pr != null && pr.hasMatchedOption("--json");
     }
 
     private static void addExitCodeFooter(CommandLine cmd) {

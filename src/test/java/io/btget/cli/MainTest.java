@@ -73,4 +73,36 @@ class MainTest {
         assertThat(CommandSuggestions.misspelled("x", List.of("info", "seed"))).isEmpty();
         assertThat(CommandSuggestions.misspelled("inof", List.of("info", "seed"))).hasValue("info");
     }
+
+    @Test
+    void withJsonAFailureTheCommandDidNotReportItselfIsAnErrorEventOnStdout() throws Exception {
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.torrent"), "garbage");
+        for (String[] args : new String[][] {{"download", bad.toString(), "--json", "--no-dht", "-d", dir.toString()},
+                {"verify", bad.toString(), "--json", "-d", dir.toString()}}) {
+            PrintStream oldOut = System.out;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            Result r;
+            try {
+                r = run(args);
+            } finally {
+                System.setOut(oldOut);
+            }
+            assertThat(r.code()).as(r.err()).isEqualTo(3);
+            assertThat(r.err()).as("the line for people stays on stderr").contains("not a valid .torrent");
+            String json = out.toString(StandardCharsets.UTF_8).strip();
+            assertThat(json.lines()).as("one JSON line").hasSize(1);
+            assertThat(json).startsWith("{\"event\":\"error\",\"message\":\"").contains("not a valid .torrent")
+                    .endsWith(",\"exitCode\":3}");
+        }
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("download", bad.toString(), "--no-dht", "-d", dir.toString()).code()).isEqualTo(3);
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("no JSON without --json").isEmpty();
+    }
 }
