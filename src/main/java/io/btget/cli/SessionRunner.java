@@ -332,9 +332,8 @@ final class SessionRunner {
                     yield ExitCode.NETWORK.code;
                 }
                 case NO_PEERS -> {
-                    String msg = "no tracker answered and no peer could be reached"
-                            + (session.dhtSearched() ? ", and none was found through the DHT either" : "")
-                            + session.lastTrackerError().map(e -> " (last tracker error: " + e + ")").orElse("");
+                    String msg = noPeersMessage(session.hadTrackers(), torrent.hasWebSeeds(), session.dhtSearched(),
+                            session.lastTrackerError(), session.lastWebSeedError());
                     fail(view, options.json, "btget: " + msg, summary("no_peers", s, msg, listener.downloadMillis(s)));
                     yield ExitCode.NETWORK.code;
                 }
@@ -352,6 +351,22 @@ final class SessionRunner {
                 }
             };
         }
+    }
+
+    /**
+     * The final line of a run that found no source: what it had (trackers, the DHT, web seeds) and the last reason
+     * each gave. A torrent whose only sources are web seeds names the web seed's failure, not trackers it has none of.
+     */
+    static String noPeersMessage(boolean trackers, boolean webSeeds, boolean dhtSearched, Optional<String> trackerError,
+            Optional<String> webSeedError) {
+        if (!trackers && webSeeds && webSeedError.isPresent()) {
+            return "no web seed could be used and no peer could be reached"
+                    + (dhtSearched ? " (none was found through the DHT either)" : "") + " (last: " + webSeedError.get() + ")";
+        }
+        return "no tracker answered and no peer could be reached"
+                + (dhtSearched ? ", and none was found through the DHT either" : "")
+                + trackerError.map(e -> " (last tracker error: " + e + ")").orElse("")
+                + webSeedError.map(e -> "; " + e).orElse("");
     }
 
     /** Failures: the JSON event on stdout with --json, otherwise one line on stderr. */

@@ -66,6 +66,7 @@ public final class TorrentSession implements TorrentContext {
     private volatile Outcome stopRequested;
     private volatile String phase = "checking";
     private volatile String lastTrackerError;
+    private volatile String lastWebSeedError;
 
     // Set by the session thread before any connection exists (safely published by the threads' start):
     private Storage storage;
@@ -793,11 +794,24 @@ public final class TorrentSession implements TorrentContext {
 
             @Override
             public void event(String type, String message, Map<String, Object> fields) {
+                if (type.equals("webseed_failed")) {
+                    lastWebSeedError = message;
+                }
                 if (!phase.equals("stopping")) {
                     listener.event(type, message, fields);
                 }
             }
         };
+    }
+
+    /** Whether the run had a tracker to ask (the torrent's or --tracker); known once {@link #run()} has begun. */
+    public boolean hadTrackers() {
+        return !trackerless;
+    }
+
+    /** Why the last web seed was given up ("web seed URL cannot be used: ..."), for the final line; empty if none. */
+    public java.util.Optional<String> lastWebSeedError() {
+        return java.util.Optional.ofNullable(lastWebSeedError);
     }
 
     /**

@@ -166,4 +166,17 @@ class SessionRunnerTest {
         assertThat(json.toString()).startsWith("{\"event\":\"metadata_cached\"")
                 .contains("\"infoHash\":\"" + torrent().infoHash().hex() + "\"").contains("\"path\":\"" + path + "\"");
     }
+
+    @Test
+    void aRunWhoseOnlySourcesWereWebSeedsSaysWhyTheWebSeedFailedNotThatNoTrackerAnswered() {
+        String webSeed = "web seed http://127.0.0.1:18098/ cannot be used: given up after 6 failures in a row";
+        assertThat(SessionRunner.noPeersMessage(false, true, false, java.util.Optional.empty(),
+                java.util.Optional.of(webSeed))).isEqualTo("no web seed could be used and no peer could be reached (last: "
+                        + webSeed + ")").doesNotContain("tracker");
+        assertThat(SessionRunner.noPeersMessage(true, true, true, java.util.Optional.of("HTTP 404"),
+                java.util.Optional.of(webSeed))).startsWith("no tracker answered").contains("DHT")
+                .contains("last tracker error: HTTP 404").endsWith("; " + webSeed);
+        assertThat(SessionRunner.noPeersMessage(true, false, false, java.util.Optional.empty(), java.util.Optional.empty()))
+                .isEqualTo("no tracker answered and no peer could be reached");
+    }
 }
