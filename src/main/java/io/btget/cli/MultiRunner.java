@@ -6,6 +6,7 @@ import io.btget.cli.progress.ProgressViews;
 import io.btget.cli.progress.StatusLine;
 import io.btget.metainfo.FileSelection;
 import io.btget.metainfo.InfoHash;
+import io.btget.metainfo.MagnetLink;
 import io.btget.metainfo.Torrent;
 import io.btget.peer.Threads;
 import io.btget.session.Config;
@@ -132,11 +133,13 @@ final class MultiRunner {
     private static Job read(int index, String input, boolean magnets, Config config, SessionOptions options,
             Claims claims) {
         if (magnets && MagnetInput.isMagnet(input)) {
-            SessionRunner.MagnetPlan plan = SessionRunner.prepareMagnet(MagnetInput.parse(input), config, options, null);
-            String dup = claims.claimHash(plan.infoHash(), input);
+            MagnetLink magnet = MagnetInput.parse(input);
+            // a torrent given twice is that, whatever else is wrong with the second (say, no tracker in it)
+            String dup = claims.claimHash(MagnetInput.v1Hash(magnet), input);
             if (dup != null) {
                 throw new UserError(ExitCode.USAGE, dup);
             }
+            SessionRunner.MagnetPlan plan = SessionRunner.prepareMagnet(magnet, config, options, null);
             String label = plan.magnet().displayName().orElse(plan.infoHash().hex());
             return new Job(index, input, plan.infoHash(), label, null, null, plan);
         }

@@ -101,6 +101,13 @@ final class StreamCommand implements Callable<Integer> {
             }
             Torrent t = TorrentInput.load(torrent);
             return SessionRunner.run(t, config, options, out, attach);
+        } catch (UserError e) {
+            // --file travels as --select-file (one way to resolve an index): name the option the user gave
+            String m = e.getMessage();
+            if (file != null && m != null && m.startsWith("--select-file: ")) {
+                throw new UserError(e.exitCode(), "--file: " + m.substring("--select-file: ".length()));
+            }
+            throw e;
         } finally {
             StreamServer s = server.get();
             if (s != null) {

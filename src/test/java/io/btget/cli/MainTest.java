@@ -105,4 +105,24 @@ class MainTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).as("no JSON without --json").isEmpty();
     }
+
+    @Test
+    void aMagnetForATorrentAlreadyGivenIsRefusedAsADuplicateEvenWithNoSourceOfItsOwn() throws Exception {
+        java.nio.file.Path data = java.nio.file.Files.write(dir.resolve("d.bin"), new byte[5000]);
+        io.btget.metainfo.TorrentBuilder.Result built = new io.btget.metainfo.TorrentBuilder(data).build((d, t) -> { });
+        java.nio.file.Path torrent = java.nio.file.Files.write(dir.resolve("d.torrent"), built.torrentFile());
+        String magnet = "magnet:?xt=urn:btih:" + built.torrent().infoHash().hex().toUpperCase(java.util.Locale.ROOT);
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            run("download", torrent.toString(), magnet, "--no-dht", "-p", "0", "--json", "-d",
+                    dir.resolve("out").toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+        String refused = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"input\":\"magnet:"))
+                .findFirst().orElseThrow(() -> new AssertionError("no error event for the magnet in " + out));
+        assertThat(refused).contains("the same torrent").doesNotContain("nowhere");
+    }
 }

@@ -39,4 +39,19 @@ class StreamCommandOptionsTest {
         assertThat(c.stallTimeout()).isNotEqualTo(download.stallTimeout());
         assertThat(parse("x.torrent", "--no-dht").dht().enabled()).isFalse();
     }
+
+    @Test
+    void aFileIndexPastTheEndNamesTheOptionTheUserGave(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path tree = java.nio.file.Files.createDirectories(dir.resolve("tree"));
+        for (String n : new String[] {"a.bin", "b.bin", "c.bin"}) {
+            java.nio.file.Files.write(tree.resolve(n), new byte[1000]);
+        }
+        java.nio.file.Path t = dir.resolve("t.torrent");
+        java.nio.file.Files.write(t, new io.btget.metainfo.TorrentBuilder(tree).build((d, total) -> { }).torrentFile());
+        StreamCommand stream = new StreamCommand();
+        new CommandLine(stream).parseArgs(t.toString(), "--file", "4", "--no-dht", "-d", dir.resolve("out").toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(stream::call).isInstanceOf(UserError.class)
+                .hasMessageStartingWith("--file: index 4 is past the torrent's 3 files");
+    }
 }
