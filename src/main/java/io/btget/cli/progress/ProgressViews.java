@@ -10,7 +10,15 @@ public final class ProgressViews {
     }
 
     /** How progress is shown: picked automatically unless the user forces one with {@code --progress}. */
-    public enum Mode { AUTO, LIVE, PLAIN, NONE }
+    public enum Mode {
+        AUTO, LIVE, PLAIN, NONE;
+
+        /** As typed on the command line (and shown as a default in --help): lower case. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * The view for this run: JSON lines with {@code --json}; nothing on stdout with {@code -q} ({@code quiet}: errors
