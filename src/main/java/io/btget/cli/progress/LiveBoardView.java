@@ -140,15 +140,18 @@ final class LiveBoardView implements ProgressBoard, LiveArea {
                 hidden++;
                 continue;
             }
-            String label = s.label.length() > LABEL_WIDTH ? s.label.substring(0, LABEL_WIDTH - 1) + "~" : s.label;
+            // at most half the width: on a narrow terminal a long name would leave no room for the percentage
+            int labelWidth = Math.max(6, Math.min(LABEL_WIDTH, columns / 2));
+            String label = s.label.length() > labelWidth ? s.label.substring(0, labelWidth - 1) + "~" : s.label;
             StatusLine line = s.line == null ? StatusLine.of("queued") : s.line;
             lines.add(line.withFirst(label + ":", 110).fit(columns)); // the name stays longest
         }
         String pct = total == 0 ? "" : String.format(Locale.ROOT, "%5.1f%%", have * 100.0 / total);
+        // narrowing, the combined percentage and download rate stay longest, then the counts
         StatusLine t = StatusLine.builder().add("total:", 100)
                 .add(running + " running, " + queued + " queued, " + finished + " done", 90)
-                .add(pct, 80).add(total == 0 ? "" : Units.bytes(have) + "/" + Units.bytes(total), 50)
-                .add("DL " + Units.rate(down), 85).add("UL " + Units.rate(up), 60)
+                .add(pct, 96).add(total == 0 ? "" : Units.bytes(have) + "/" + Units.bytes(total), 50)
+                .add("DL " + Units.rate(down), 94).add("UL " + Units.rate(up), 60)
                 .add(hidden == 0 ? "" : "(" + hidden + " more not shown)", 40).build();
         lines.add(t.fit(columns));
         return lines;

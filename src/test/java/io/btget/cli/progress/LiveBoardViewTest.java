@@ -82,7 +82,7 @@ class LiveBoardViewTest {
         assertThat(shown).hasSize(3);
         assertThat(shown.get(0)).startsWith("alpha.iso:  50.0%").contains("DL 1.00 MiB/s");
         assertThat(shown.get(1)).startsWith("a-very-long-torrent-nam~: queued");
-        assertThat(shown.get(2)).startsWith("total: 1 running, 1 queued, 0 done");
+        assertThat(shown.get(2)).startsWith("total:").contains("50.0%").contains("DL 1.00 MiB/s");
         assertThat(shown).allMatch(l -> l.length() <= 49);
         board.close();
         assertThat(screen(raw.toString())).containsExactly("");
@@ -105,5 +105,22 @@ class LiveBoardViewTest {
         assertThat(LiveLineView.active()).isSameAs(board);
         board.close();
         assertThat(LiveLineView.active()).isNull();
+    }
+
+    @Test
+    void onANarrowTerminalEveryLineKeepsItsPercentageAndTheTotalItsRate() {
+        StringWriter raw = new StringWriter();
+        LiveBoardView board = new LiveBoardView(new PrintWriter(raw), () -> 30, () -> { });
+        ProgressBoard.Slot a = board.slot("aa", "a_very_long_file_name_for_a_torrent_that_goes_on_and_on_and_on.bin");
+        ProgressBoard.Slot b = board.slot("bb", "short");
+        a.update(StatusLine.builder().add(" 36.9%", 100).add("[####------]", 20).add("DL 1.00 MiB/s", 90).build(),
+                f(369, 1000, 1 << 20));
+        b.update(StatusLine.builder().add(" 10.0%", 100).add("[#---------]", 20).build(), f(100, 1000, 0));
+        List<String> shown = screen(raw.toString());
+        assertThat(shown).hasSize(3).allMatch(l -> l.length() <= 29);
+        assertThat(shown.get(0)).startsWith("a_very_long_fi~:").contains("36.9%");
+        assertThat(shown.get(1)).startsWith("short:").contains("10.0%");
+        assertThat(shown.get(2)).startsWith("total:").contains("23.5%").contains("DL 1.00 MiB/s");
+        board.close();
     }
 }
