@@ -460,8 +460,9 @@ public final class ResumeFileKeeper {
      * the stamp by at least {@link #VERIFY_QUIET_NANOS} (or it is missing both times, or it is padding): what verify
      * read of it is then what the recorded stamp describes. For each piece:
      * <ul>
-     *   <li>hashed by verify ({@code wanted}), every byte in selected, steady files: known, and claimed when it
-     *       hashed right;</li>
+     *   <li>hashed by verify ({@code wanted}), every byte in selected, steady files: claimed when it hashed right;
+     *       known missing when it did not and lies in one file; unknown when it did not and spans two files (a
+     *       partial download keeps such a piece in its part file, where a run with that selection reads it);</li>
      *   <li>hashed, but with bytes in an unselected file (read from the part file or the user's copy, which no stamp
      *       covers) or in a file that changed while verify ran: unknown, so a later start hashes it;</li>
      *   <li>not hashed (a partial selection): what the old file {@code old} proves of it now (as a start would:
@@ -492,21 +493,26 @@ public final class ResumeFileKeeper {
             int size = (int) Math.min(pieceLength, layout.totalLength() - pieceLength * p);
             boolean allSteady = true;
             boolean allSelected = true;
+            int dataFiles = 0;
             for (FileSpan span : layout.spans(pieceLength * p, size)) {
                 int f = span.fileIndex();
                 allSteady &= steady[f];
                 allSelected &= files.get(f).padding() || selected[f];
+                dataFiles += files.get(f).padding() ? 0 : 1;
             }
             if (!allSteady) {
                 continue;
             }
             if (wanted.get(p)) {
-                if (allSelected) {
+                if (allSelected && good.get(p)) {
                     checked.set(p);
-                    if (good.get(p)) {
-                        claimed.set(p);
-                    }
+                    claimed.set(p);
+                } else if (allSelected && dataFiles == 1) {
+                    checked.set(p); // bad or missing, and its bytes have no other place: known missing
                 }
+                // A bad piece spanning two files may be whole in the part file of an earlier partial download
+                // (DIR/.btget/<infohash>.parts), which a run with that selection reads instead: left unknown, so
+                // such a run hashes it there rather than taking it as missing.
             } else if (plan != null && !plan.toHash().get(p)) {
                 checked.set(p);
                 if (plan.trusted().get(p)) {

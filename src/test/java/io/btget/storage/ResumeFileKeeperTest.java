@@ -331,5 +331,11 @@ class ResumeFileKeeperTest {
         d = ResumeFileKeeper.afterVerify(layout, hash, 5, "/r", null, before, before, 7_020_000_000L, all, all, both,
                 "boot", true);
         assertThat(d.pieces()).isEqualTo(bits(0, 1, 2, 3, 4));
+        // bad pieces: one in a alone is known missing; piece 2, across a and b, may be whole in the part file of a
+        // partial download, which a run with that selection reads: unknown
+        d = ResumeFileKeeper.afterVerify(layout, hash, 5, "/r", null, before, before, 7_020_000_000L, all,
+                set(1, 3), both, "boot", true);
+        assertThat(d.pieces()).isEqualTo(bits(1, 3));
+        assertThat(d.checked()).isEqualTo(bits(0, 1, 3, 4));
     }
 }
