@@ -123,6 +123,7 @@ public final class CreateCommand implements Runnable {
         if (Files.exists(target) && !force) {
             throw new UserError(ExitCode.USAGE, target + " exists (use --force to overwrite)");
         }
+        checkOutput(target);
         PrintWriter out = spec.commandLine().getOut();
         TorrentBuilder.Result result;
         long hashStart = System.nanoTime();
@@ -131,7 +132,12 @@ public final class CreateCommand implements Runnable {
             try {
                 result = builder.build((hashed, total) -> showProgress(view, hashStart, hashed, total));
                 hashSeconds = Math.max(1e-6, (System.nanoTime() - hashStart) / 1e9);
-                writeAtomically(target, result.torrentFile(), force);
+                try {
+                    writeAtomically(target, result.torrentFile(), force);
+                } catch (IOException e) {
+                    // the message names the output, never the temporary file beside it (an internal name)
+                    throw new UserError(ExitCode.DISK, "cannot write " + target + ": " + Main.reason(e), e);
+                }
             } catch (IllegalArgumentException e) {
                 throw new UserError(ExitCode.USAGE, e.getMessage());
             } catch (IOException e) {
@@ -154,6 +160,31 @@ public final class CreateCommand implements Runnable {
                     t.name(), Units.bytes(t.totalLength()), Units.count(t.pieceCount(), "piece"),
                     Units.bytes(t.pieceLength()), t.infoHash().hex(), target, hashSeconds,
                     Units.rate(t.totalLength() / hashSeconds)), fields);
+        }
+    }
+
+    /**
+     * The output can be written: checked before any data is hashed (which may take minutes), as
+     * {@code --save-torrent} is, so a typo in {@code -o} fails at once and names what is wrong (not the temporary
+     * file the write goes through). A file is created and removed beside the output, which also proves the folder
+     * writable. Exit 5, as for any output that cannot be written.
+     */
+    static void checkOutput(Path target) {
+        Path abs = target.toAbsolutePath();
+        Path parent = abs.getParent() == null ? abs : abs.getParent();
+        if (Files.isDirectory(abs)) {
+            throw new UserError(ExitCode.DISK, "cannot write " + target + ": it is a directory");
+        }
+        if (!Files.exists(parent)) {
+            throw new UserError(ExitCode.DISK, "cannot write " + target + ": no such folder " + parent);
+        }
+        if (!Files.isDirectory(parent)) {
+            throw new UserError(ExitCode.DISK, "cannot write " + target + ": " + parent + " is not a folder");
+        }
+        try {
+            Files.delete(Files.createTempFile(parent, ".btget-", ".torrent.probe"));
+        } catch (IOException e) {
+            throw new UserError(ExitCode.DISK, "cannot write " + target + ": " + Main.reason(e));
         }
     }
 

@@ -5,6 +5,9 @@ import io.btget.cli.progress.ProgressViews;
 import io.btget.metainfo.FileEntry;
 import io.btget.metainfo.Torrent;
 import io.btget.storage.FileStatus;
+import io.btget.storage.ResumeFile.FileStamp;
+import io.btget.storage.ResumeFileKeeper;
+import io.btget.storage.StateDir;
 import io.btget.storage.Storage;
 import io.btget.storage.StorageException;
 import io.btget.storage.Verifier;
@@ -92,6 +95,12 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }, "verify-progress");
             reporter.setDaemon(true);
+            // The resume file of this torrent and folder is rewritten from what this check proves (see
+            // ResumeFileKeeper.saveAfterVerify): left alone, it could claim a piece found bad here, and the next
+            // download or seed would trust it without hashing. The stamps are taken before any byte is read.
+            ResumeFileKeeper keeper = new ResumeFileKeeper(StateDir.resumeDir(), t, storage);
+            List<FileStamp> stamps = keeper.stamps();
+            long stampedAt = ResumeFileKeeper.wallClockNanos();
             reporter.start();
             try {
                 good = new Verifier(t, storage).verify(threads, checked::add, wanted);
@@ -102,6 +111,11 @@ final class VerifyCommand implements Callable<Integer> {
                 reporter.interrupt();
                 reporter.join();
             }
+            boolean[] selected = new boolean[t.files().size()];
+            for (int i = 0; i < selected.length; i++) {
+                selected[i] = selection.isSelected(i);
+            }
+            keeper.saveAfterVerify(stamps, stampedAt, wanted, good, selected);
             BitSet present = new Verifier(t, storage).presentPieces();
             boolean complete = report(t, storage, selection, wanted, good, present, view,
                     (System.nanoTime() - started) / 1e9);

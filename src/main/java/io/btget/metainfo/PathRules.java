@@ -120,7 +120,7 @@ public final class PathRules {
             // "a/../.."); on Windows '\' is a separator too. Control characters are legal on POSIX file systems
             // but would reach terminals and scripts through every listing (libtorrent replaces C0 and C1 controls
             // on every system, Transmission C0).
-            boolean replace = c == '/' || c < 0x20 || c >= 0x7f && c <= 0x9f
+            boolean replace = c == '/' || isControl(c)
                     || windows && (c == '\\' || WINDOWS_FORBIDDEN.indexOf(c) >= 0);
             sb.append(replace ? '_' : c);
         }
@@ -144,6 +144,37 @@ public final class PathRules {
             throw new InvalidTorrentException(where + " is unusable after sanitising");
         }
         return Optional.of(name);
+    }
+
+    /**
+     * {@code text} with every character {@link #sanitiseComponent} would replace as a control character shown as an
+     * escape ({@code \n}, {@code \t}, {@code \r}, else {@code \x1B}, {@code \u0085}): a name quoted in a message
+     * stays on one line and cannot drive the terminal.
+     */
+    public static String escaped(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!isControl(c)) {
+                sb.append(c);
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c < 0x80) {
+                sb.append(String.format(Locale.ROOT, "\\x%02X", (int) c));
+            } else {
+                sb.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The control characters a component may not keep: C0, DEL and C1. */
+    static boolean isControl(char c) {
+        return c < 0x20 || c >= 0x7f && c <= 0x9f;
     }
 
     /** Whether Windows would open {@code name} as a device: its part before the first dot is a reserved name. */

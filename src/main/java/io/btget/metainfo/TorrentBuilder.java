@@ -210,7 +210,7 @@ public final class TorrentBuilder {
         String text = component.toString();
         boolean ascii = text.chars().allMatch(ch -> ch < 0x80);
         if (ascii) {
-            return text;
+            return portableName(text, where);
         }
         String jnu = System.getProperty("sun.jnu.encoding", "");
         if (!jnu.equalsIgnoreCase("UTF-8") && !jnu.equalsIgnoreCase("UTF8")) {
@@ -227,7 +227,39 @@ public final class TorrentBuilder {
             throw new IOException("file name is not valid UTF-8: " + where + " (a torrent names its files in UTF-8;"
                     + " rename the file or leave it out)");
         }
-        return text;
+        return portableName(text, where);
+    }
+
+    /**
+     * {@code text} when every client reading the torrent keeps it as it is: {@link PathRules} (which the parser, so
+     * {@code verify}, {@code seed} and {@code download}, applies to every name) must leave it unchanged. A name it
+     * would rewrite (a control character becomes '_', a name over 255 bytes is cut, and on Windows the names that
+     * system refuses) would be looked for under another name than the data's: reported MISSING by btget itself,
+     * and by libtorrent, which replaces control characters too. Refused like a name that is not UTF-8.
+     *
+     * @throws IOException naming the file, escaped (exit code 5)
+     */
+    static String portableName(String text, Path where) throws IOException {
+        Optional<String> kept;
+        try {
+            kept = PathRules.sanitiseComponent(text, "name");
+        } catch (InvalidTorrentException e) {
+            kept = Optional.empty();
+        }
+        if (kept.isPresent() && kept.get().equals(text)) {
+            return text;
+        }
+        String shown = PathRules.escaped(where.toString());
+        if (text.chars().anyMatch(c -> PathRules.isControl((char) c))) {
+            throw new IOException("file name holds a control character: " + shown + " (a torrent client would"
+                    + " rename it, and not find the data; rename the file or leave it out)");
+        }
+        if (PathRules.utf8Length(text) > PathRules.MAX_COMPONENT_BYTES) {
+            throw new IOException("file name is over " + PathRules.MAX_COMPONENT_BYTES + " bytes of UTF-8: " + shown
+                    + " (a torrent client would shorten it, and not find the data; rename the file or leave it out)");
+        }
+        throw new IOException("file name cannot be kept on this system: " + shown + " (a torrent client would rename"
+                + " it, and not find the data; rename the file or leave it out)");
     }
 
     /**

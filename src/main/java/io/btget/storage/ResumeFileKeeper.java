@@ -372,6 +372,158 @@ public final class ResumeFileKeeper {
                 claimed, part.checked(), stamps, bootId, flush);
     }
 
+    /**
+     * What the files look like before {@code verify} hashes them: pass it to {@link #saveAfterVerify} with the wall
+     * clock of the moment ({@link #wallClockNanos}).
+     */
+    public List<FileStamp> stamps() {
+        return stampsNow();
+    }
+
+    /** The wall clock in nanoseconds since the epoch, the scale of {@link FileStamp#mtimeNanos}. */
+    public static long wallClockNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * After {@code verify} hashed the pieces {@code wanted} and found {@code good} among them: rewrites the resume
+     * file from that result, so that a later {@code download} or {@code seed} neither trusts a piece verify found
+     * bad or missing (the old file may claim it: the data was damaged behind its back, keeping size and mtime) nor
+     * hashes again what verify just proved (Transmission's verify and libtorrent's force_recheck rewrite their
+     * have-bitfield the same way). What the file says is {@link #afterVerify}; the claimed files are flushed first,
+     * as after the check of a download, so the claims outlive a restart of the system (when a flush fails they are
+     * saved as unflushed: trusted within this boot only).
+     *
+     * <p>Nothing is written when there is no resume file and nothing to claim (a verify of an empty or wrong folder
+     * leaves no clutter). When the save fails the old file is deleted, since it may claim a bad piece; failures are
+     * logged as warnings and never change verify's outcome.
+     *
+     * @param before    {@link #stamps} taken before hashing, at the wall clock {@code stampedAt}
+     * @param selected  per torrent file, whether verify checked it (every file without a selection)
+     */
+    public void saveAfterVerify(List<FileStamp> before, long stampedAt, BitSet wanted, BitSet good,
+            boolean[] selected) {
+        ResumeFile.Data old = null;
+        try {
+            old = ResumeFile.load(file, torrent, root);
+        } catch (ResumeFile.Invalid e) {
+            log.debug("resume file {} ignored: {}", file, e.getMessage());
+        }
+        if (old != null && !old.flushed() && (bootId.isEmpty() || !bootId.equals(old.bootId()))) {
+            old = null; // its claims are not trusted after a restart of the system (see plan): carry none
+        }
+        ResumeFile.Data data = afterVerify(storage.layout(), torrent.infoHash().bytes(), torrent.pieceCount(), root,
+                old, before, stampsNow(), stampedAt, wanted, good, selected, bootId, true);
+        try {
+            if (data.pieces().cardinality() == 0 && !java.nio.file.Files.exists(file)) {
+                return;
+            }
+            boolean flush = true;
+            try {
+                flushFilesOf(data.pieces(), new Bitfield(torrent.pieceCount()));
+            } catch (StorageException e) {
+                flush = false;
+                log.debug("resume file {}: flush failed ({}); claims saved for this boot only", file, e.getMessage());
+            }
+            if (!flush) {
+                data = new ResumeFile.Data(data.infoHash(), data.pieceCount(), data.pieceLength(), data.root(),
+                        data.pieces(), data.checked(), data.files(), bootId, false);
+            }
+            ResumeFileSweeper.sweepOnce(file);
+            ResumeFile.save(file, data);
+            log.debug("resume file {} saved after verify: {} of {} pieces claimed, {} known", file,
+                    data.pieces().cardinality(), torrent.pieceCount(), data.checked().cardinality());
+        } catch (IOException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+                log.warn("cannot save the resume file {}: {}; removed it (the next start hashes the data again)",
+                        file, IoReason.of(e));
+            } catch (IOException e2) {
+                log.warn("cannot save or remove the resume file {}: {}; use --recheck for the next download or seed",
+                        file, IoReason.of(e2));
+            }
+        }
+    }
+
+    /**
+     * How far a file's mtime must lie before the stamp for verify to trust it: a file written within the file
+     * system's clock tick of the stamp may be written again without its mtime changing (see
+     * {@link #CLOCK_GRANULARITY_NANOS}), so what verify read of it is not claimed.
+     */
+    static final long VERIFY_QUIET_NANOS = 10_000_000L; // CLOCK_GRANULARITY_NANOS (declared below)
+
+    /**
+     * What the resume file says after a verify. Pure: no I/O.
+     *
+     * <p>A file is <em>steady</em> when its stamp before hashing equals the one after, and its mtime is older than
+     * the stamp by at least {@link #VERIFY_QUIET_NANOS} (or it is missing both times, or it is padding): what verify
+     * read of it is then what the recorded stamp describes. For each piece:
+     * <ul>
+     *   <li>hashed by verify ({@code wanted}), every byte in selected, steady files: claimed when it hashed right;
+     *       known missing when it did not and lies in one file; unknown when it did not and spans two files (a
+     *       partial download keeps such a piece in its part file, where a run with that selection reads it);</li>
+     *   <li>hashed, but with bytes in an unselected file (read from the part file or the user's copy, which no stamp
+     *       covers) or in a file that changed while verify ran: unknown, so a later start hashes it;</li>
+     *   <li>not hashed (a partial selection): what the old file {@code old} proves of it now (as a start would:
+     *       {@link RecheckPlan} against the stamps before hashing), its files steady, is kept: claimed when trusted,
+     *       known missing when known; else unknown. Verify never claims what it did not hash, nor drops what it
+     *       did not check.</li>
+     * </ul>
+     * The stamps recorded are those before hashing, for every file.
+     *
+     * @param old the resume file as read (null when none, unusable, or not to be trusted)
+     */
+    static ResumeFile.Data afterVerify(FileLayout layout, byte[] infoHash, int pieceCount, String root,
+            ResumeFile.Data old, List<FileStamp> before, List<FileStamp> after, long stampedAt, BitSet wanted,
+            BitSet good, boolean[] selected, String bootId, boolean flushed) {
+        List<FileEntry> files = layout.files();
+        boolean[] steady = new boolean[files.size()];
+        for (int i = 0; i < steady.length; i++) {
+            FileStamp b = before.get(i);
+            steady[i] = files.get(i).padding() || (b.equals(after.get(i))
+                    && (b.equals(FileStamp.MISSING) || b.mtimeNanos() <= stampedAt - VERIFY_QUIET_NANOS));
+        }
+        RecheckPlan plan = old == null ? null
+                : RecheckPlan.of(layout, old.pieces(), old.checked(), old.files(), before);
+        Bitfield checked = new Bitfield(pieceCount);
+        Bitfield claimed = new Bitfield(pieceCount);
+        long pieceLength = layout.pieceLength();
+        for (int p = 0; p < pieceCount; p++) {
+            int size = (int) Math.min(pieceLength, layout.totalLength() - pieceLength * p);
+            boolean allSteady = true;
+            boolean allSelected = true;
+            int dataFiles = 0;
+            for (FileSpan span : layout.spans(pieceLength * p, size)) {
+                int f = span.fileIndex();
+                allSteady &= steady[f];
+                allSelected &= files.get(f).padding() || selected[f];
+                dataFiles += files.get(f).padding() ? 0 : 1;
+            }
+            if (!allSteady) {
+                continue;
+            }
+            if (wanted.get(p)) {
+                if (allSelected && good.get(p)) {
+                    checked.set(p);
+                    claimed.set(p);
+                } else if (allSelected && dataFiles == 1) {
+                    checked.set(p); // bad or missing, and its bytes have no other place: known missing
+                }
+                // A bad piece spanning two files may be whole in the part file of an earlier partial download
+                // (DIR/.btget/<infohash>.parts), which a run with that selection reads instead: left unknown, so
+                // such a run hashes it there rather than taking it as missing.
+            } else if (plan != null && !plan.toHash().get(p)) {
+                checked.set(p);
+                if (plan.trusted().get(p)) {
+                    claimed.set(p);
+                }
+            }
+        }
+        return new ResumeFile.Data(infoHash, pieceCount, (int) pieceLength, root, claimed, checked, before, bootId,
+                flushed);
+    }
+
     /** Flushes before the one under the lock, at most. */
     private static final int PRE_FLUSH_PASSES = 3;
     /** A flush this quick leaves little dirty: no further pass before the one under the lock. */

@@ -174,4 +174,75 @@ class CreateCommandTest {
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).isEmpty();
     }
+
+    @Test
+    void refusesANameWithAControlCharacterThatTheParserWouldRenameNamingItEscaped() throws Exception {
+        // PathRules turns C0, DEL and C1 into '_' when a torrent is read: verify and seed would look for another name
+        String[][] cases = {{"line\nbreak.bin", "line\\nbreak.bin"}, {"\u001b[1mbold.txt", "\\x1B[1mbold.txt"},
+            {"tab\there", "tab\\there"}, {"del\u007f", "del\\x7F"}, {"c1\u0085x", "c1\\u0085x"}};
+        for (String[] c : cases) {
+            Path folder = Files.createDirectories(dir.resolve("f" + c[1].hashCode()));
+            Files.writeString(folder.resolve("plain.txt"), "data");
+            Files.writeString(Files.createDirectories(folder.resolve("sub")).resolve(c[0]), "more");
+            Path output = dir.resolve("n.torrent");
+            err.getBuffer().setLength(0);
+            assertThat(run("create", folder.toString(), "-o", output.toString())).as(c[1]).isEqualTo(ExitCode.DISK.code);
+            assertThat(err.toString()).as(c[1]).isEqualTo("btget: file name holds a control character: "
+                    + folder.resolve("sub") + "/" + c[1] + " (a torrent client would rename it, and not find the data;"
+                    + " rename the file or leave it out)" + System.lineSeparator());
+            assertThat(output).doesNotExist();
+        }
+        try (var left = Files.list(dir)) {
+            assertThat(left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()).isEmpty();
+        }
+        // the folder itself is the torrent's name: the same rule
+        Path named = Files.createDirectories(dir.resolve("bad\rname"));
+        Files.writeString(named.resolve("x"), "data");
+        err.getBuffer().setLength(0);
+        assertThat(run("create", named.toString(), "-o", dir.resolve("r.torrent").toString()))
+                .isEqualTo(ExitCode.DISK.code);
+        assertThat(err.toString()).contains("bad\\rname").doesNotContain("\r");
+    }
+
+    @Test
+    void anOutputInAFolderThatDoesNotExistIsRefusedBeforeHashingNamingTheFolder() throws Exception {
+        String small = TESTDATA.resolve("payload/small.bin").toString();
+        Path missing = dir.resolve("nodir");
+        Path output = missing.resolve("c.torrent");
+        assertThat(run("create", small, "-o", output.toString())).isEqualTo(ExitCode.DISK.code);
+        assertThat(err.toString()).isEqualTo("btget: cannot write " + output + ": no such folder " + missing
+                + System.lineSeparator());
+        assertThat(missing).doesNotExist();
+
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        err.getBuffer().setLength(0);
+        assertThat(run("create", small, "-o", file.resolve("c.torrent").toString())).isEqualTo(ExitCode.DISK.code);
+        assertThat(err.toString()).isEqualTo("btget: cannot write " + file.resolve("c.torrent") + ": " + file
+                + " is not a folder" + System.lineSeparator());
+
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        err.getBuffer().setLength(0);
+        assertThat(run("create", small, "-o", folder.toString(), "--force")).isEqualTo(ExitCode.DISK.code);
+        assertThat(err.toString()).isEqualTo("btget: cannot write " + folder + ": it is a directory"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeWrittenIsRefusedBeforeHashing() throws Exception {
+        Path locked = Files.createDirectories(dir.resolve("locked"));
+        java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(locked,
+                java.nio.file.attribute.PosixFileAttributeView.class);
+        org.junit.jupiter.api.Assumptions.assumeTrue(view != null, "POSIX permissions");
+        view.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(locked), "root ignores permissions");
+            Path output = locked.resolve("c.torrent");
+            assertThat(run("create", TESTDATA.resolve("payload/small.bin").toString(), "-o", output.toString()))
+                    .isEqualTo(ExitCode.DISK.code);
+            assertThat(err.toString()).isEqualTo("btget: cannot write " + output + ": Permission denied"
+                    + System.lineSeparator());
+        } finally {
+            view.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
 }

@@ -210,4 +210,64 @@ class ResumeFileIT {
         assertThat(field(HASHED, event(forced, "resumed"))).as("--recheck hashes all").isEqualTo(all);
         assertThat(field(PIECES, event(forced, "resumed"))).isEqualTo(all - 1);
     }
+
+    /** Flips one byte of {@code file} keeping its size and mtime: a change only a hash can find. */
+    private static void corruptKeepingStamp(Path file, long at) throws Exception {
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x5a);
+        }
+        Files.setLastModifiedTime(file, mtime);
+    }
+
+    private static int exitOf(Path logs, String... args) throws Exception {
+        try (BtgetProcess btget = BtgetProcess.start(logs, args)) {
+            return btget.waitFor(60);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aPieceVerifyFindsBadIsNoLongerClaimedSoTheNextSeedNeitherTrustsNorHashesIt() throws Exception {
+        Path folder = dir.resolve("data").resolve("multi");
+        Torrent torrent = multiFile(folder);
+        Path torrentFile = dir.resolve("multi.torrent");
+        Files.write(torrentFile, io.btget.metainfo.TorrentFileWriter.write(torrent));
+        Path logs = dir.resolve("logs");
+        String data = dir.resolve("data").toString();
+        int all = torrent.pieceCount();
+        String[] seedOnly = {"seed", torrentFile.toString(), "-d", data, "--json", "--no-dht", "-p", "0", "--bind",
+            "127.0.0.1", "--seed-time", "0"};
+        assertThat(event(run(logs, seedOnly), "resumed")).contains("\"pieces\":" + all);
+
+        // a.bin is bytes 0..99 999: byte 5000 is in piece 0 (a.bin alone)
+        Thread.sleep(20); // past the tick of the resume file's stamps
+        corruptKeepingStamp(folder.resolve("a.bin"), 5000);
+        String before = run(logs, seedOnly);
+        assertThat(field(PIECES, event(before, "resumed"))).as("the damage is invisible to the stamps").isEqualTo(all);
+
+        assertThat(exitOf(logs, "verify", torrentFile.toString(), "-d", data)).as("verify finds it").isEqualTo(6);
+        int exit;
+        String after;
+        try (BtgetProcess btget = BtgetProcess.start(logs, seedOnly)) {
+            exit = btget.waitFor(60);
+            after = btget.stdout();
+        }
+        assertThat(field(PIECES, event(after, "resumed"))).as("the bad piece is not ours").isEqualTo(all - 1);
+        assertThat(field(HASHED, event(after, "resumed"))).as("the rest proved by verify's resume file").isZero();
+        assertThat(exit).as("seed: data incomplete").isEqualTo(6);
+
+        // verify --select-file 3 (c.bin, bytes 200 000..299 999) after c.bin is damaged in piece 15 (245 760..):
+        // that piece's claim goes; a.bin's state, which it did not check, stays as it was (piece 0 not ours)
+        corruptKeepingStamp(folder.resolve("c.bin"), 250_000 - 200_000);
+        assertThat(exitOf(logs, "verify", torrentFile.toString(), "-d", data, "--select-file", "3")).isEqualTo(6);
+        String partial = run(logs, seedOnly);
+        assertThat(field(PIECES, event(partial, "resumed"))).isEqualTo(all - 2);
+        // piece 12 spans b.bin and c.bin: verify read it, but its b.bin part is outside the selection, so it is
+        // left unknown and hashed now, alone
+        assertThat(field(HASHED, event(partial, "resumed"))).isEqualTo(1);
+    }
 }

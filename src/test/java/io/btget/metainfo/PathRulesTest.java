@@ -134,4 +134,20 @@ class PathRulesTest {
         assertThat(cut).startsWith("_con.");
         assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
     }
+
+    @Test
+    void escapedShowsEveryCharacterTheRulesReplaceAsControlOnOneLine() {
+        assertThat(PathRules.escaped("a\nb\tc\rd")).isEqualTo("a\\nb\\tc\\rd");
+        assertThat(PathRules.escaped("\u001b[1m\u0000\u007f\u0085\u009f")).isEqualTo("\\x1B[1m\\x00\\x7F\\u0085\\u009F");
+        assertThat(PathRules.escaped("caf\u00e9 \u00a0 ok/\\")).as("printable text is kept").isEqualTo("caf\u00e9 \u00a0 ok/\\");
+        // exactly the characters sanitiseComponent replaces as control characters (on POSIX, '/' aside)
+        for (char c = 0; c < 0x100; c++) {
+            if (c == 0 || c == '/') {
+                continue;
+            }
+            String name = "x" + c;
+            boolean renamed = !PathRules.sanitiseComponent(name, "t", PathRules.Platform.POSIX).orElseThrow().equals(name);
+            assertThat(!PathRules.escaped(name).equals(name)).as("U+%04X", (int) c).isEqualTo(renamed);
+        }
+    }
 }

@@ -223,4 +223,119 @@ class ResumeFileKeeperTest {
         assertThat(new ResumeFileKeeper(dir.resolve("state"), torrent, storage, "boot-2").plan(false).trusted())
                 .isEqualTo(set(0, 1, 2, 3, 4));
     }
+
+    // ---- verify rewrites the resume file ----
+
+    /** Flips a byte of file {@code i} keeping its size and mtime: only a hash can tell. */
+    private void corruptKeepingStamp(int i, int at) throws Exception {
+        Path f = storage.path(i);
+        FileTime mtime = Files.getLastModifiedTime(f);
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[at] ^= 1;
+        Files.write(f, bytes);
+        Files.setLastModifiedTime(f, mtime);
+    }
+
+    private static boolean[] selected(boolean... files) {
+        return files;
+    }
+
+    /** A wall clock well past every file's mtime: the files are quiet. */
+    private long later() throws Exception {
+        long newest = 0;
+        for (int i = 0; i < torrent.files().size(); i++) {
+            newest = Math.max(newest, Files.getLastModifiedTime(storage.path(i)).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+        return newest + 1_000_000_000L;
+    }
+
+    @Test
+    void aVerifyThatFindsABadPieceDropsItsClaimAndKeepsTheRestInstant() throws Exception {
+        Path state = dir.resolve("state");
+        new ResumeFileKeeper(state, torrent, storage).saveNow(claims(all(), all()), true);
+        corruptKeepingStamp(0, 100); // piece 0
+        assertThat(new ResumeFileKeeper(state, torrent, storage).plan(false).trusted())
+                .as("the damage is invisible to the resume file").isEqualTo(set(0, 1, 2, 3, 4));
+
+        ResumeFileKeeper keeper = new ResumeFileKeeper(state, torrent, storage);
+        List<ResumeFile.FileStamp> stamps = keeper.stamps();
+        BitSet wanted = set(0, 1, 2, 3, 4);
+        BitSet good = new Verifier(torrent, storage).verify(1, n -> { }, wanted);
+        assertThat(good).isEqualTo(set(1, 2, 3, 4));
+        keeper.saveAfterVerify(stamps, later(), wanted, good, selected(true, true));
+
+        RecheckPlan next = new ResumeFileKeeper(state, torrent, storage).plan(false);
+        assertThat(next.trusted()).isEqualTo(set(1, 2, 3, 4));
+        assertThat(next.toHash()).as("piece 0 is known bad: fetched again, nothing hashed").isEqualTo(set());
+        assertThat(ResumeFile.load(keeper.file(), torrent, storage.root().toString()).flushed()).isTrue();
+    }
+
+    @Test
+    void aVerifyOfSomeFilesKeepsTheClaimsItDidNotCheckAndClaimsNothingItDidNotHash() throws Exception {
+        Path state = dir.resolve("state");
+        new ResumeFileKeeper(state, torrent, storage).saveNow(claims(all(), all()), true);
+        corruptKeepingStamp(1, 39_000); // piece 4, in b alone
+        ResumeFileKeeper keeper = new ResumeFileKeeper(state, torrent, storage);
+        // verify --select-file 2 (b): it hashes 2, 3 and 4; piece 2 shares a, read from where the selection reads it
+        keeper.saveAfterVerify(keeper.stamps(), later(), set(2, 3, 4), set(2, 3), selected(false, true));
+
+        ResumeFile.Data saved = ResumeFile.load(keeper.file(), torrent, storage.root().toString());
+        assertThat(saved.pieces()).as("a's claims carried, 3 proved, 4 dropped").isEqualTo(bits(0, 1, 3));
+        assertThat(saved.checked()).as("2 has bytes in the unselected a: unknown").isEqualTo(bits(0, 1, 3, 4));
+        RecheckPlan next = new ResumeFileKeeper(state, torrent, storage).plan(false);
+        assertThat(next.trusted()).isEqualTo(set(0, 1, 3));
+        assertThat(next.toHash()).isEqualTo(set(2));
+    }
+
+    @Test
+    void aVerifyOfSomeFilesWithoutAResumeFileKnowsOnlyWhatItHashed() throws Exception {
+        Path state = dir.resolve("state");
+        ResumeFileKeeper keeper = new ResumeFileKeeper(state, torrent, storage);
+        keeper.saveAfterVerify(keeper.stamps(), later(), set(0, 1, 2), set(0, 1, 2), selected(true, false));
+        ResumeFile.Data saved = ResumeFile.load(keeper.file(), torrent, storage.root().toString());
+        assertThat(saved.pieces()).isEqualTo(bits(0, 1));
+        assertThat(saved.checked()).isEqualTo(bits(0, 1));
+    }
+
+    @Test
+    void aVerifyThatProvesNothingWritesNoResumeFileWhereThereWasNone() throws Exception {
+        ResumeFileKeeper keeper = new ResumeFileKeeper(dir.resolve("state"), torrent, storage);
+        keeper.saveAfterVerify(keeper.stamps(), later(), set(0, 1, 2, 3, 4), set(), selected(true, true));
+        assertThat(keeper.file()).doesNotExist();
+        // ... but one that exists is rewritten, so it no longer claims what verify found missing
+        new ResumeFileKeeper(dir.resolve("state"), torrent, storage).saveNow(claims(all(), all()), true);
+        keeper.saveAfterVerify(keeper.stamps(), later(), set(0, 1, 2, 3, 4), set(), selected(true, true));
+        assertThat(ResumeFile.load(keeper.file(), torrent, storage.root().toString()).pieces().cardinality()).isZero();
+    }
+
+    @Test
+    void aFileThatChangedWhileVerifyRanOrWasWrittenJustBeforeIsLeftUnknown() throws Exception {
+        List<ResumeFile.FileStamp> before = List.of(new ResumeFile.FileStamp(40_000, 5_000_000_000L),
+                new ResumeFile.FileStamp(40_000, 7_000_000_000L));
+        BitSet all = set(0, 1, 2, 3, 4);
+        boolean[] both = selected(true, true);
+        FileLayout layout = storage.layout();
+        byte[] hash = torrent.infoHash().bytes();
+        // b changed between the stamps taken before and after hashing
+        List<ResumeFile.FileStamp> after = List.of(before.get(0), new ResumeFile.FileStamp(40_000, 8_000_000_000L));
+        ResumeFile.Data d = ResumeFileKeeper.afterVerify(layout, hash, 5, "/r", null, before, after,
+                9_000_000_000L, all, all, both, "boot", true);
+        assertThat(d.pieces()).isEqualTo(bits(0, 1));
+        assertThat(d.checked()).isEqualTo(bits(0, 1));
+        assertThat(d.files()).isEqualTo(before);
+        // b written 5 ms before the stamps: a write in the same clock tick would not change its mtime
+        d = ResumeFileKeeper.afterVerify(layout, hash, 5, "/r", null, before, before, 7_005_000_000L, all, all, both,
+                "boot", true);
+        assertThat(d.pieces()).isEqualTo(bits(0, 1));
+        // quiet long enough: everything hashed right is claimed
+        d = ResumeFileKeeper.afterVerify(layout, hash, 5, "/r", null, before, before, 7_020_000_000L, all, all, both,
+                "boot", true);
+        assertThat(d.pieces()).isEqualTo(bits(0, 1, 2, 3, 4));
+        // bad pieces: one in a alone is known missing; piece 2, across a and b, may be whole in the part file of a
+        // partial download, which a run with that selection reads: unknown
+        d = ResumeFileKeeper.afterVerify(layout, hash, 5, "/r", null, before, before, 7_020_000_000L, all,
+                set(1, 3), both, "boot", true);
+        assertThat(d.pieces()).isEqualTo(bits(1, 3));
+        assertThat(d.checked()).isEqualTo(bits(0, 1, 3, 4));
+    }
 }
