@@ -327,7 +327,8 @@ final class SessionRunner {
                 case STALLED -> {
                     String msg = "no progress for " + Units.duration(config.stallTimeout().toSeconds()) + " (" + Units.count(s.peersConnected(), "peer")
                             + " connected, " + s.peersKnown() + " known); " + s.piecesHave() + " of "
-                            + Units.count(s.pieceCount(), "piece") + " verified";
+                            + Units.count(s.pieceCount(), "piece") + " verified"
+                            + handshakeHint(s.peersConnected(), session.handshakesClosedByPeer());
                     fail(view, options.json, "btget: stalled: " + msg, summary("stalled", s, msg, listener.downloadMillis(s)));
                     yield ExitCode.NETWORK.code;
                 }
@@ -351,6 +352,18 @@ final class SessionRunner {
                 }
             };
         }
+    }
+
+    /**
+     * When no peer is connected and some closed our connections during the handshake: a hint at the usual cause (a
+     * peer that requires encryption while ours is off, or refuses it while we require it). Empty otherwise.
+     */
+    static String handshakeHint(int peersConnected, int closedInHandshake) {
+        if (peersConnected > 0 || closedInHandshake == 0) {
+            return "";
+        }
+        return "; " + Units.count(closedInHandshake, "connection") + " closed by the peer during the handshake (does it"
+                + " require encryption, or refuse it? see --encryption)";
     }
 
     /**

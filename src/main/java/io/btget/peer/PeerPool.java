@@ -93,8 +93,18 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
         return Collections.unmodifiableList(connected);
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger handshakesClosed = new java.util.concurrent.atomic.AtomicInteger();
+
     public int knownCount() {
         return known.size();
+    }
+
+    /**
+     * Dials the peer ended during the handshake (it closed the connection, or broke off the encryption handshake):
+     * what a peer whose encryption setting excludes ours does, so a run that stalls can say so.
+     */
+    public int handshakesClosedByPeer() {
+        return handshakesClosed.get();
     }
 
     /** Bans a peer address: it is never dialled again. */
@@ -154,6 +164,9 @@ public final class PeerPool implements AutoCloseable, PeerConnection.Owner, Inco
             log.debug("dial {} failed: {}", a, e.getMessage());
             wrongTorrent = true;
         } catch (IOException e) {
+            if (e instanceof java.io.EOFException || e instanceof io.btget.mse.MseException) {
+                handshakesClosed.incrementAndGet();
+            }
             log.debug("dial {} failed: {}", a, io.btget.net.IoFailures.describe(e));
         } catch (RuntimeException e) {
             log.debug("dial {} failed", a, e); // one peer's failure is never more than that peer's

@@ -283,6 +283,12 @@ public final class TorrentSession implements TorrentContext {
         return dhtSearch != null;
     }
 
+    /** Dials that the peer ended during the handshake (see {@link io.btget.peer.PeerPool#handshakesClosedByPeer}). */
+    public int handshakesClosedByPeer() {
+        io.btget.peer.PeerPool p = pool;
+        return p == null ? 0 : p.handshakesClosedByPeer();
+    }
+
     /** Peers from a DHT search join the known-peer list with source DHT; the pool dials them as tracker peers. */
     private io.btget.dht.Dht.PeerSink dhtSink() {
         return new io.btget.dht.Dht.PeerSink() {

@@ -179,4 +179,12 @@ class SessionRunnerTest {
         assertThat(SessionRunner.noPeersMessage(true, false, false, java.util.Optional.empty(), java.util.Optional.empty()))
                 .isEqualTo("no tracker answered and no peer could be reached");
     }
+
+    @Test
+    void aRunThatStalledWithPeersClosingItsHandshakesPointsAtEncryption() {
+        assertThat(SessionRunner.handshakeHint(0, 3)).contains("3 connections closed by the peer during the handshake")
+                .contains("--encryption");
+        assertThat(SessionRunner.handshakeHint(1, 3)).as("a peer got through: the setting is not the problem").isEmpty();
+        assertThat(SessionRunner.handshakeHint(0, 0)).isEmpty();
+    }
 }

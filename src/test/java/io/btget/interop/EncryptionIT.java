@@ -60,6 +60,29 @@ class EncryptionIT extends InteropTestBase {
         assertThat(Files.mismatch(payload, out.resolve("data.bin"))).isEqualTo(-1L);
     }
 
+    /**
+     * Settings that exclude each other (field report: the run only said "stalled", -v nothing): the seeder says at
+     * -v that it refused a plain handshake, and the downloader's final line points at --encryption.
+     */
+    @Test
+    void aPlaintextOnlyDownloaderAndASeederRequiringEncryptionSayWhyTheyNeverTalk() throws Exception {
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("data.bin"), 200_000, 134);
+        Path torrent = Torrents.mktorrent(dir, payload, "data", 15, DEAD_TRACKER);
+        int port = Ports.free();
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(),
+                "-p", Integer.toString(port), "--encryption", "require", "-v");
+        seeder.awaitEvent(e -> "progress".equals(e.get("event")) && "seeding".equals(e.get("phase")),
+                Duration.ofSeconds(30), "seeding");
+        BtgetProcess btget = btget("btget", "download", torrent.toString(), "-d", newDir("out").toString(),
+                "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + port, "--encryption", "off",
+                "--stall-timeout", "6s");
+        assertThat(btget.awaitExit(Duration.ofSeconds(60))).as("exit%s", logsOf(btget, seeder)).isEqualTo(4);
+        assertThat(String.valueOf(btget.last().get("message"))).as("the final message%s", logsOf(btget, seeder))
+                .contains("closed by the peer during the handshake").contains("--encryption");
+        assertThat(seeder.process().stderr()).as("the seeder at -v").contains("plain BitTorrent handshake refused");
+    }
+
     /** prefer: the MSE handshake fails against a peer that cannot do it, and one plain retry gets the data. */
     @Test
     void btgetPreferringEncryptionFallsBackToPlaintextWithLibtorrentThatHasItOff() throws Exception {
