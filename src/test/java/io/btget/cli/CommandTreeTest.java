@@ -26,4 +26,13 @@ class CommandTreeTest {
                 .containsExactly("download", "-v", "x.torrent");
         assertThat(Main.withDefaultCommand(new String[] {"seed", "x.torrent"})).containsExactly("seed", "x.torrent");
     }
+
+    @Test
+    void helpShowsEveryProgressDefaultAsItIsTyped() {
+        for (String command : new String[] {"download", "seed", "stream", "verify", "create"}) {
+            String help = Main.commandLine(command).getSubcommands().get(command).getUsageMessage(
+                    picocli.CommandLine.Help.Ansi.OFF);
+            assertThat(help).as(command).contains("(default: auto").doesNotContain("AUTO");
+        }
+    }
 }
