@@ -29,6 +29,8 @@ final class PieceAssembly {
     private boolean discarded;
     /** Peers that sent blocks of this piece: charged if its hash fails. Guarded by {@code this} until complete. */
     final Set<BlockSource> contributors = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** When this piece last took a new block (System.nanoTime): the progress that stays if another piece fails. */
+    volatile long lastBlockAtNanos = System.nanoTime();
 
     PieceAssembly(int piece, int size, byte[] buffer) {
         this.piece = piece;
@@ -53,6 +55,7 @@ final class PieceAssembly {
         }
         blockDone[index] = true;
         contributors.add(from);
+        lastBlockAtNanos = System.nanoTime();
         return ++blocksDone == blockDone.length ? Stored.COMPLETED : Stored.KEPT;
     }
 

@@ -56,8 +56,9 @@ final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims 
     private volatile long lastProgressAt = System.nanoTime();
     /**
      * When a piece last passed its hash check (or the session started). A piece that fails sets the progress clock
-     * back to this: the blocks it was built from were no progress, so a peer sending bad data over and over cannot
-     * hold off the stall timeout (what the timeout is for is a download that gets nothing it can keep).
+     * back to this or to the newest block of another piece in progress ({@link #progressWithout}): the blocks it was
+     * built from were no progress, so a peer sending bad data over and over cannot hold off the stall timeout (what
+     * the timeout is for is a download that gets nothing it can keep).
      */
     private volatile long lastVerifiedAt = lastProgressAt;
     /**
@@ -160,6 +161,23 @@ final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims 
         return lastProgressAt;
     }
 
+    /**
+     * The progress clock once a failed piece (already out of {@code assemblies}) no longer counts: the last verified
+     * piece, or the newest block of a piece still being assembled. Not simply the last verified piece: with large
+     * pieces from slow peers that can be minutes ago while good blocks keep arriving, and one bad piece from another
+     * peer must not end such a download as stalled.
+     */
+    private long progressWithout() {
+        long newest = lastVerifiedAt;
+        for (PieceAssembly other : assemblies.values()) {
+            long at = other.lastBlockAtNanos;
+            if (at - newest > 0) {
+                newest = at;
+            }
+        }
+        return newest;
+    }
+
     /** The buffer assembling {@code piece}, created on first use. */
     byte[] pieceBuffer(int piece) {
         return assemblies.computeIfAbsent(piece, p -> new PieceAssembly(p, torrent.pieceSize(p), buffers.take())).buffer;
@@ -218,7 +236,7 @@ final class PieceCompletion implements io.btget.storage.ResumeFileKeeper.Claims 
             picker.pieceFailed(a.piece);
             hashFailures.incrementAndGet();
             wasted.add(a.size);
-            lastProgressAt = lastVerifiedAt; // good blocks of other pieces set it forward again as they arrive
+            lastProgressAt = progressWithout(); // this piece's blocks were no progress; other pieces' still are
             events.pieceFailed(a.piece, a.contributors.size());
             for (BlockSource c : a.contributors) {
                 int charged = c.chargeHashFailure();
