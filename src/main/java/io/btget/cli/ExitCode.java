@@ -9,6 +9,7 @@ public enum ExitCode {
     NETWORK(4, "network or tracker failure, or the download stalled"),
     DISK(5, "disk I/O error"),
     INCOMPLETE(6, "verification failed or data incomplete"),
+    HANGUP(129, "hung up (SIGHUP: the terminal closed, the ssh session dropped)"),
     INTERRUPTED(130, "interrupted (SIGINT, Ctrl-C)"),
     TERMINATED(143, "terminated (SIGTERM)");
 

@@ -248,6 +248,8 @@ final class LocaleRestart {
         Runtime.getRuntime().addShutdownHook(hook);
         forward("INT", child);
         forward("TERM", child);
+        // the child has its own session: a terminal's hang-up reaches only this JVM (ignored under nohup: no handler)
+        forward("HUP", child);
         // the child is not in the terminal's foreground process group, so a resize reaches only this JVM
         forward("WINCH", child);
         while (true) {

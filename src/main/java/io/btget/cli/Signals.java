@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 import sun.misc.Signal;
 
 /**
- * SIGINT and SIGTERM handling for long commands: the first signal asks for a clean stop (announce "stopped",
- * close files) and the command then exits 130 or 143; a second signal exits at once. The JDK's shutdown hooks
+ * SIGINT, SIGTERM and SIGHUP handling for long commands: the first signal asks for a clean stop (announce
+ * "stopped", close files) and the command then exits 130, 143 or 129; a second signal exits at once. The JDK's shutdown hooks
  * cannot tell the two signals apart, so this uses sun.misc.Signal (module jdk.unsupported, present on every JDK).
  *
  * <p>In the JVM restarted under a UTF-8 locale ({@link LocaleRestart}) one user action often arrives twice: systemd's
@@ -33,6 +33,9 @@ final class Signals {
     static void onStop(Consumer<ExitCode> stop) {
         install("INT", ExitCode.INTERRUPTED, stop);
         install("TERM", ExitCode.TERMINATED, stop);
+        // the terminal closed or the ssh session dropped: the same clean stop (resume file saved, trackers told), as
+        // aria2c does; under nohup the JVM leaves an ignored SIGHUP ignored and installs nothing
+        install("HUP", ExitCode.HANGUP, stop);
         if (arbiter.restarted) {
             LocaleRestart.firstJvmGone().ifPresent(gone -> gone.thenRun(() -> {
                 // as a first SIGTERM; never a halt: a stop already under way goes on

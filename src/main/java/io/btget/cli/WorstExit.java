@@ -4,18 +4,19 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The exit code of a run of several torrents: the worst of theirs. Worst first: terminated (143) and interrupted
- * (130), since the user stopped them all and scripts must see it; an internal error (1); a usage error (2, e.g. two
+ * The exit code of a run of several torrents: the worst of theirs. Worst first: terminated (143), interrupted
+ * (130) and hung up (129), since the user stopped them all and scripts must see it; an internal error (1); a usage error (2, e.g. two
  * torrents with the same name); a disk error (5); a bad torrent or magnet (3); a network failure or stall (4);
  * incomplete data (6); success (0) only when every torrent succeeded.
  */
 final class WorstExit {
     /** From worst to best. */
-    static final List<ExitCode> SEVERITY = List.of(ExitCode.TERMINATED, ExitCode.INTERRUPTED, ExitCode.INTERNAL,
+    static final List<ExitCode> SEVERITY = List.of(ExitCode.TERMINATED, ExitCode.INTERRUPTED, ExitCode.HANGUP,
+            ExitCode.INTERNAL,
             ExitCode.USAGE, ExitCode.DISK, ExitCode.BAD_TORRENT, ExitCode.NETWORK, ExitCode.INCOMPLETE, ExitCode.OK);
 
     /** The help text's sentence on it. */
-    static final String HELP = "With several torrents the exit code is the worst of theirs, worst first: 143, 130, 1, 2,"
+    static final String HELP = "With several torrents the exit code is the worst of theirs, worst first: 143, 130, 129, 1, 2,"
             + " 5, 3, 4, 6, 0 (0 only when all succeeded).";
 
     private WorstExit() {

@@ -49,4 +49,36 @@ class ResumeIT extends InteropTestBase {
                 .isLessThan(Torrents.parse(torrent).totalLength());
         Payloads.assertSameTree(payload, out.resolve("resume.bin"));
     }
+
+    /**
+     * SIGHUP (the terminal closed, the ssh session dropped; field report): the same clean stop as SIGTERM, exit 129,
+     * and the resume file saved, so the rerun hashes nothing (before, SIGHUP killed it like kill -9).
+     */
+    @Test
+    void aHangUpStopsCleanlyWithExit129AndTheRerunTrustsTheResumeFile() throws Exception {
+        Path seedDir = newDir("seed");
+        Path payload = Payloads.randomFile(seedDir.resolve("hup.bin"), 4 * 1024 * 1024, 7);
+        Path torrent = Torrents.mktorrent(dir, payload, "hup", 16);
+        int seedPort = Ports.free();
+        BtgetProcess seeder = btget("btget-seed", "seed", torrent.toString(), "-d", seedDir.toString(), "-p",
+                Integer.toString(seedPort));
+        seeder.awaitEvent(e -> "progress".equals(e.get("event")) && "seeding".equals(e.get("phase")),
+                Duration.ofSeconds(30), "seeding");
+        Path out = newDir("out");
+        BtgetProcess slow = btget("btget-hup", "download", torrent.toString(), "-d", out.toString(), "-p",
+                Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + seedPort, "--download-limit", "512K");
+        slow.awaitEvent(e -> "progress".equals(e.get("event")) && BtgetProcess.number(e, "pieces") >= 4,
+                Duration.ofSeconds(60), "progress with 4 verified pieces");
+        slow.process().signal("HUP");
+        assertThat(slow.awaitExit(Duration.ofSeconds(30))).as("exit after SIGHUP%s", logsOf(slow)).isEqualTo(129);
+        assertThat(slow.last().get("event")).as("the clean stop's summary").isEqualTo("stopped");
+
+        BtgetProcess rerun = btget("btget-rerun", "download", torrent.toString(), "-d", out.toString(),
+                "-p", Integer.toString(Ports.free()), "--peer", "127.0.0.1:" + seedPort);
+        assertThat(rerun.awaitExit(Duration.ofSeconds(60))).as("rerun exit%s", logsOf(rerun)).isZero();
+        Map<String, Object> resumed = rerun.firstEvent("resumed").orElseThrow();
+        assertThat(BtgetProcess.number(resumed, "pieces")).isGreaterThanOrEqualTo(4);
+        assertThat(BtgetProcess.number(resumed, "hashed")).as("pieces hashed again at the rerun").isZero();
+        Payloads.assertSameTree(payload, out.resolve("hup.bin"));
+    }
 }
