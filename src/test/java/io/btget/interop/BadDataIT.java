@@ -125,7 +125,9 @@ class BadDataIT extends InteropTestBase {
         assertThat(code).as("btget exit code (4: stalled)%s", logsOf(btget, seeder)).isEqualTo(4);
         Map<String, Object> summary = btget.last();
         assertThat(summary.get("event")).isEqualTo("stalled");
-        assertThat(BtgetProcess.number(summary, "pieces")).isEqualTo(15);
+        // the bad piece never; of the other 15, those still in flight from the seeder when it was banned (its second
+        // bad copy of piece 5) are not fetched again: it is the only source
+        assertThat(BtgetProcess.number(summary, "pieces")).isBetween(1L, 15L);
         assertThat(btget.events("peer_banned")).as("banned once (a dial and a dial-back racing: twice), not again"
                 + " each time it came back%s", logsOf(btget, seeder)).hasSizeBetween(1, 2)
                 .allMatch(e -> String.valueOf(e.get("peer")).matches("127\\.0\\.0\\.1:\\d+"), "peer as ADDRESS:PORT");
