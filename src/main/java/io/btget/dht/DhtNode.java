@@ -862,9 +862,12 @@ public final class DhtNode implements Dht, AutoCloseable {
             RoutingTable.Outcome o = table.heard(new NodeInfo(q.sender(), from), false, now);
             if (o instanceof RoutingTable.PingFirst pf) {
                 pingNode(pf.questionable(), now);
-            } else if (o instanceof RoutingTable.Rejected && table.find(q.sender()).isEmpty()
+            } else if (o instanceof RoutingTable.Rejected
+                    && table.find(q.sender()).map(known -> !known.address().equals(from)).orElse(true)
                     && !addNodeQueue.contains(from)) {
-                addNodeQueue.offer(from); // BEP 5 keeps nodes that answer: ask it, and keep it if it does
+                // BEP 5 keeps nodes that answer: ask it, and keep it if it does. That includes a known id at a new
+                // address (a restart on another port): if its old entry is failing, the answer moves it here
+                addNodeQueue.offer(from);
             }
         }
         // proven: a good node at this address answered us lately, so it is no spoofed victim

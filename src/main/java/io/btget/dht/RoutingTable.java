@@ -402,7 +402,16 @@ public final class RoutingTable {
 
     private Outcome refresh(Entry known, NodeInfo node, boolean responded, long nowNanos) {
         if (!known.info.address().equals(node.address())) {
-            return new Rejected("known id at another address");
+            if (!responded || status(known, nowNanos) == Status.GOOD) {
+                // a good entry keeps its address: nobody takes over a live node's id by sending from elsewhere
+                return new Rejected("known id at another address");
+            }
+            // The id answered our query from a new address while its entry at the old one is failing or quiet: the
+            // node restarted on another port (btget's DHT port follows its TCP port) and kept its saved id. Kept at
+            // the old address it would be refused for good, and nothing could find the node (libtorrent, too,
+            // replaces an entry whose node has failed).
+            remove(known);
+            return heard(node, true, nowNanos);
         }
         if (!responded) {
             known.lastQuery = nowNanos;

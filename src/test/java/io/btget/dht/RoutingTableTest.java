@@ -51,6 +51,28 @@ class RoutingTableTest {
         assertThat(table.size()).isEqualTo(1);
     }
 
+    /**
+     * Field report: a node restarted on another port with its saved id was refused for good ("known id at another
+     * address"), so the node that had it at the old address never learnt it again.
+     */
+    @Test
+    void aKnownIdAnsweringFromANewAddressMovesThereOnlyWhenItsOldEntryIsFailing() {
+        RoutingTable table = new RoutingTable(ownId, 100, random);
+        NodeId id = NodeId.random(random);
+        NodeInfo old = local(id);
+        NodeInfo moved = new NodeInfo(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), nextPort++));
+        table.heard(old, true, T0);
+        assertThat(table.heard(moved, true, T0 + 1)).as("a good entry keeps its address").isInstanceOf(Rejected.class);
+        table.failed(old, T0 + 2);
+        assertThat(table.heard(moved, false, T0 + 3)).as("a query from the new address proves nothing")
+                .isInstanceOf(Rejected.class);
+        assertThat(table.find(id)).contains(old);
+        assertThat(table.heard(moved, true, T0 + 4)).as("an answer from it while the old one fails")
+                .isNotInstanceOf(Rejected.class);
+        assertThat(table.find(id)).contains(moved);
+        assertThat(table.size()).isEqualTo(1);
+    }
+
     @Test
     void aNodeThatMissedOneQueryIsKeptButLeftOutOfWhatWeHandOut() {
         RoutingTable table = new RoutingTable(ownId, 100, random);
