@@ -310,8 +310,9 @@ final class SessionRunner {
                 return e.badAddress() ? ExitCode.USAGE.code : ExitCode.NETWORK.code;
             } catch (SessionException | StorageException e) {
                 Stats s = session.stats();
-                fail(view, options.json, "btget: " + Main.oneLine(e) + " (" + s.piecesHave() + " of "
-                        + Units.count(s.pieceCount(), "piece") + " verified and kept on disk)",
+                // the pieces kept are worth saying only when there are some (a folder that cannot be made has none)
+                fail(view, options.json, "btget: " + Main.oneLine(e) + (s.piecesHave() == 0 ? "" : " (" + s.piecesHave()
+                        + " of " + Units.count(s.pieceCount(), "piece") + " verified and kept on disk)"),
                         summary("error", s, Main.oneLine(e), listener.downloadMillis(s)));
                 return ExitCode.DISK.code;
             } catch (InterruptedException e) {

@@ -69,7 +69,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         long total = wantedBytes;
         if (!Files.isDirectory(dir)) {
-            throw new UserError(ExitCode.USAGE, "not a directory: " + dir);
+            throw new UserError(ExitCode.USAGE, (java.nio.file.Files.exists(dir) ? "not a directory: " : "no such directory: ")
+                    + dir);
         }
         long started = System.nanoTime();
         BitSet good;

@@ -328,7 +328,7 @@ public final class TorrentSession implements TorrentContext {
         }
         String address = config.bind().getHostAddress();
         listener.event("listening", "listening for peers on " + (config.bind().isAnyLocalAddress() ? "port "
-                : address + " port ") + listenPort, Map.of("port", listenPort, "address", address));
+                : address + " port ") + listenPort, orderedFields("address", address, "port", listenPort));
         try {
             try {
                 Files.createDirectories(config.outputDir());
